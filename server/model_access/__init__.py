@@ -1,0 +1,1 @@
+"""model-access-mcp: resolve OpenAI model_not_found errors from your editor (MCP server and CLI)."""

@@ -1,0 +1,393 @@
+"""The `model-access` command line: the same services as the MCP tools, for people and CI.
+
+Every command takes `--json` (the tool's structured result). Output passes the redaction
+policy; errors are one line on stderr with exit code 2 (bad input or configuration) and
+`check` exits 1 when it finds problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TextIO
+
+import anyio
+from pydantic import BaseModel
+
+from .config import Config, ConfigError, load_config
+from .errors import ModelAccessError
+from .redact import install_log_redaction, redact
+from .state import AppState
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\
+environment:
+  OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID   live answers for your key
+  OPENAI_ADMIN_KEY                      project model permissions (admin API)
+  AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY, OPENAI_API_VERSION      Azure OpenAI
+  MODEL_ACCESS_ROOTS                    folders scan/fix may touch (default: your home folder)
+Without a key every command answers from the bundled catalog and says so.
+
+examples:
+  model-access doctor                          health check: configuration, catalog, shutdowns
+  model-access suggest gpt4o                   typo → gpt-4o, retired → official replacement
+  model-access endpoint text-embedding-3-large chat.completions
+  model-access models --endpoint embeddings --json
+"""
+
+
+class _Printer:
+    def __init__(self, as_json: bool, out: TextIO) -> None:
+        self.as_json = as_json
+        self.out = out
+
+    def line(self, text: str = "") -> None:
+        self.out.write(redact(text) + "\n")
+
+    def result(self, model: BaseModel, render: Callable[[Any], None]) -> None:
+        if self.as_json:
+            self.out.write(redact(model.model_dump_json(indent=2)) + "\n")
+        else:
+            render(model)
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+async def _cmd_models(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .access import list_accessible_models
+
+    result = await list_accessible_models(state, args.endpoint, args.refresh, args.provider)
+
+    def render(r: Any) -> None:
+        p.line(f"source: {r.source}  provider: {r.provider}  as of: {r.fetched_at}  models: {r.count}")
+        for warning in r.warnings:
+            p.line(f"warning: {warning}")
+        for m in r.models:
+            when = f"  shuts down {m.shutdown_date}" if m.shutdown_date else ""
+            p.line(f"  {m.id:<40} {m.lifecycle or '?':<11} {','.join(m.endpoints)}{when}")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_suggest(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .endpoints import parse_endpoint
+    from .suggest import suggest_replacement
+
+    endpoint = parse_endpoint(args.endpoint) if args.endpoint else None
+    result = suggest_replacement(state.catalog, args.model, endpoint, args.limit)
+
+    def render(r: Any) -> None:
+        p.line(f"{r.model}: {r.status} — {r.reason}")
+        if not r.suggestions:
+            p.line("  no replacement needed" if r.status == "known" else "  no suggestion")
+        for s in r.suggestions:
+            when = f", shuts down {s.shutdown_date}" if s.shutdown_date else ""
+            p.line(f"  {s.id:<28} {s.score:.2f}  {s.reason} ({s.lifecycle}{when})")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_endpoint(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .endpoints import check_endpoint_for_model
+
+    result = check_endpoint_for_model(state.catalog, args.model, args.endpoint)
+
+    def render(r: Any) -> None:
+        verdict = {True: "supported", False: "NOT supported", None: "unknown"}[r.supported]
+        p.line(f"{r.model} on {r.endpoint}: {verdict}")
+        p.line(f"  {r.explanation}")
+        if r.sdk_call:
+            p.line(f"  use: {r.sdk_call}")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_access(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    result = await state.live.check_access(args.model, args.endpoint, probe=args.probe)
+
+    def render(r: Any) -> None:
+        p.line(f"{r.model}: {r.verdict}")
+        for e in r.evidence:
+            p.line(f"  evidence: {e}")
+        for s in r.next_steps:
+            p.line(f"  next: {s}")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .diagnosis import diagnose
+
+    text = args.text
+    if text is None or text == "-":
+        if sys.stdin.isatty():
+            p.line("Paste the error text, then press Ctrl-D:")
+        text = sys.stdin.read()
+    result = await diagnose(state, text, model=args.model, endpoint=args.endpoint, live=not args.offline)
+
+    def render(r: Any) -> None:
+        p.line(f"{r.category} ({r.confidence:.0%}): {r.summary}")
+        p.line(f"  {r.explanation}")
+        for e in r.evidence:
+            p.line(f"  evidence: {e}")
+        for i, f in enumerate(r.fixes, 1):
+            p.line(f"  fix {i}: {f.title} — {f.detail}" + (f" ({f.url})" if f.url else ""))
+            if f.code:
+                p.line("      " + f.code.replace("\n", "\n      "))
+        if r.suggested_models:
+            p.line(f"  suggested models: {', '.join(r.suggested_models)}")
+        p.line(f"  checked live: {'yes' if r.checked_live else 'no'}")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .code import scan_for_cli
+
+    result = await scan_for_cli(state, args.path, args.include, args.exclude)
+
+    def render(r: Any) -> None:
+        for ref in r.references:
+            problem = f"  [{ref.problem}]" if ref.problem else ""
+            hint = f" → {ref.suggestion}" if ref.suggestion else ""
+            p.line(f"{ref.file}:{ref.line}:{ref.column}: {ref.model}{problem}{hint}")
+        p.line(f"{r.files_scanned} files scanned, {len(r.references)} references, counts: {r.counts}")
+        if r.skipped:
+            p.line(f"skipped: {len(r.skipped)} ({', '.join(r.skipped[:5])}{' …' if len(r.skipped) > 5 else ''})")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_fix(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .code import fix_for_cli
+
+    mapping = dict(item.split("=", 1) for item in args.replace) if args.replace else None
+    result = await fix_for_cli(state, args.path, mapping, args.apply)
+
+    def render(r: Any) -> None:
+        p.out.write(redact(r.diff))
+        verb = "applied to" if r.applied else "planned for"
+        p.line(f"{len(r.edits)} edits {verb} {len(r.files_changed)} files")
+        if not r.applied and r.edits:
+            p.line("run again with --apply to write them")
+
+    p.result(result, render)
+    return EXIT_OK
+
+
+async def _cmd_check(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .code import check_for_cli
+
+    code: int = await check_for_cli(state, args, p.out)
+    return code
+
+
+async def _cmd_doctor(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
+    from .doctor import doctor
+
+    report = await doctor(state, args.path, live=not args.offline)
+
+    def render(r: Any) -> None:
+        for section in r.sections:
+            p.line(f"{section.title}:")
+            for item in section.lines:
+                p.line(f"  {item}")
+        p.line(f"status: {r.status}")
+
+    p.result(report, render)
+    return EXIT_OK if report.status != "error" else EXIT_FINDINGS
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="model-access",
+        description="Resolve OpenAI model_not_found errors: which models your key can call, why a call "
+        "fails, the right replacement and endpoint, and every model id in your code.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from .mcp_server import _version
+
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.add_argument("--json", action="store_true", help="print the structured result as JSON")
+        return cmd
+
+    c = command(
+        "doctor",
+        "one-shot health check: configuration, key, catalog age, shutdowns, ids in code",
+        "model-access doctor --offline",
+    )
+    c.add_argument("--path", default=None, help="folder whose model ids to check (default: current folder)")
+    c.add_argument("--offline", action="store_true", help="do not call the API even if a key is set")
+    c.set_defaults(run=_cmd_doctor)
+
+    c = command(
+        "diagnose",
+        "explain a pasted OpenAI error: cause, evidence, fixes",
+        "pbpaste | model-access diagnose -",
+    )
+    c.add_argument("text", nargs="?", default=None, help="the error text, or - to read stdin (default)")
+    c.add_argument("--model", default=None, help="the model id, if not in the text")
+    c.add_argument("--endpoint", default=None, help="the endpoint called, if known")
+    c.add_argument("--offline", action="store_true", help="catalog only; do not use the live key")
+    c.set_defaults(run=_cmd_diagnose)
+
+    c = command(
+        "models",
+        "list the models your key can call (or the catalog without a key)",
+        "model-access models --endpoint chat.completions",
+    )
+    c.add_argument("--endpoint", default=None, help="only models that serve this endpoint")
+    c.add_argument("--refresh", action="store_true", help="bypass the cache")
+    c.add_argument("--provider", default="auto", choices=["auto", "openai", "azure", "compatible", "catalog"])
+    c.set_defaults(run=_cmd_models)
+
+    c = command(
+        "access",
+        "can your key call this model? verdict with evidence",
+        "model-access access gpt-4.1 --endpoint responses",
+    )
+    c.add_argument("model")
+    c.add_argument("--endpoint", default=None)
+    c.add_argument("--probe", action="store_true", help="send one minimal real request (may cost a fraction of a cent)")
+    c.set_defaults(run=_cmd_access)
+
+    c = command(
+        "suggest",
+        "the right replacement for a model id (typo, retired, wrong endpoint)",
+        "model-access suggest gpt-4-32k",
+    )
+    c.add_argument("model")
+    c.add_argument("--endpoint", default=None, help="only suggest models that serve this endpoint")
+    c.add_argument("--limit", type=int, default=5)
+    c.set_defaults(run=_cmd_suggest)
+
+    c = command(
+        "endpoint",
+        "does MODEL serve ENDPOINT? and which SDK call to use",
+        "model-access endpoint gpt-5-pro /v1/chat/completions",
+    )
+    c.add_argument("model")
+    c.add_argument("endpoint", help="any spelling: chat.completions, /v1/responses, client.embeddings.create …")
+    c.set_defaults(run=_cmd_endpoint)
+
+    c = command("scan", "find every OpenAI model id in a file or folder", "model-access scan .")
+    c.add_argument("path")
+    c.add_argument("--include", action="append", default=None, help="glob to include (repeatable)")
+    c.add_argument("--exclude", action="append", default=None, help="glob to exclude (repeatable)")
+    c.set_defaults(run=_cmd_scan)
+
+    c = command("fix", "replace problem model ids with a diff; --apply writes", "model-access fix src --apply")
+    c.add_argument("path")
+    c.add_argument("--replace", action="append", default=None, metavar="OLD=NEW", help="explicit mapping (repeatable)")
+    c.add_argument("--apply", action="store_true", help="write the changes (default: print the diff only)")
+    c.set_defaults(run=_cmd_fix)
+
+    c = command(
+        "check",
+        "CI gate: exit 1 when code uses unknown, retired or soon-shut-down ids",
+        "model-access check . --format github",
+    )
+    c.add_argument("path")
+    c.add_argument("--within-days", type=int, default=90, help="deprecated ids shutting down within N days fail (90)")
+    c.add_argument("--fail-on", default="unknown,retired,deprecated", help="problems that fail the check")
+    c.add_argument("--format", default="text", choices=["text", "json", "sarif", "github"])
+    c.add_argument("--include", action="append", default=None)
+    c.add_argument("--exclude", action="append", default=None)
+    c.set_defaults(run=_cmd_check)
+
+    c = command(
+        "serve",
+        "run the MCP server (stdio by default; --http for streamable HTTP on loopback)",
+        "model-access serve --http --port 8765",
+    )
+    c.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    c.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    c.add_argument("--port", type=int, default=8765)
+    c.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    c.add_argument("--allowed-origin", action="append", default=[], help="extra Origin to accept (repeatable)")
+    c.add_argument("--root", action="append", default=[], help="allowed folder for scan/fix (repeatable)")
+    c.set_defaults(run=None)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .http import serve_http
+
+    if not args.http:
+        from .mcp_server import serve_stdio
+
+        serve_stdio(tuple(args.root))
+        return EXIT_OK
+    return serve_http(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    install_log_redaction()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    if args.command == "serve":
+        return _serve(args)
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(f"model-access: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_ERROR
+    return run_command(config, args.run, args, sys.stdout)
+
+
+def run_command(
+    config: Config,
+    run: Callable[[AppState, argparse.Namespace, _Printer], Awaitable[int]],
+    args: argparse.Namespace,
+    out: TextIO,
+) -> int:
+    printer = _Printer(getattr(args, "json", False), out)
+
+    async def go() -> int:
+        state = AppState(config)
+        try:
+            return await run(state, args, printer)
+        finally:
+            await state.aclose()
+
+    try:
+        return anyio.run(go)
+    except (ModelAccessError, ValueError) as exc:
+        message = redact(str(exc))
+        if printer.as_json:
+            out.write(json.dumps({"error": message, "type": type(exc).__name__}) + "\n")
+        print(f"model-access: {message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

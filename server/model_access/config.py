@@ -1,0 +1,176 @@
+"""Typed configuration, read once from the environment by the entry points.
+
+Uses the SDK's own variable names. Keys live only in `Secret` wrappers whose repr never
+shows them; services receive this object and never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+Provider = Literal["openai", "azure", "compatible", "none"]
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, stated in one line that names the variable to fix."""
+
+
+class Secret:
+    """A credential. str() and repr() never reveal it; use .reveal() at the SDK boundary only."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('[REDACTED]')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+@dataclass(frozen=True)
+class Config:
+    api_key: Secret | None = None
+    base_url: str | None = None
+    organization: str | None = None
+    project: str | None = None
+    admin_key: Secret | None = None
+    azure_endpoint: str | None = None
+    azure_api_key: Secret | None = None
+    api_version: str | None = None
+    timeout: float = 10.0
+    max_retries: int = 2
+    cache_ttl: float = 300.0
+    concurrency: int = 8
+    roots: tuple[Path, ...] = field(default_factory=tuple)
+    today: date | None = None
+
+    @property
+    def provider(self) -> Provider:
+        if self.azure_endpoint and (self.azure_api_key or self.api_key):
+            return "azure"
+        if self.api_key:
+            if self.base_url and not _is_openai_host(self.base_url):
+                return "compatible"
+            return "openai"
+        return "none"
+
+    @property
+    def has_key(self) -> bool:
+        return self.provider != "none"
+
+    @property
+    def effective_base_url(self) -> str | None:
+        if self.provider == "azure":
+            return self.azure_endpoint
+        if self.provider == "none":
+            return self.base_url or None
+        return self.base_url or OPENAI_BASE_URL
+
+    @property
+    def uses_openai_catalog(self) -> bool:
+        """The OpenAI catalog applies to api.openai.com and Azure OpenAI, not to other providers."""
+        return self.provider in ("openai", "azure", "none")
+
+    def today_or_now(self) -> date:
+        return self.today or date.today()
+
+    def describe(self) -> dict[str, str | None]:
+        """What is in effect, for results and `doctor` — never a key."""
+        return {
+            "provider": self.provider,
+            "base_url": self.effective_base_url,
+            "organization": self.organization,
+            "project": self.project,
+            "admin_key": "set" if self.admin_key else "not set",
+        }
+
+
+def _is_openai_host(url: str) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return host == "api.openai.com"
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw[:40]!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
+    return value
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = (env.get(name) or "").strip()
+    return Secret(value) if value else None
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {value[:80]!r}")
+    return value.rstrip("/")
+
+
+def parse_roots(raw: str | None, extra: tuple[str, ...] = ()) -> tuple[Path, ...]:
+    items = [p for p in (raw or "").split(os.pathsep) if p.strip()] + list(extra)
+    roots: list[Path] = []
+    for item in items:
+        path = Path(item).expanduser()
+        try:
+            resolved = path.resolve(strict=True)
+        except OSError:
+            raise ConfigError(f"allowed root {item!r} does not exist (MODEL_ACCESS_ROOTS or --root)") from None
+        if not resolved.is_dir():
+            raise ConfigError(f"allowed root {item!r} is not a folder (MODEL_ACCESS_ROOTS or --root)")
+        roots.append(resolved)
+    if not roots:
+        roots.append(Path.home().resolve())
+    return tuple(dict.fromkeys(roots))
+
+
+def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = ()) -> Config:
+    env = os.environ if env is None else env
+    today = None
+    raw_today = (env.get("MODEL_ACCESS_TODAY") or "").strip()
+    if raw_today:
+        try:
+            today = date.fromisoformat(raw_today)
+        except ValueError:
+            raise ConfigError(f"MODEL_ACCESS_TODAY must be a date like 2026-11-23, got {raw_today[:20]!r}") from None
+    return Config(
+        api_key=_secret(env, "OPENAI_API_KEY"),
+        base_url=_url(env, "OPENAI_BASE_URL"),
+        organization=(env.get("OPENAI_ORG_ID") or env.get("OPENAI_ORGANIZATION") or "").strip() or None,
+        project=(env.get("OPENAI_PROJECT_ID") or "").strip() or None,
+        admin_key=_secret(env, "OPENAI_ADMIN_KEY"),
+        azure_endpoint=_url(env, "AZURE_OPENAI_ENDPOINT"),
+        azure_api_key=_secret(env, "AZURE_OPENAI_API_KEY"),
+        api_version=(env.get("OPENAI_API_VERSION") or "").strip() or None,
+        timeout=_float(env, "MODEL_ACCESS_TIMEOUT", 10.0, 0.1, 300.0),
+        cache_ttl=_float(env, "MODEL_ACCESS_CACHE_TTL", 300.0, 0.0, 86400.0),
+        roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
+        today=today,
+    )

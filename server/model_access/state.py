@@ -1,0 +1,53 @@
+"""Shared state of one server or CLI run: the config, the catalog and (later) live clients.
+
+Everything heavy is created on first use, not at construction: the server answers
+`tools/list` before the catalog file is parsed or the `openai` SDK is imported.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .catalog import Catalog, load_catalog
+from .config import Config
+
+if TYPE_CHECKING:
+    from .live import LiveService
+
+
+class AppState:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._catalog: Catalog | None = None
+        self._live: LiveService | None = None
+        self._lock = threading.Lock()
+        self.extras: dict[str, Any] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            with self._lock:
+                if self._catalog is None:
+                    self._catalog = load_catalog(self.config.today_or_now())
+        return self._catalog
+
+    @property
+    def live(self) -> LiveService:
+        """The live layer (imports the openai SDK on first use)."""
+        if self._live is None:
+            with self._lock:
+                if self._live is None:
+                    from .live import LiveService
+
+                    self._live = LiveService(self.config, lambda: self.catalog)
+        return self._live
+
+    @property
+    def live_started(self) -> bool:
+        return self._live is not None
+
+    async def aclose(self) -> None:
+        live, self._live = self._live, None
+        if live is not None:
+            await live.aclose()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+
+from model_access.errors import InvalidInput
+from model_access.suggest import suggest_replacement
+
+
+def test_typo_puts_the_intended_id_first(catalog):
+    advice = suggest_replacement(catalog, "gpt4o")
+    assert advice.status == "unknown"
+    assert advice.suggestions[0].id == "gpt-4o"
+
+
+@pytest.mark.parametrize(
+    ("typo", "intended"),
+    [
+        ("gpt-4o-mni", "gpt-4o-mini"),
+        ("gpt-5-mini-2025-08-7", "gpt-5-mini-2025-08-07"),
+        ("GPT-4.1", "gpt-4.1"),
+    ],
+)
+def test_spelling_mistakes_find_the_real_id(catalog, typo, intended):
+    assert suggest_replacement(catalog, typo).suggestions[0].id == intended
+
+
+@pytest.mark.parametrize(
+    ("retired", "replacement"),
+    [
+        ("gpt-4-32k", "gpt-4o"),
+        ("text-davinci-003", "gpt-5.6-terra"),
+        ("dall-e-3", "gpt-image-2.6-sunburst"),
+        ("o1-preview", "gpt-6.1-sol"),
+        ("gpt-3.5-turbo", "gpt-5.6-terra"),
+    ],
+)
+def test_retired_model_gets_official_replacement(catalog, retired, replacement):
+    advice = suggest_replacement(catalog, retired)
+    assert advice.status == "retired"
+    assert advice.suggestions[0].id == replacement
+
+
+def test_deprecated_model_gets_its_announced_replacement(catalog):
+    advice = suggest_replacement(catalog, "gpt-5")
+    assert advice.status == "deprecated"
+    assert [s.id for s in advice.suggestions[:2]] == ["gpt-6.1-sol", "gpt-5.6-sol"]
+
+
+def test_wrong_endpoint_suggests_a_model_that_serves_it(catalog):
+    advice = suggest_replacement(catalog, "gpt-5-pro", endpoint="chat.completions")
+    assert advice.suggestions
+    for suggestion in advice.suggestions:
+        assert "chat.completions" in catalog.get(suggestion.id).endpoints
+
+
+def test_never_suggests_the_input_or_a_shut_down_model(catalog):
+    for model in (
+        "gpt-4o",
+        "gpt-4",
+        "gpt-6-sol",
+        "openai/gpt-4o",
+        "gpt4o",
+        "o1",
+        "gpt-6",
+        "gpt-3.5-turbo-instruct",
+    ):
+        advice = suggest_replacement(catalog, model, limit=20)
+        for suggestion in advice.suggestions:
+            assert suggestion.id != model
+            assert suggestion.lifecycle != "shutdown", (model, suggestion.id)
+
+
+def test_known_non_id_names_the_real_ids(catalog):
+    ids = [s.id for s in suggest_replacement(catalog, "gpt-6").suggestions]
+    assert ids[:3] == ["gpt-6-sol", "gpt-6-luna", "gpt-6-astra"]
+
+
+def test_fine_tune_of_a_deprecated_base_is_flagged(catalog):
+    advice = suggest_replacement(catalog, "ft:gpt-4o-mini-2024-07-18:acme:bot:abc123")
+    assert advice.status == "deprecated"
+    assert advice.suggestions[0].id == "gpt-6-luna"
+
+
+def test_accessibility_ranks_callable_models_first(catalog):
+    advice = suggest_replacement(catalog, "gpt-5", accessible=lambda m: m == "gpt-5.6-sol")
+    assert advice.suggestions[0].id == "gpt-5.6-sol" and advice.suggestions[0].accessible is True
+    assert all(s.accessible is False for s in advice.suggestions[1:])
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 1_000_000, "gpt-4o\x00"])
+def test_bad_model_ids_are_refused_clearly(catalog, bad):
+    with pytest.raises(InvalidInput):
+        suggest_replacement(catalog, bad)
