@@ -119,14 +119,22 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     return value
 
 
-def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+def _value(env: Mapping[str, str], name: str) -> str | None:
+    """A variable's value; empty, or a placeholder the MCP client did not expand (${…}), is unset."""
     value = (env.get(name) or "").strip()
+    if not value or (value.startswith("${") and value.endswith("}")):
+        return None
+    return value
+
+
+def _secret(env: Mapping[str, str], name: str) -> Secret | None:
+    value = _value(env, name)
     return Secret(value) if value else None
 
 
 def _url(env: Mapping[str, str], name: str) -> str | None:
-    value = (env.get(name) or "").strip()
-    if not value:
+    value = _value(env, name)
+    if value is None:
         return None
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -163,12 +171,12 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
     return Config(
         api_key=_secret(env, "OPENAI_API_KEY"),
         base_url=_url(env, "OPENAI_BASE_URL"),
-        organization=(env.get("OPENAI_ORG_ID") or env.get("OPENAI_ORGANIZATION") or "").strip() or None,
-        project=(env.get("OPENAI_PROJECT_ID") or "").strip() or None,
+        organization=_value(env, "OPENAI_ORG_ID") or _value(env, "OPENAI_ORGANIZATION"),
+        project=_value(env, "OPENAI_PROJECT_ID"),
         admin_key=_secret(env, "OPENAI_ADMIN_KEY"),
         azure_endpoint=_url(env, "AZURE_OPENAI_ENDPOINT"),
         azure_api_key=_secret(env, "AZURE_OPENAI_API_KEY"),
-        api_version=(env.get("OPENAI_API_VERSION") or "").strip() or None,
+        api_version=_value(env, "OPENAI_API_VERSION"),
         timeout=_float(env, "MODEL_ACCESS_TIMEOUT", 10.0, 0.1, 300.0),
         cache_ttl=_float(env, "MODEL_ACCESS_CACHE_TTL", 300.0, 0.0, 86400.0),
         roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
