@@ -179,6 +179,8 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         api_version=_value(env, "OPENAI_API_VERSION"),
         timeout=_float(env, "MODEL_ACCESS_TIMEOUT", 10.0, 0.1, 300.0),
         cache_ttl=_float(env, "MODEL_ACCESS_CACHE_TTL", 300.0, 0.0, 86400.0),
+        max_retries=int(_float(env, "MODEL_ACCESS_MAX_RETRIES", 2, 0, 10)),
+        concurrency=int(_float(env, "MODEL_ACCESS_CONCURRENCY", 8, 1, 64)),
         roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
         today=today,
     )
