@@ -230,3 +230,51 @@ async def test_mcp_stdio_session_against_the_emulator(emu):
         everything = json.dumps([listed.model_dump(mode="json"), check.model_dump(mode="json")])
         for name in ("allow", "admin"):
             assert emu.key(name) not in everything
+
+
+@pytest.mark.parametrize(
+    ("mode", "answer", "applied"), [("auto", "accept", True), ("legacy", "accept", True), ("auto", "decline", False)]
+)
+async def test_the_change_is_written_only_after_the_user_accepts_the_elicitation(emu, mode, answer, applied):
+    from mcp import Client
+    from mcp.types import ElicitResult
+
+    from model_access.mcp_server import create_server
+
+    asked: list[str] = []
+
+    async def on_elicit(context, params):
+        asked.append(params.message)
+        return ElicitResult(action=answer, content={"approve": True} if answer == "accept" else None)
+
+    state = state_for(emu, emu.key("allow"), PROJ_ACME_ALLOW, admin=True)
+    server = create_server(state.config)
+    async with Client(server, mode=mode, elicitation_callback=on_elicit) as session:
+        result = await session.call_tool(
+            "update_project_model_permissions", {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"]}
+        )
+    assert not result.is_error, result.content
+    assert len(asked) == 1 and "gpt-4.1" in asked[0] and "allow_list" in asked[0]
+    assert result.structured_content["applied"] is applied
+    written = list(emu.project_permissions(PROJ_ACME_ALLOW).model_ids)
+    assert ("gpt-4.1" in written) is applied
+
+
+async def test_without_elicitation_support_only_confirm_true_writes(emu):
+    from mcp import Client
+
+    from model_access.mcp_server import create_server
+
+    state = state_for(emu, emu.key("allow"), PROJ_ACME_ALLOW, admin=True)
+    async with Client(create_server(state.config)) as session:
+        plan = await session.call_tool(
+            "update_project_model_permissions", {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"]}
+        )
+        assert plan.structured_content["applied"] is False
+        assert "confirm=true" in plan.structured_content["message"]
+        assert "gpt-4.1" not in emu.project_permissions(PROJ_ACME_ALLOW).model_ids
+        done = await session.call_tool(
+            "update_project_model_permissions", {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"], "confirm": True}
+        )
+        assert done.structured_content["applied"] is True
+        assert "gpt-4.1" in emu.project_permissions(PROJ_ACME_ALLOW).model_ids

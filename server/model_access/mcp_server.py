@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 from . import access, endpoints, suggest
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
+from .live.permissions import Approval
 from .redact import install_log_redaction, redact, redact_obj
 from .results import (
     AccessCheck,
@@ -374,6 +375,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
     async def update_project_model_permissions(
         ctx: Context[Any, Any],
         project_id: Annotated[str, Field(description="The project, proj_….", min_length=1, max_length=100)],
+        decision: Annotated[ElicitationResult[Approval], Resolve(_ask_before_writing)],
         allow: Annotated[
             list[str] | None, Field(description="Model ids to add to the allow list.", max_length=100)
         ] = None,
@@ -383,11 +385,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
         remove_restriction: Annotated[bool, Field(description="Delete the policy entirely.")] = False,
         confirm: Annotated[bool, Field(description="Apply without asking (when the client cannot ask).")] = False,
     ) -> PermissionsChange:
-        from .live.permissions import update_with_confirmation
+        from .live.permissions import approval_from, update_with_confirmation
 
         try:
             return await update_with_confirmation(
-                _state(ctx), ctx, project_id, allow or [], unblock or [], remove_restriction, confirm
+                _state(ctx),
+                ctx,
+                project_id,
+                allow or [],
+                unblock or [],
+                remove_restriction,
+                confirm,
+                approval=approval_from(decision),
             )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
@@ -478,6 +487,37 @@ def create_server(config: Config) -> MCPServer[AppState]:
         return Completion(values=values[:100], total=len(values), has_more=len(values) > 100)
 
     return app
+
+
+async def _ask_before_writing(
+    project_id: str,
+    ctx: Context[Any, Any],
+    allow: list[str] | None = None,
+    unblock: list[str] | None = None,
+    remove_restriction: bool = False,
+    confirm: bool = False,
+) -> Any:
+    """Ask the user to approve the planned change, where the client can be asked (both protocol eras).
+
+    Returns None when there is nothing to ask (confirm=true, no elicitation support, or the plan
+    cannot be made — the tool body then reports why).
+    """
+    if confirm:
+        return None
+    capabilities = ctx.client_capabilities
+    if capabilities is None or capabilities.elicitation is None:
+        return None
+    from .live.permissions import describe, plan_change
+
+    try:
+        state = _state(ctx)
+        before = await state.live.get_permissions(project_id)
+        after = plan_change(before, allow or [], unblock or [], remove_restriction)
+    except ModelAccessError:
+        return None
+    if after.mode == before.mode and after.model_ids == before.model_ids:
+        return None
+    return Elicit(redact(describe(before, after)) + ". Apply this change?", Approval)
 
 
 async def _accessibility(state: AppState) -> Any:

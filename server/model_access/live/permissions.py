@@ -18,6 +18,21 @@ class Approval(BaseModel):
     approve: bool = Field(description="Apply this change to the project's model permissions?")
 
 
+def approval_from(decision: Any) -> Approval | None:
+    """The user's answer to the elicitation, whatever shape the SDK injected; None if not asked."""
+    if decision is None:
+        return None
+    if isinstance(decision, Approval):
+        return decision
+    action = getattr(decision, "action", None)
+    data = getattr(decision, "data", None)
+    if action == "accept" and isinstance(data, Approval):
+        return data
+    if action in ("decline", "cancel"):
+        return Approval(approve=False)
+    return None  # nothing was asked
+
+
 def plan_change(
     current: ProjectPermissions, allow: list[str], unblock: list[str], remove_restriction: bool
 ) -> ProjectPermissions:
