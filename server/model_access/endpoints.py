@@ -204,6 +204,11 @@ def valid_names() -> list[str]:
     return list(ENDPOINTS)
 
 
+def canonical_endpoint(spelling: str) -> str | None:
+    """Canonical endpoint name for a spelling, or None (never raises)."""
+    return _canonical(spelling)
+
+
 def parse_endpoint(spelling: str) -> str:
     """Canonical endpoint name for any common spelling; raises UnknownEndpointError."""
     found = _canonical(spelling)
