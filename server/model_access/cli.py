@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import anyio
@@ -354,8 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     if args.command == "serve":
         return _serve(args)
+    # A path named on the command line is the user's own choice: it is an allowed root for this run.
+    # (The root restriction guards the MCP server, where an assistant picks the paths.)
+    path = getattr(args, "path", None)
+    extra_roots = (path,) if path and Path(path).expanduser().is_dir() else ()
+    if path and Path(path).expanduser().is_file():
+        extra_roots = (str(Path(path).expanduser().resolve().parent),)
     try:
-        config = load_config()
+        config = load_config(roots=extra_roots)
     except ConfigError as exc:
         print(f"model-access: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
+from .redact import clip  # redact before truncating a value quoted in an error
+
 Provider = Literal["openai", "azure", "compatible", "none"]
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -113,7 +115,7 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, got {raw[:40]!r}") from None
+        raise ConfigError(f"{name} must be a number of seconds, got {clip(raw, 40)!r}") from None
     if not low <= value <= high:
         raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return value
@@ -138,7 +140,7 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
         return None
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {value[:80]!r}")
+        raise ConfigError(f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {clip(value, 80)!r}")
     return value.rstrip("/")
 
 
@@ -167,7 +169,9 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         try:
             today = date.fromisoformat(raw_today)
         except ValueError:
-            raise ConfigError(f"MODEL_ACCESS_TODAY must be a date like 2026-11-23, got {raw_today[:20]!r}") from None
+            raise ConfigError(
+                f"MODEL_ACCESS_TODAY must be a date like 2026-11-23, got {clip(raw_today, 20)!r}"
+            ) from None
     return Config(
         api_key=_secret(env, "OPENAI_API_KEY"),
         base_url=_url(env, "OPENAI_BASE_URL"),

@@ -213,7 +213,9 @@ def parse_endpoint(spelling: str) -> str:
     """Canonical endpoint name for any common spelling; raises UnknownEndpointError."""
     found = _canonical(spelling)
     if found is None:
-        shown = spelling if len(spelling) <= 80 else spelling[:77] + "..."
+        from .redact import clip  # redact before truncating: a cut key is no longer recognised
+
+        shown = spelling if len(spelling) <= 80 else clip(spelling, 77) + "..."
         raise UnknownEndpointError(
             f"Unknown endpoint {shown!r}. Use one of: {', '.join(ENDPOINTS)} "
             "(spellings such as '/v1/chat/completions', 'client.chat.completions.create' "

@@ -29,7 +29,7 @@ from . import access, endpoints, suggest
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
-from .redact import install_log_redaction, redact, redact_obj
+from .redact import clip, install_log_redaction, redact, redact_obj
 from .results import (
     AccessCheck,
     AccessibleModels,
@@ -100,7 +100,7 @@ class _Boundary:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             name = ctx.params.get("name")
             if isinstance(name, str) and self._server._tool_manager.get_tool(name) is None:
-                shown = redact(name[:100])
+                shown = clip(name, 100)  # redact before truncating: a cut key is no longer recognised
                 raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
         try:
             result = await call_next(ctx)
@@ -340,6 +340,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
             return await fix_for_tool(_state(ctx), path, replacements, apply)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
+        except OSError as exc:
+            # A failed write (disk full, quota, I/O error) used to surface as the SDK's opaque
+            # "Error executing tool fix_model_references". Each file is replaced atomically, so
+            # none is half-written; name the cause so the user can act on it.
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise ToolError(
+                redact(
+                    f"Could not write the changes: {exc.strerror or exc}{where}. Files are replaced "
+                    "atomically, so none is half-written; free the space (or fix the cause) and run "
+                    "fix_model_references again to see what remains."
+                )
+            ) from None
 
     @app.tool(
         title="Read a project's model allow/deny list",
@@ -433,7 +445,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         record = catalog.resolve(model_id).record
         if record is None:
             raise ResourceNotFoundError(
-                f"{model_id[:100]!r} is not in the catalog; call suggest_replacement for the closest ids"
+                f"{clip(model_id, 100)!r} is not in the catalog; call suggest_replacement for the closest ids"
             )
         return json.dumps(_record_json(catalog, record), indent=1)
 

@@ -57,6 +57,12 @@ def redact(text: str) -> str:
     return text
 
 
+def clip(text: str, limit: int) -> str:
+    """Redact, *then* shorten: cutting first can split a key (e.g. an Azure 32-hex key cut to 30
+    characters) so that no pattern recognises the remaining, still secret, prefix."""
+    return redact(text)[:limit]
+
+
 def redact_obj(value: T) -> T:
     """Redact every string inside JSON-like data (dicts, lists, tuples, strings)."""
     return _walk(value)  # type: ignore[no-any-return]

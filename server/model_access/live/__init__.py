@@ -20,7 +20,7 @@ import anyio
 from ..config import Config
 from ..endpoints import ENDPOINTS, parse_endpoint, recommended_endpoint
 from ..errors import LookupFailed, NotAvailable, check_model_id
-from ..redact import redact
+from ..redact import clip, redact
 from ..results import AccessCheck, AccessibleModels, ModelEntry, ProjectPermissions
 
 if TYPE_CHECKING:
@@ -261,7 +261,8 @@ class LiveService:
                 "text ('Project `proj_…` does not have access…') and in the console's project settings."
             )
         if not pid.startswith("proj_") or len(pid) > 100:
-            raise LookupFailed(f"{pid[:40]!r} is not a project id: they look like proj_abc123…")
+            # clip() redacts before truncating: pid[:40] could cut a pasted key past recognition.
+            raise LookupFailed(f"{clip(pid, 40)!r} is not a project id: they look like proj_abc123…")
         admin = self.admin_client()
         import openai
 
@@ -526,10 +527,10 @@ def describe_failure(what: str, exc: BaseException, config: Config) -> str:
         return f"{what} timed out after {config.timeout:g} s talking to {where}"
     if isinstance(exc, openai.APIConnectionError):
         root = exc.__cause__ or exc
-        return redact(f"{what} failed — could not connect to {where} ({type(root).__name__}: {str(root)[:200]})")
+        return redact(f"{what} failed — could not connect to {where} ({type(root).__name__}: {clip(str(root), 200)})")
     if isinstance(exc, openai.APIResponseValidationError) or "json" in type(exc).__name__.lower():
         return f"{what} failed — {where} returned a malformed (non-JSON or unexpected) body"
-    return redact(f"{what} failed — {type(exc).__name__}: {str(exc)[:200]}")
+    return redact(f"{what} failed — {type(exc).__name__}: {clip(str(exc), 200)}")
 
 
 def _next_steps(

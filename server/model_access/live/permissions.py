@@ -42,7 +42,9 @@ def plan_change(
     wanted = list(dict.fromkeys([*allow, *unblock]))
     for model_id in wanted:
         if not model_id.strip() or len(model_id) > 200:
-            raise InvalidInput(f"{model_id[:40]!r} is not a model id")
+            from ..redact import clip  # redact before truncating (a cut key is not recognised)
+
+            raise InvalidInput(f"{clip(model_id, 40)!r} is not a model id")
     if remove_restriction:
         return ProjectPermissions(project_id=current.project_id, mode="none", model_ids=[], source="plan")
     ids = list(current.model_ids)

@@ -1,0 +1,130 @@
+"""What a model id looks like in text, and which written strings count as a reference.
+
+One regex finds candidates (`TOKEN` in running text, `ID_FULL` for a whole literal); the
+catalog then decides. Precision rules live here so every language applies the same ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..catalog import Catalog, Resolution
+
+_PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai/|azure_ai/|azure/|openai:|azure:)"
+_STEM = (
+    r"(?:ft:[a-z0-9][\w.\-]*:[\w.:\-]*"
+    r"|(?:chat)?gpt-?[0-9][\w.\-]*"
+    r"|gpt-(?:image|audio|realtime|live|transcribe|daybreak|rosalind)[\w.\-]*"
+    r"|o[1-9](?:-[\w.\-]+)?"
+    r"|text-(?:embedding|davinci|curie|babbage|ada|moderation|search|similarity)[\w.\-]*"
+    r"|omni-moderation[\w.\-]*|dall-e-?[0-9][\w.\-]*|tts-1[\w.\-]*|whisper-1"
+    r"|(?:davinci|babbage)-\d+|code-(?:davinci|cushman|search)[\w.\-]*|codex-mini[\w.\-]*"
+    r"|computer-use-preview[\w.\-]*|sora-2[\w.\-]*|chatgpt-[\w.\-]+|chat-latest"
+    r"|ada|babbage|curie|davinci)"
+)
+_SUFFIX = r"(?::(?:free|beta|extended|online|floor|nitro|thinking|batch))?"
+
+#: A candidate inside running text (comments, prose, config lines, unknown languages).
+TOKEN = re.compile(rf"(?<![\w./@:\-~])(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}(?![\w/@\-]|[.:]\w)", re.IGNORECASE)
+#: A whole string literal that is an id (with an optional provider prefix).
+ID_FULL = re.compile(rf"(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}", re.IGNORECASE)
+#: Cheap pre-filter over a file's lower-cased bytes: no match → the file holds no candidate.
+PREFILTER_TEXT = (
+    r"gpt-?[0-9]|gpt-(?:image|audio|realtime|live|transcribe)|o[1-9]|text-(?:embedding|davinci|curie|babbage|ada"
+    r"|moderation|search|similarity)|omni-moderation|dall-e|tts-1|whisper-1|davinci|babbage|curie|['\"]ada['\"]"
+    r"|code-cushman|codex-mini|computer-use|sora-2|chat-latest|ft:"
+)
+PREFILTER = re.compile(PREFILTER_TEXT.encode())
+
+
+def has_candidate(data: bytes) -> bool:
+    return PREFILTER.search(data.lower()) is not None
+
+
+# Ids that read as plain words: only a reference where a model is expected.
+AMBIGUOUS = frozenset({"ada", "babbage", "curie", "davinci", "chat-latest"})
+_SHORT_O = re.compile(r"^o[1-9]$")
+# An unresolved string that is shaped like an OpenAI id is an intended (unknown) id.
+LOOKS_LIKE = re.compile(
+    r"(?:gpt-(?:[3-9]|image|audio|realtime|live|transcribe)|chatgpt-|o[1-9](?:-|$)|text-embedding-|text-davinci-"
+    r"|dall-e-\d|tts-\d|whisper-\d|omni-moderation|text-moderation|codex-mini|computer-use|sora-\d)[a-z0-9.\-]*",
+    re.IGNORECASE,
+)
+_FILE_LIKE = re.compile(r"\.[a-z]{2,}$", re.IGNORECASE)
+MODELISH = re.compile(r"model|engine|deployment|llm", re.IGNORECASE)
+
+Mode = Literal["literal", "text"]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    prefix: str  # provider prefix as written ("" if none)
+    ident: str  # the id as written, without prefix or provider suffix
+    resolution: Resolution
+
+
+def classify(
+    token: str,
+    catalog: Catalog,
+    mode: Mode,
+    key: str | None = None,
+    strict: bool = False,
+    openai_file: bool = True,
+) -> Accepted | None:
+    """Whether `token` (a whole literal or a text token) is a model id in use."""
+    m = ID_FULL.fullmatch(token)
+    if m is None:
+        return None
+    prefix = m.group("prefix") or ""
+    ident = m.group("id").rstrip(".-")
+    if not ident or _FILE_LIKE.search(ident):
+        return None
+    lowered = ident.lower()
+    if lowered.startswith("gpt-35-"):
+        return None  # Azure's spelling of a model name (gpt-35-turbo), not an OpenAI id
+    modelish = bool(key and MODELISH.search(key))
+    if lowered in AMBIGUOUS and not modelish:
+        return None
+    res = catalog.resolve(ident)
+    accepted = Accepted(prefix, ident, res)
+    if ident.startswith("ft:"):
+        return accepted if len(ident) > 4 else None
+    if mode == "text":
+        if res.match != "exact" or (_SHORT_O.match(lowered) and not (modelish or openai_file)):
+            return None
+        return accepted
+    if strict:
+        return accepted if res.match == "exact" else None
+    if res.match == "exact":
+        if _SHORT_O.match(lowered) and not (modelish or openai_file):
+            return None
+        return accepted
+    if res.match in ("case", "tolerant"):
+        # "O3" is a compiler flag, "GPT4" or "gpt4o" an intended id.
+        if not (re.search(r"[-.]", ident) or lowered.startswith("gpt")):
+            return None
+        return accepted
+    if LOOKS_LIKE.fullmatch(ident):
+        # "gpt-3.5" or "gpt-4.5" alone is a family label unless a model is expected here.
+        if not modelish and catalog_has_prefix(catalog, lowered):
+            return None
+        return accepted
+    return None
+
+
+_PREFIX_CACHE: dict[int, frozenset[str]] = {}
+
+
+def catalog_has_prefix(catalog: Catalog, lowered: str) -> bool:
+    """Whether `lowered` is a family stem of real ids ("gpt-3.5" of "gpt-3.5-turbo")."""
+    stems = _PREFIX_CACHE.get(id(catalog))
+    if stems is None:
+        found: set[str] = set()
+        for model_id in catalog.ids():
+            for i, ch in enumerate(model_id):
+                if ch in "-." and i:
+                    found.add(model_id[:i].lower())
+        stems = _PREFIX_CACHE[id(catalog)] = frozenset(found)
+    return lowered in stems

@@ -1,0 +1,144 @@
+"""JavaScript/TypeScript (and other C-like languages): a light tokenizer.
+
+Strings, template literals without substitutions and object keys are literals; `//` and
+`/* */` comments are comments; regex literals are skipped (a `/` where an operand may start).
+The callee of the innermost open `(` gives the call; the `key:` or `name =` before a string its key.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .calls import FAMILY_METHODS, endpoints_for_call
+from .extract import FileContext, scan_text_tokens
+from .ids import has_candidate
+
+_TOKEN = re.compile(
+    r"""(?P<lc>//[^\r\n]*)
+    |(?P<bc>/\*.*?(?:\*/|\Z))
+    |(?P<str>"(?:\\.|[^"\\\r\n])*"|'(?:\\.|[^'\\\r\n])*')
+    |(?P<tpl>`(?:\\.|[^`\\])*`)
+    |(?P<id>[A-Za-z_$][\w$]*)
+    |(?P<num>\d[\w.]*)
+    |(?P<ws>\s+)
+    |(?P<p>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+_REGEX = re.compile(r"/(?:\\.|\[(?:\\.|[^\]\\\r\n])*\]|[^/\\\r\n\[])+/[a-z]*")
+_OPERAND_END_WORDS = frozenset({"this", "super", "null", "true", "false", "undefined"})
+_KEYWORDS_BEFORE_EXPR = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "yield", "await"})  # fmt: skip
+_FAMILY_SUFFIXES = tuple(f".{m}" for m in FAMILY_METHODS)
+_AZURE_KEYS = frozenset({"deployment", "deploymentName", "azureDeployment", "deployment_name", "azure_deployment"})
+
+
+def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
+    pos = 0
+    n = len(text)
+    prev = ""  # previous significant token text
+    prev_kind = ""
+    # stack of open brackets: (char, callee or None)
+    stack: list[tuple[str, str | None]] = []
+    chain: list[str] = []  # identifiers joined by dots just before the current position
+    pending_key: str | None = None
+    while pos < n:
+        if (
+            regex_literals
+            and text[pos] == "/"
+            and not text.startswith(("//", "/*"), pos)
+            and _regex_allowed(prev, prev_kind)
+        ):
+            m = _REGEX.match(text, pos)
+            if m:
+                pos = m.end()
+                prev, prev_kind = "/re/", "operand"
+                continue
+        m = _TOKEN.match(text, pos)
+        if m is None:  # pragma: no cover - the last alternative matches any char
+            break
+        kind = m.lastgroup or "p"
+        value = m.group(0)
+        pos = m.end()
+        if kind == "ws":
+            continue
+        if kind in ("lc", "bc"):
+            if has_candidate(value.encode("utf-8", "replace")):
+                scan_text_tokens(fc, text, m.start() + 2, m.end(), "comment")
+            continue
+        if kind in ("str", "tpl"):
+            content = value[1:-1]
+            if not (kind == "tpl" and "${" in content) and has_candidate(content.encode("utf-8", "replace")):
+                _literal(fc, text, m.start() + 1, content, stack, pending_key, prev)
+            prev, prev_kind = value, "operand"
+            chain = []
+            continue
+        if kind == "id":
+            if prev == ".":
+                chain.append(value)
+            else:
+                chain = [value]
+            prev, prev_kind = value, "word"
+            continue
+        if kind == "num":
+            prev, prev_kind = value, "operand"
+            continue
+        # punctuation
+        if value in "([{":
+            callee = ".".join(chain) if value == "(" and chain and prev_kind == "word" else None
+            stack.append((value, callee))
+            if len(stack) > 500:
+                stack.pop(0)
+            chain = []
+        elif value in ")]}":
+            if stack:
+                stack.pop()
+            chain = []
+        elif value == ".":
+            pass
+        elif value in ":=" and prev_kind == "word" and chain:
+            pending_key = chain[-1]
+            prev, prev_kind = value, "punct"
+            continue
+        elif value == "?" and text.startswith("?.", pos - 1):
+            pos += 1
+            value = "."
+        else:
+            chain = []
+        if value in ",;{}()[]":
+            pending_key = None
+        prev, prev_kind = value, "punct"
+
+
+def _regex_allowed(prev: str, prev_kind: str) -> bool:
+    if prev_kind == "operand":
+        return False
+    if prev_kind == "word":
+        return prev in _KEYWORDS_BEFORE_EXPR
+    return prev not in (")", "]", "}")
+
+
+def _literal(
+    fc: FileContext,
+    text: str,
+    start: int,
+    content: str,
+    stack: list[tuple[str, str | None]],
+    pending_key: str | None,
+    prev: str,
+) -> None:
+    call: str | None = None
+    positional = False
+    if stack:
+        bracket, callee = stack[-1]
+        if bracket == "(" and callee:
+            positional = prev in ("(", ",")
+            if positional and callee.rsplit(".", 1)[-1] in FAMILY_METHODS:
+                return
+            call = callee
+        elif bracket == "{" and len(stack) > 1 and stack[-2][0] == "(":
+            call = stack[-2][1]
+        elif bracket == "[" and len(stack) > 1 and (stack[-2][1] or "").endswith(_FAMILY_SUFFIXES):
+            return  # ["gpt-4", "o1"].some(p => x.startsWith(p)) style lists inside a test call
+    key = None if positional else pending_key
+    strict = key in _AZURE_KEYS or (fc.azure_file and key in ("deployment", "engine"))
+    endpoints = endpoints_for_call(call, "model" if key == "model" else (None if positional else key)) if call else ()
+    fc.add(start, content, "code", "literal", key, call, endpoints, strict)
