@@ -58,7 +58,7 @@ class Config:
     timeout: float = 10.0
     max_retries: int = 2
     cache_ttl: float = 300.0
-    concurrency: int = 8
+    concurrency: int = 32
     roots: tuple[Path, ...] = field(default_factory=tuple)
     today: date | None = None
 
@@ -184,7 +184,7 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         timeout=_float(env, "MODEL_ACCESS_TIMEOUT", 10.0, 0.1, 300.0),
         cache_ttl=_float(env, "MODEL_ACCESS_CACHE_TTL", 300.0, 0.0, 86400.0),
         max_retries=int(_float(env, "MODEL_ACCESS_MAX_RETRIES", 2, 0, 10)),
-        concurrency=int(_float(env, "MODEL_ACCESS_CONCURRENCY", 8, 1, 64)),
+        concurrency=int(_float(env, "MODEL_ACCESS_CONCURRENCY", 32, 1, 64)),
         roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
         today=today,
     )
