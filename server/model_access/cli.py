@@ -386,7 +386,7 @@ def run_command(
 
     try:
         return anyio.run(go)
-    except (ModelAccessError, ValueError) as exc:
+    except (ModelAccessError, ValueError, OSError) as exc:  # OSError: a full disk, a vanished file …
         message = redact(str(exc))
         if printer.as_json:
             out.write(json.dumps({"error": message, "type": type(exc).__name__}) + "\n")
