@@ -6,19 +6,12 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from ..catalog import Catalog
+from ..console import API_KEYS, BILLING, COUNTRIES, GENERAL, STATUS, limits_url
 from ..endpoints import ENDPOINTS, recommended_endpoint
 from ..results import Category, Fix
 from ..suggest import suggest_replacement
 from .classify import LiveFacts, Verdict
 from .parse import Parsed
-
-CONSOLE = "https://platform.openai.com"
-PROJECTS = f"{CONSOLE}/settings/organization/projects"
-GENERAL = f"{CONSOLE}/settings/organization/general"
-BILLING = f"{CONSOLE}/settings/organization/billing/overview"
-API_KEYS = f"{CONSOLE}/api-keys"
-STATUS = "https://status.openai.com"
-COUNTRIES = "https://platform.openai.com/docs/supported-countries"
 
 MODEL_CATEGORIES: frozenset[Category] = frozenset(
     {
@@ -31,10 +24,6 @@ MODEL_CATEGORIES: frozenset[Category] = frozenset(
         "fine_tune_scope",
     }
 )
-
-
-def limits_url(project_id: str | None) -> str:
-    return f"{CONSOLE}/settings/{project_id}/limits" if project_id else PROJECTS
 
 
 def sdk_call(endpoint: str | None, model: str) -> str:

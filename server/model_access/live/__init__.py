@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from ..config import Config
+from ..console import GENERAL, limits_url
 from ..endpoints import ENDPOINTS, parse_endpoint, recommended_endpoint
 from ..errors import LookupFailed, NotAvailable, check_model_id
 from ..redact import clip, redact
@@ -542,11 +543,7 @@ def _next_steps(
     config: Config,
 ) -> list[str]:
     project = permissions.project_id if permissions else config.project
-    limits = (
-        f"https://platform.openai.com/settings/{project}/limits"
-        if project
-        else "https://platform.openai.com/settings/organization/projects"
-    )
+    limits = limits_url(project)
     if verdict == "accessible":
         return [f"{model} is callable with this key; if a call still fails, run diagnose_error on its error text."]
     if verdict == "retired":
@@ -567,7 +564,7 @@ def _next_steps(
     if verdict == "not_listed":
         return [
             f"{model} exists but this key/project does not list it: check the project's model allow/deny list "
-            f"({limits}), organization verification (https://platform.openai.com/settings/organization/general), "
+            f"({limits}), organization verification ({GENERAL}), "
             "or whether the model is still rolling out to your organization.",
             "Call check_model_access with probe=true to send one minimal request (may cost a fraction of a cent).",
         ]
