@@ -24,7 +24,14 @@ class PathRefused(ModelAccessError):
 
 
 class LookupFailed(ModelAccessError):
-    """A live lookup failed; the message names the cause (timeout, 401, 5xx …)."""
+    """A live lookup failed; the message names the cause (timeout, 401, 5xx …).
+
+    `status` is the HTTP status when the API answered, None for timeouts and connection faults.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 MAX_MODEL_ID = 200

@@ -146,13 +146,13 @@ class LiveService:
             except (openai.RateLimitError, openai.InternalServerError) as exc:
                 code = _code(exc)
                 if attempt + 1 >= attempts or code == "insufficient_quota":
-                    raise LookupFailed(describe_failure(what, exc, self.config)) from None
+                    raise LookupFailed(describe_failure(what, exc, self.config), exc.status_code) from None
                 await anyio.sleep(_retry_after(exc, attempt))
             except openai.APIStatusError as exc:
                 if exc.status_code in (502, 503, 504) and attempt + 1 < attempts:
                     await anyio.sleep(_retry_after(exc, attempt))
                     continue
-                raise LookupFailed(describe_failure(what, exc, self.config)) from None
+                raise LookupFailed(describe_failure(what, exc, self.config), exc.status_code) from None
             except Exception as exc:  # timeouts, refused connections, malformed bodies: all typed
                 raise LookupFailed(describe_failure(what, exc, self.config)) from None
         raise LookupFailed(f"{what} failed")  # pragma: no cover - the loop always returns or raises
@@ -265,7 +265,6 @@ class LiveService:
             # clip() redacts before truncating: pid[:40] could cut a pasted key past recognition.
             raise LookupFailed(f"{clip(pid, 40)!r} is not a project id: they look like proj_abc123…")
         admin = self.admin_client()
-        import openai
 
         async def fetch() -> Any:
             return await admin.admin.organization.projects.model_permissions.retrieve(pid)
@@ -273,10 +272,8 @@ class LiveService:
         try:
             policy = await self.call(f"GET /organization/projects/{pid}/model_permissions", fetch)
         except LookupFailed as exc:
-            if "404" in str(exc) and "permission" in str(exc).lower():
+            if exc.status == 404:
                 return ProjectPermissions(project_id=pid, mode="none", model_ids=[], source="admin API (no policy)")
-            raise
-        except openai.NotFoundError:  # pragma: no cover - call() converts it
             raise
         ids = list(policy.api_model_ids)
         if policy.mode == "deny_list" and not ids:
@@ -316,7 +313,7 @@ class LiveService:
                 )
             except LookupFailed as exc:
                 text = str(exc)
-                if " 404" in text or "(404" in text:
+                if exc.status == 404:
                     evidence.append(f"models.retrieve({target!r}) answered 404: not visible to this key.")
                 else:
                     failures.append(text)
@@ -458,8 +455,7 @@ class LiveService:
             await self.call(f"probe {ENDPOINTS[target].http}", calls[target])
         except LookupFailed as exc:
             evidence.append(f"Probe on {target} failed: {exc}")
-            status = next((int(s) for s in ("400", "401", "403", "404", "429") if f" {s}" in str(exc)), None)
-            return ApiFailure(status, None, str(exc))
+            return ApiFailure(exc.status, None, str(exc))
         evidence.append(f"Probe on {target} succeeded: one minimal request was accepted.")
         return True
 
