@@ -50,7 +50,10 @@ async def test_retired_model_gets_the_reference_replacement(client):
     result = await client.call_tool("suggest_replacement", {"model": "gpt-4-32k"})
     content = result.structured_content
     assert content["status"] == "retired"
-    assert content["suggestions"][0]["id"] == "gpt-4o"
+    # gpt-4o is the reference's replacement, but it shuts down itself: the chain ends at an active model.
+    first = content["suggestions"][0]
+    assert first["id"] == "gpt-6-luna" and first["lifecycle"] == "active"
+    assert "gpt-4o (deprecated, shuts down 2027-01-14)" in first["reason"]
     assert content["catalog"]["as_of"] == "2026-11-23"
 
 

@@ -61,16 +61,48 @@ class Config:
     concurrency: int = 32
     roots: tuple[Path, ...] = field(default_factory=tuple)
     today: date | None = None
+    # MODEL_ACCESS_PROVIDER: say which provider a base URL is when its host does not tell
+    # (a corporate gateway in front of api.openai.com, or the test emulator).
+    provider_override: Provider | None = None
+    # MODEL_ACCESS_ADMIN_BASE_URL: where the admin key may go instead of api.openai.com. Only an
+    # explicit setting moves it: OPENAI_BASE_URL never does, so an admin key is never sent to
+    # OpenRouter, a proxy or a local server by accident.
+    admin_base_url: str | None = None
 
     @property
     def provider(self) -> Provider:
         if self.azure_endpoint and (self.azure_api_key or self.api_key):
             return "azure"
         if self.api_key:
+            if self.provider_override in ("openai", "compatible"):
+                return self.provider_override
             if self.base_url and not _is_openai_host(self.base_url):
                 return "compatible"
             return "openai"
         return "none"
+
+    @property
+    def admin_url(self) -> str:
+        """The only host the admin key is ever sent to."""
+        return self.admin_base_url or OPENAI_BASE_URL
+
+    @property
+    def admin_unavailable(self) -> str | None:
+        """Why the admin tools cannot be used, or None when they can."""
+        if self.admin_key is None:
+            return (
+                "Reading or changing project model permissions needs an admin key: set OPENAI_ADMIN_KEY "
+                "(Settings → Organization → Admin keys) in the server's environment. Without it, open the "
+                "project's Limits page in the console."
+            )
+        if self.provider in ("azure", "compatible"):
+            where = self.effective_base_url or "another provider"
+            return (
+                f"Project model permissions are an OpenAI platform feature, and the configured provider is "
+                f"{where}, not api.openai.com: the admin key is only ever sent to OpenAI's API, so the admin "
+                "tools are off. Azure deployments and other providers' model access are managed in their own consoles."
+            )
+        return None
 
     @property
     def has_key(self) -> bool:
@@ -187,4 +219,15 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         concurrency=int(_float(env, "MODEL_ACCESS_CONCURRENCY", 32, 1, 64)),
         roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
         today=today,
+        provider_override=_provider(env),
+        admin_base_url=_url(env, "MODEL_ACCESS_ADMIN_BASE_URL"),
     )
+
+
+def _provider(env: Mapping[str, str]) -> Provider | None:
+    value = (_value(env, "MODEL_ACCESS_PROVIDER") or "").lower()
+    if not value or value == "auto":
+        return None
+    if value not in ("openai", "compatible"):
+        raise ConfigError(f"MODEL_ACCESS_PROVIDER must be auto, openai or compatible, got {clip(value, 20)!r}")
+    return value  # type: ignore[return-value]

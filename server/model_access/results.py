@@ -54,7 +54,13 @@ class Suggestion(BaseModel):
     score: float = Field(ge=0, le=1)
     lifecycle: Lifecycle
     shutdown_date: str | None = None
-    accessible: bool | None = Field(description="Whether the configured key can call it; null without live facts.")
+    accessible: bool | None = Field(
+        description="Whether the configured key can call it (listed, and the project's policy, when read, allows "
+        "it); null when not checked."
+    )
+    endpoint: str | None = Field(
+        default=None, description="Set when the call must move to this endpoint to use this model."
+    )
 
 
 class ReplacementAdvice(BaseModel):

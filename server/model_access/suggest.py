@@ -17,6 +17,7 @@ from .results import CatalogInfo, ReplacementAdvice, Suggestion
 
 _ID_IN_TEXT = re.compile(r"[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)+")
 SOON_DAYS = 30
+_CALL_CAN_MOVE = frozenset({"completions", "chat.completions", "responses", "batches"})
 _NON_TEXT_FAMILIES = frozenset({"audio", "realtime", "image", "video", "moderation", "embedding"})
 
 
@@ -25,6 +26,9 @@ class _Candidate:
     record: ModelRecord
     score: float
     reason: str
+    via: tuple[str, ...] = ()
+    endpoint: str | None = None  # set when the call must move to this endpoint
+    intended: bool = False  # the id the user most likely meant (a typo's target), not a replacement
 
 
 def catalog_info(catalog: Catalog) -> CatalogInfo:
@@ -43,28 +47,35 @@ def suggest_replacement(
     limit: int = 5,
     accessible: Callable[[str], bool | None] | None = None,
 ) -> ReplacementAdvice:
-    """Ranked replacements for `model`. `endpoint` must already be canonical.
+    """Ranked replacements for `model` as written. `endpoint` must already be canonical.
 
-    `accessible(id)` answers from live facts when a key is configured; candidates the key
-    cannot call are ranked after those it can.
+    The API matches ids exactly, so an id that needs a prefix removed, its case changed or its
+    spelling fixed is `unknown`, with the intended id first. Chains end at an active model; with
+    an endpoint, only models that serve it are offered (or, where no current model serves it,
+    a model on the endpoint that replaced it, marked with that endpoint). `accessible(id)` answers
+    from live facts: False (the key's listing or the project's policy excludes it) drops the
+    candidate, None means not checked.
     """
-    model = check_model_id(model)
+    written = model
+    if not written.strip():
+        check_model_id(written)
+    model = check_model_id(written)
     limit = max(1, min(limit, 50))
     resolution = catalog.resolve(model)
     record = resolution.record
     candidates: list[_Candidate] = []
+    exactly = resolution.match == "exact" and not resolution.prefix and written == model
 
     if record is None:
         status = "unknown"
         note = catalog.not_api_ids.get(resolution.stripped) or catalog.not_api_ids.get(resolution.stripped.lower())
-        reason = f"{model!r} is not an OpenAI model id" + (f": {note}" if note else ".")
+        reason = f"{written!r} is not an OpenAI model id" + (f": {note}" if note else ".")
         # A note on a known non-id names the real ids ("GPT-6 ids carry a tier (gpt-6-sol, …)").
         for rank, hint in enumerate(m for m in _ID_IN_TEXT.findall(note or "") if m in catalog):
             candidates.append(_Candidate(catalog.records[hint], 0.97 - 0.02 * rank, "a real id of that family"))
         candidates += _fuzzy(catalog, resolution.stripped, endpoint)
     else:
         lifecycle = catalog.lifecycle(record)
-        exactly = resolution.match == "exact"
         if resolution.match == "fine_tune":
             status = {"active": "known", "deprecated": "deprecated", "shutdown": "retired"}[lifecycle]
             reason = f"A fine-tune of {record.id}, which is {_lifecycle_phrase(catalog, record)}."
@@ -74,13 +85,15 @@ def suggest_replacement(
             status = {"active": "known", "deprecated": "deprecated", "shutdown": "retired"}[lifecycle]
             reason = f"{record.id} is {_lifecycle_phrase(catalog, record)}."
         else:
-            # The id as written is not an id; the intended one is.
+            # The id as written is not an id: the API matches ids exactly. The intended one is.
             status = "unknown"
-            reason = f"{model!r} is not an exact OpenAI model id; it matches {record.id!r}"
+            reason = f"{written!r} is not an exact OpenAI model id ({_match_words(resolution, written)}); "
+            reason += f"the API matches ids exactly, and the intended id is {record.id!r}"
             reason += f" ({_lifecycle_phrase(catalog, record)})." if lifecycle != "active" else "."
             if lifecycle != "shutdown":
-                candidates.append(_Candidate(record, 1.0, f"the id you most likely meant ({_match_words(resolution)})"))
-        if lifecycle != "active" or record.successor:
+                why = f"the id you most likely meant ({_match_words(resolution, written)})"
+                candidates.append(_Candidate(record, 1.0, why, intended=True))
+        if lifecycle != "active":
             for rank, repl in enumerate(catalog.replacement_chain(record)):
                 why = "official replacement" if rank == 0 else "also named as a replacement"
                 if record.replacement_source and record.replacement_source.startswith("our pick"):
@@ -88,32 +101,159 @@ def suggest_replacement(
                 if record.replacement_note:
                     why += f", {record.replacement_note}"
                 why += f" for {record.id}"
-                score = 0.95 - 0.05 * rank
-                candidates.append(_Candidate(repl, score, why))
-                # A replacement that is itself deprecated: offer its own replacement right after it.
-                # When that one shuts down within a month, its replacement goes first.
-                if catalog.lifecycle(repl) == "deprecated" and repl.shutdown_date is not None:
-                    imminent = (repl.shutdown_date - catalog.today).days <= SOON_DAYS
-                    for later in catalog.replacement_chain(repl)[:1]:
-                        note = f"replaces {repl.id}, which shuts down on {repl.shutdown_date}"
-                        candidates.append(_Candidate(later, score + (0.01 if imminent else -0.02), note))
-            if record.successor and record.successor in catalog:
-                candidates.append(_Candidate(catalog.records[record.successor], 0.9, f"supersedes {record.id}"))
+                candidates.append(_Candidate(repl, 0.95 - 0.05 * rank, why, (record.id,)))
+        elif record.successor and record.successor in catalog and exactly:
+            candidates.append(_Candidate(catalog.records[record.successor], 0.5, f"supersedes {record.id}"))
         if endpoint is not None and endpoint not in record.endpoints:
             reason += f" It does not serve {endpoint}."
             candidates += _same_tier(catalog, record, endpoint)
         elif lifecycle != "active":
             candidates += _same_tier(catalog, record, endpoint, weight=0.6)
 
+    candidates = _to_active(catalog, candidates)
     if endpoint is not None:
-        candidates = [c for c in candidates if endpoint in c.record.endpoints] or candidates
+        candidates = _for_endpoint(catalog, record, candidates, endpoint)
+    if accessible is not None:
+        kept = [c for c in candidates if accessible(c.record.id) is not False]
+        if len(kept) < len(candidates) and not kept:
+            reason += " Every candidate is excluded by your key's listing or the project's model policy."
+        candidates = kept
+    suggestions = _finish(catalog, written, resolution.stripped, candidates, limit, accessible)
+    if not suggestions and status == "unknown":
+        reason += " No close id was found: call list_accessible_models to see the ids your key can call."
     return ReplacementAdvice(
-        model=model,
+        model=written,
         status=status,  # type: ignore[arg-type]
         reason=reason,
-        suggestions=_finish(catalog, model, resolution.stripped, candidates, limit, accessible),
+        suggestions=suggestions,
         catalog=catalog_info(catalog),
     )
+
+
+def needs_replacement(advice: ReplacementAdvice, endpoint: str | None, catalog: Catalog) -> bool:
+    """Whether the id as written should be changed at all (shared by every tool's "first replacement")."""
+    if advice.status != "known":
+        return True
+    record = catalog.get(advice.model)
+    return endpoint is not None and record is not None and endpoint not in record.endpoints
+
+
+def first_replacement(
+    catalog: Catalog,
+    model: str,
+    endpoint: str | None = None,
+    accessible: Callable[[str], bool | None] | None = None,
+) -> Suggestion | None:
+    """The one replacement every tool names for `model` on `endpoint`, or None when none is needed."""
+    advice = suggest_replacement(catalog, model, endpoint, limit=1, accessible=accessible)
+    if not advice.suggestions or not needs_replacement(advice, endpoint, catalog):
+        return None
+    return advice.suggestions[0]
+
+
+def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Follow each deprecated candidate's replacement chain to an active model, naming the path.
+
+    The deprecated model stays on offer, ranked below the active end of its chain.
+    """
+    out: list[_Candidate] = []
+    for cand in candidates:
+        if catalog.lifecycle(cand.record) != "deprecated":
+            out.append(cand)
+            continue
+        path = [cand.record]
+        current = cand.record
+        seen = {current.id}
+        while catalog.lifecycle(current) != "active":
+            chain = [r for r in catalog.replacement_chain(current) if r.id not in seen]
+            if not chain:
+                break
+            current = chain[0]
+            seen.add(current.id)
+            path.append(current)
+        if catalog.lifecycle(current) == "active" and current is not cand.record:
+            steps = [*cand.via, *(_step(catalog, r) for r in path)]
+            later = f"{cand.reason}; " + " → ".join(steps)
+            soon = f"{cand.reason}; {_soon(catalog, cand.record)}"
+            if cand.intended:
+                # A typo of a deprecated id: the id meant first, then where it is going.
+                out.append(_Candidate(cand.record, cand.score, soon, cand.via, intended=True))
+                out.append(_Candidate(current, cand.score - 0.01, f"successor of {cand.record.id}: " + " → ".join(steps)))
+            else:
+                out.append(_Candidate(current, cand.score, later, cand.via))
+                out.append(_Candidate(cand.record, cand.score - 0.1, soon))
+        else:
+            out.append(cand)
+    return out
+
+
+def _step(catalog: Catalog, record: ModelRecord) -> str:
+    if catalog.lifecycle(record) == "deprecated":
+        return f"{record.id} (deprecated, shuts down {record.shutdown_date})"
+    return record.id
+
+
+def _soon(catalog: Catalog, record: ModelRecord) -> str:
+    if record.shutdown_date is None:
+        return "active"
+    days = (record.shutdown_date - catalog.today).days
+    return f"itself shuts down on {record.shutdown_date} (in {days} days)"
+
+
+def _for_endpoint(
+    catalog: Catalog, record: ModelRecord | None, candidates: list[_Candidate], endpoint: str
+) -> list[_Candidate]:
+    """Only models that serve `endpoint`; where no current model serves it, the call must change."""
+    serving = [c for c in candidates if endpoint in c.record.endpoints]
+    if serving:
+        return serving
+    def serving_pool(lifecycle: str) -> list[ModelRecord]:
+        return [
+            r
+            for r in catalog.records.values()
+            if endpoint in r.endpoints
+            and catalog.lifecycle(r) == lifecycle
+            and r.alias_of is None
+            and not r.gates_restricted
+            and (record is None or r.id != record.id)
+        ]
+
+    pool = serving_pool("active")
+    if not pool and endpoint not in _CALL_CAN_MOVE:
+        # Fine-tuning and the like: nothing else does the job, so models still served until their
+        # shutdown date are the honest answer.
+        pool = sorted(serving_pool("deprecated"), key=lambda r: (-(r.shutdown_date or catalog.today).toordinal()))
+    if pool:
+        # Same kind of model for the endpoint (embeddings → text-embedding-*, images → image models …).
+        pool.sort(key=lambda r: (r.snapshot_of is not None, -generation_of(r.id), r.id))
+        return [
+            _Candidate(
+                r,
+                0.7 - 0.02 * i,
+                f"a current model that serves {endpoint}"
+                if catalog.lifecycle(r) == "active"
+                else f"serves {endpoint} until it shuts down on {r.shutdown_date} (no active model does)",
+            )
+            for i, r in enumerate(pool[:4])
+        ]
+    # Nothing current serves it (the legacy completions endpoint): keep the replacements, each
+    # marked with the endpoint its call must move to.
+    from .endpoints import recommended_endpoint
+
+    moved = []
+    for cand in candidates:
+        target = recommended_endpoint(cand.record.endpoints)
+        if target is not None:
+            moved.append(
+                _Candidate(
+                    cand.record,
+                    cand.score,
+                    f"{cand.reason}; no current model serves {endpoint}, so the call must change to {target}",
+                    cand.via,
+                    target,
+                )
+            )
+    return moved
 
 
 def _lifecycle_phrase(catalog: Catalog, record: ModelRecord) -> str:
@@ -125,11 +265,13 @@ def _lifecycle_phrase(catalog: Catalog, record: ModelRecord) -> str:
     return f"shut down since {record.shutdown_date}"
 
 
-def _match_words(resolution: object) -> str:
+def _match_words(resolution: object, written: str | None = None) -> str:
     match = getattr(resolution, "match", "")
     prefix = getattr(resolution, "prefix", "")
-    if prefix and match == "exact":
+    if prefix:
         return f"without the provider prefix {prefix!r}"
+    if written is not None and written != written.strip():
+        return "without the surrounding whitespace"
     return {"case": "different letter case", "tolerant": "different punctuation"}.get(match, "closest spelling")
 
 
@@ -151,7 +293,8 @@ def _fuzzy(catalog: Catalog, text: str, endpoint: str | None) -> list[_Candidate
             for repl in catalog.replacement_chain(record):
                 out.append(_Candidate(repl, value * 0.9, f"replaces {model_id} (shut down), the closest id"))
         else:
-            out.append(_Candidate(record, value, f"closest id by spelling ({round(score)}% similar)"))
+            # A deprecated closest id is followed to its successor by _to_active.
+            out.append(_Candidate(record, value, f"closest id by spelling ({round(score)}% similar)", intended=True))
     return out
 
 
@@ -189,7 +332,7 @@ def _finish(
     best: dict[str, _Candidate] = {}
     for cand in candidates:
         model_id = cand.record.id
-        if model_id in (written, stripped) or catalog.lifecycle(cand.record) == "shutdown":
+        if model_id == written or catalog.lifecycle(cand.record) == "shutdown":
             continue
         if model_id not in best or cand.score > best[model_id].score:
             best[model_id] = cand
@@ -206,6 +349,7 @@ def _finish(
             lifecycle=catalog.lifecycle(c.record),
             shutdown_date=c.record.shutdown_date.isoformat() if c.record.shutdown_date else None,
             accessible=access[c.record.id],
+            endpoint=c.endpoint,
         )
         for c in ordered[:limit]
     ]

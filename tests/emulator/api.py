@@ -47,6 +47,7 @@ INFERENCE_PATHS: dict[str, str] = {
 }
 _PERMISSIONS_PATH = re.compile(r"/v1/organization/projects/([^/]+)/model_permissions")
 _RATE_LIMITS_PATH = re.compile(r"/v1/organization/projects/([^/]+)/rate_limits")
+_PROJECT_PATH = re.compile(r"/v1/organization/projects/([^/]+)")
 _MODES = ("allow_list", "deny_list")
 
 
@@ -96,6 +97,12 @@ class OpenAIApi:
                 admin=True,
                 scope=scope,
                 then=lambda c: self._permissions(c, method, project_id, body),
+            )
+        match = _PROJECT_PATH.fullmatch(path)
+        if match and method == "GET":
+            project_id = unquote(match.group(1))
+            return self._with_caller(
+                headers, admin=True, scope=SCOPE_MANAGEMENT_READ, then=lambda c: self._project(c, project_id)
             )
         match = _RATE_LIMITS_PATH.fullmatch(path)
         if match and method == "GET":
@@ -268,6 +275,12 @@ class OpenAIApi:
         if found is None or found[0].id != caller.org.id:
             return None
         return found[1]
+
+    def _project(self, caller: Caller, project_id: str) -> Outcome:
+        project = self._admin_project(caller, project_id)
+        if project is None:
+            return Outcome(errors.project_not_found(project_id))
+        return Outcome(errors.json_reply(200, bodies.project_object(project)))
 
     def _permissions(self, caller: Caller, method: str, project_id: str, raw: bytes) -> Outcome:
         project = self._admin_project(caller, project_id)

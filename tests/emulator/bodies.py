@@ -7,7 +7,7 @@ import base64
 import struct
 import uuid
 
-from .world import ModelSpec
+from .world import ModelSpec, Project
 
 _PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 # An ID3v2 header and one silent MPEG-1 Layer III frame header: enough to look like audio/mpeg.
@@ -157,4 +157,16 @@ def model_object(spec: ModelSpec) -> dict[str, object]:
         "created": spec.created,
         "owned_by": spec.owned_by,
         "shutdown_date": spec.shutdown_date,
+    }
+
+
+def project_object(project: Project) -> dict[str, object]:
+    """GET /v1/organization/projects/{id}: the fields the SDK's `Project` type requires."""
+    return {
+        "id": project.id,
+        "object": "organization.project",
+        "name": project.name,
+        "created_at": 1_700_000_000,
+        "archived_at": None,
+        "status": "active",
     }
