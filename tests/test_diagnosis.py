@@ -13,11 +13,12 @@ import pytest
 from model_access.catalog import Catalog
 from model_access.config import load_config
 from model_access.diagnosis import LiveFacts, diagnose, diagnose_offline
-from model_access.errors import InvalidInput, NotAvailable
+from model_access.errors import InvalidInput
 from model_access.results import ProjectPermissions
 from model_access.state import AppState
 
 from .conftest import TODAY
+from .emulator import Emulator
 
 CORPUS = Path(__file__).parent / "data" / "diagnosis_corpus.jsonl"
 _KEYISH = re.compile(r"(?:sk-|kod-)[\w\-*.…]{3,}|[\w\-]{2,}\*{3,}[\w*]*|Bearer \S+")
@@ -229,45 +230,42 @@ def test_replacements_prefer_models_the_key_can_call(catalog: Catalog) -> None:
     assert result.suggested_models == [callable_one]
 
 
-class _FakeLive:
-    def __init__(self, listed: set[str] | None, fail: bool = False) -> None:
-        self.listed = listed
-        self.fail = fail
-
-    async def listed_ids(self) -> set[str] | None:
-        if self.fail:
-            raise NotAvailable("no live layer")
-        return self.listed
-
-    async def get_permissions(self, project_id: str | None) -> ProjectPermissions:
-        raise NotAvailable("no admin key")
-
-
-class _FakeState:
-    def __init__(self, catalog: Catalog, live: _FakeLive, key: bool = True) -> None:
-        self.catalog = catalog
-        self.live = live
-        env = {"MODEL_ACCESS_TODAY": TODAY.isoformat()}
-        if key:
-            env["OPENAI_API_KEY"] = "sk-test-not-a-real-key-1234567890"
-        self.config = load_config(env)
+def _live_state(base_url: str, key: str) -> AppState:
+    return AppState(
+        load_config(
+            {
+                "MODEL_ACCESS_TODAY": TODAY.isoformat(),
+                "OPENAI_API_KEY": key,
+                "OPENAI_BASE_URL": base_url,
+                "MODEL_ACCESS_PROVIDER": "openai",
+                "MODEL_ACCESS_TIMEOUT": "1",
+                "MODEL_ACCESS_MAX_RETRIES": "0",
+            }
+        )
+    )
 
 
 @pytest.mark.anyio
-async def test_diagnose_uses_live_facts_when_a_key_is_configured(catalog: Catalog, anyio_backend: str) -> None:
-    state = _FakeState(catalog, _FakeLive({"gpt-6.1-sol"}))
-    result = await diagnose(state, AMBIGUOUS.format(m="gpt-6-luna"))
-    assert result.checked_live is True
-    offline = await diagnose(state, AMBIGUOUS.format(m="gpt-6-luna"), live=False)
-    assert offline.checked_live is False
+async def test_diagnose_uses_live_facts_when_a_key_is_configured(anyio_backend: str) -> None:
+    with Emulator() as emu:
+        state = _live_state(emu.base_url, emu.key("allow"))
+        result = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"))
+        assert result.checked_live is True
+        assert result.category == "account_access_denied"
+        assert any("not in this key's model list" in e for e in result.evidence)
+        offline = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"), live=False)
+        assert offline.checked_live is False
+        await state.aclose()
 
 
 @pytest.mark.anyio
-async def test_diagnose_carries_on_offline_when_the_live_layer_fails(catalog: Catalog, anyio_backend: str) -> None:
-    state = _FakeState(catalog, _FakeLive(None, fail=True))
+async def test_diagnose_carries_on_offline_when_the_live_layer_fails(anyio_backend: str) -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    state = _live_state("http://127.0.0.1:9/v1", "sk-test-not-a-real-key-1234567890")
     result = await diagnose(state, AMBIGUOUS.format(m="gpt-6-luna"))
     assert result.category == "account_access_denied"
     assert result.checked_live is False
+    await state.aclose()
 
 
 @pytest.mark.anyio

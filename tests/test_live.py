@@ -33,6 +33,9 @@ def state_for(
         "OPENAI_BASE_URL": emu.base_url,
         "MODEL_ACCESS_TIMEOUT": "2",
         "MODEL_ACCESS_MAX_RETRIES": "0",
+        # The emulator stands in for api.openai.com: its ids are OpenAI's, and the admin key may go there.
+        "MODEL_ACCESS_PROVIDER": "openai",
+        "MODEL_ACCESS_ADMIN_BASE_URL": emu.base_url,
         **extra,
     }
     if key:
@@ -52,7 +55,7 @@ async def test_live_list_is_merged_with_the_catalog(emu):
     state = state_for(emu, emu.key("alpha"), PROJ_ACME_DEFAULT)
     result = await state.live.list_models(None)
     assert result.source == "live" and result.project == PROJ_ACME_DEFAULT
-    assert result.base_url == emu.base_url and result.provider == "compatible"
+    assert result.base_url == emu.base_url and result.provider == "openai"  # MODEL_ACCESS_PROVIDER
     by_id = {m.id: m for m in result.models}
     assert by_id["gpt-4o"].shutdown_date == "2027-01-14" and by_id["gpt-4o"].lifecycle == "deprecated"
     assert by_id["gpt-6-luna"].in_catalog and "responses" in by_id["gpt-6-luna"].endpoints
@@ -82,7 +85,7 @@ async def test_the_project_allow_list_limits_the_live_list(emu):
     ("key", "project", "admin", "model", "endpoint", "verdict"),
     [
         ("alpha", PROJ_ACME_DEFAULT, False, "gpt-6-luna", None, "accessible"),
-        ("alpha", PROJ_ACME_DEFAULT, False, "gpt4o", None, "accessible"),
+        ("alpha", PROJ_ACME_DEFAULT, False, "gpt4o", None, "unknown_model"),  # the API matches ids exactly
         ("deny", PROJ_ACME_DENY, True, "o3", None, "project_denied"),
         ("allow", PROJ_ACME_ALLOW, True, "gpt-4.1", None, "project_denied"),
         ("allow", PROJ_ACME_ALLOW, False, "gpt-4.1", None, "not_listed"),
@@ -113,8 +116,8 @@ async def test_a_rejected_key_is_unverifiable_and_never_echoed(emu):
 async def test_a_probe_reveals_the_project_block(emu):
     state = state_for(emu, emu.key("allow"), PROJ_ACME_ALLOW)
     result = await state.live.check_access("gpt-4.1", "chat.completions", probe=True)
-    assert result.verdict == "project_denied"
-    assert any("Probe" in e for e in result.evidence)
+    assert result.verdict == "project_denied" and result.category == "project_access_denied"
+    assert any(e.startswith("The probe says project_access_denied") for e in result.evidence)
     posts = [r for r in emu.requests if r.method == "POST"]
     assert len(posts) == 1 and posts[0].path == "/v1/chat/completions"
     await state.aclose()
@@ -191,7 +194,8 @@ async def test_quota_errors_are_not_retried(emu):
     result = await state.live.check_access("gpt-6-luna", "chat.completions", probe=True)
     posts = [r for r in emu.requests if r.method == "POST"]
     assert len(posts) == 1
-    assert any("insufficient quota" in e for e in result.evidence)
+    assert any("insufficient_quota" in e for e in result.evidence)
+    assert result.verdict == "unverifiable" and result.category == "insufficient_quota"
     await state.aclose()
 
 
@@ -206,6 +210,8 @@ async def test_mcp_stdio_session_against_the_emulator(emu):
         OPENAI_PROJECT_ID=PROJ_ACME_ALLOW,
         OPENAI_ADMIN_KEY=emu.key("admin"),
         MODEL_ACCESS_MAX_RETRIES="0",
+        MODEL_ACCESS_PROVIDER="openai",
+        MODEL_ACCESS_ADMIN_BASE_URL=emu.base_url,
     )
     async with Client(StdioServerParameters(command=console_script("model-access-mcp"), env=env)) as session:
         listed = await session.call_tool("list_accessible_models", {})

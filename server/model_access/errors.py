@@ -29,9 +29,11 @@ class LookupFailed(ModelAccessError):
     `status` is the HTTP status when the API answered, None for timeouts and connection faults.
     """
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, api_error: str | None = None) -> None:
         super().__init__(message)
         self.status = status
+        # The API's own error text (message and code), redacted, for the diagnosis parser.
+        self.api_error = api_error
 
 
 MAX_MODEL_ID = 200

@@ -89,43 +89,6 @@ class EndpointAdvice(BaseModel):
 
 # ------------------------------------------------------------------ check_model_access
 
-Verdict = Literal[
-    "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
-]
-
-
-class ProjectPermissions(BaseModel):
-    project_id: str
-    mode: Literal["allow_list", "deny_list", "none"]
-    model_ids: list[str]
-    source: str = Field(description="Where the policy was read: the admin API, or 'unavailable' with why.")
-
-
-class AccessCheck(BaseModel):
-    model: str
-    resolved_model: str | None = None
-    endpoint: str | None = None
-    verdict: Verdict
-    evidence: list[str]
-    project_permissions: ProjectPermissions | None = None
-    next_steps: list[str]
-    provider: str
-    base_url: str | None = None
-    organization: str | None = None
-    project: str | None = None
-    checked_at: str
-
-
-class PermissionsChange(BaseModel):
-    project_id: str
-    before: ProjectPermissions
-    after: ProjectPermissions
-    applied: bool
-    message: str
-
-
-# ------------------------------------------------------------------ diagnose_error
-
 Category = Literal[
     "unknown_model_name",
     "model_retired",
@@ -148,6 +111,56 @@ Category = Literal[
     "server_error",
     "unknown",
 ]
+
+
+Verdict = Literal[
+    "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
+]
+
+
+class ProjectPermissions(BaseModel):
+    project_id: str
+    mode: Literal["allow_list", "deny_list", "none"]
+    model_ids: list[str]
+    source: str = Field(description="Where the policy was read: the admin API, or 'unavailable' with why.")
+
+
+class AccessCheck(BaseModel):
+    model: str = Field(description="The id exactly as given: the API matches ids exactly.")
+    resolved_model: str | None = Field(
+        default=None, description="The catalog id it most resembles (for suggestions only, never the verdict)."
+    )
+    endpoint: str | None = None
+    verdict: Verdict
+    category: Category | None = Field(
+        default=None, description="The cause in diagnose_error's terms; null when the model is not the problem."
+    )
+    rule: str = Field(default="", description="The decision-table rule that decided (judgment.RULES).")
+    evidence: list[str]
+    project_permissions: ProjectPermissions | None = None
+    policy_source: str = Field(
+        default="not_checked",
+        description="Provenance of the project policy: read, no_policy, project_not_found, no_admin_key, "
+        "no_project, other_provider, failed, not_checked.",
+    )
+    suggested_models: list[str] = Field(default_factory=list, description="Replacements, best first.")
+    next_steps: list[str]
+    provider: str
+    base_url: str | None = None
+    organization: str | None = None
+    project: str | None = None
+    checked_at: str
+
+
+class PermissionsChange(BaseModel):
+    project_id: str
+    before: ProjectPermissions
+    after: ProjectPermissions
+    applied: bool
+    message: str
+
+
+# ------------------------------------------------------------------ diagnose_error
 
 
 class ErrorFacts(BaseModel):

@@ -178,7 +178,9 @@ def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidat
             if cand.intended:
                 # A typo of a deprecated id: the id meant first, then where it is going.
                 out.append(_Candidate(cand.record, cand.score, soon, cand.via, intended=True))
-                out.append(_Candidate(current, cand.score - 0.01, f"successor of {cand.record.id}: " + " → ".join(steps)))
+                out.append(
+                    _Candidate(current, cand.score - 0.01, f"successor of {cand.record.id}: " + " → ".join(steps))
+                )
             else:
                 out.append(_Candidate(current, cand.score, later, cand.via))
                 out.append(_Candidate(cand.record, cand.score - 0.1, soon))
@@ -207,6 +209,7 @@ def _for_endpoint(
     serving = [c for c in candidates if endpoint in c.record.endpoints]
     if serving:
         return serving
+
     def serving_pool(lifecycle: str) -> list[ModelRecord]:
         return [
             r
@@ -222,7 +225,7 @@ def _for_endpoint(
     if not pool and endpoint not in _CALL_CAN_MOVE:
         # Fine-tuning and the like: nothing else does the job, so models still served until their
         # shutdown date are the honest answer.
-        pool = sorted(serving_pool("deprecated"), key=lambda r: (-(r.shutdown_date or catalog.today).toordinal()))
+        pool = sorted(serving_pool("deprecated"), key=lambda r: -(r.shutdown_date or catalog.today).toordinal())
     if pool:
         # Same kind of model for the endpoint (embeddings → text-embedding-*, images → image models …).
         pool.sort(key=lambda r: (r.snapshot_of is not None, -generation_of(r.id), r.id))

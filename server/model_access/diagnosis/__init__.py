@@ -8,16 +8,21 @@ parsing and every output string is scrubbed again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
+from .. import judgment
 from ..catalog import Catalog, strip_provider
 from ..endpoints import UnknownEndpointError, parse_endpoint
-from ..errors import InvalidInput, ModelAccessError
-from ..results import Alternative, Diagnosis, ErrorFacts, Fix
+from ..errors import InvalidInput
+from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
 from .classify import LiveFacts, Verdict, classify
-from .fixes import MODEL_CATEGORIES, build, suggestions
+from .fixes import MODEL_CATEGORIES, build
 from .parse import Parsed, context_model, looks_binary, parse, scrub, window
+
+if TYPE_CHECKING:
+    from ..state import AppState
 
 __all__ = ["LiveFacts", "diagnose", "diagnose_offline"]
 
@@ -87,9 +92,39 @@ def diagnose_offline(
     model: str | None = None,
     endpoint: str | None = None,
     live_facts: LiveFacts | None = None,
+    provider: str = "none",
 ) -> Diagnosis:
     """Diagnose an error text with the catalog and (optionally) injected live facts. Never raises
     on odd input except `InvalidInput` for empty text or an unknown endpoint spelling."""
+    prepared = _prepare(catalog, error, model, endpoint)
+    if isinstance(prepared, Diagnosis):
+        return prepared
+    parsed, verdict = prepared
+    live: judgment.Facts | None = None
+    if live_facts is not None and parsed.model:
+        listing = (
+            judgment.Listing("read", frozenset(live_facts.listed))
+            if live_facts.listed is not None
+            else judgment.Listing("not_checked")
+        )
+        policy = judgment.Policy("not_checked")
+        permissions = live_facts.permissions
+        if permissions is not None:
+            policy = (
+                judgment.Policy("no_policy", permissions.project_id, detail=permissions.source)
+                if permissions.mode == "none"
+                else judgment.Policy(
+                    "read", permissions.project_id, mode=permissions.mode, model_ids=tuple(permissions.model_ids)
+                )
+            )
+        live = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, provider, listing=listing, policy=policy)
+    return _conclude(catalog, parsed, verdict, provider, live)
+
+
+def _prepare(
+    catalog: Catalog, error: str, model: str | None, endpoint: str | None
+) -> tuple[Parsed, Verdict] | Diagnosis:
+    """Parse and classify the text alone (no live facts)."""
     if error is None or not error.strip():
         raise InvalidInput(_EMPTY)
     canonical: str | None = None
@@ -110,18 +145,117 @@ def diagnose_offline(
     parsed = parse(text)
     if parsed.model is None:
         parsed.model = context_model(parsed.text, parsed.flat, lambda s: _known(catalog, s))
-
     if parsed.model is None and model:
         parsed.model = model.strip()[:200] or None
         parsed.model_from_message = False
-    if parsed.model:
-        parsed.model = _tidy_model(catalog, parsed.model)
     if canonical and not parsed.endpoint:
         parsed.endpoint = canonical
-    verdict = classify(catalog, parsed, live_facts)
-    suggested = suggestions(catalog, verdict, parsed, live_facts)
-    fixes = build(catalog, verdict, parsed, suggested)
-    return _finish(verdict, parsed, fixes, suggested)
+    return parsed, classify(catalog, parsed, None)
+
+
+# Text categories the judgment may re-decide from the facts about the model.
+_JUDGED: frozenset[str] = MODEL_CATEGORIES | {"client_misconfigured"}
+# Rules that may overrule a text category outside MODEL_CATEGORIES: the API's own "does not
+# exist" for an id that is not an id (a provider prefix, other case) is about the id.
+_ID_RULES = frozenset({"not_an_exact_id", "not_an_id"})
+_JUDGMENT_FIXES = frozenset(
+    {
+        "unknown_model_name",
+        "model_retired",
+        "project_access_denied",
+        "account_access_denied",
+        "fine_tune_scope",
+        "wrong_endpoint",
+    }
+)
+
+
+def _conclude(
+    catalog: Catalog,
+    parsed: Parsed,
+    verdict: Verdict,
+    provider: str,
+    live: judgment.Facts | None,
+    admin_tools: bool = False,
+) -> Diagnosis:
+    """The text's verdict, re-decided by the judgment where the model is the question."""
+    if not parsed.model or verdict.category not in _JUDGED:
+        ids = [s.id for s in _text_suggestions(catalog, verdict, parsed)]
+        return _finish(verdict, parsed, build(catalog, verdict, parsed, ids), ids)
+    outcome = judgment.Outcome(
+        "error", False, verdict.category, parsed.status, parsed.flat[:300], project_id=parsed.project_id
+    )
+    facts = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, provider, outcome=outcome)
+    checked_live = False
+    if live is not None:
+        facts = replace(facts, listing=live.listing, retrieval=live.retrieval, policy=live.policy)
+        checked_live = facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
+    decision = judgment.decide(facts)
+    text_category = verdict.category
+    if decision.category is not None and decision.category != text_category:
+        if _may_overrule(text_category, decision.rule, parsed):
+            confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
+            verdict = Verdict(
+                decision.category,
+                confidence,
+                [decision.cause, *verdict.evidence],
+                alternatives=[(text_category, min(0.5, verdict.confidence)), *verdict.alternatives],
+                resolved=verdict.resolved,
+                checked_live=checked_live,
+            )
+    elif decision.category == text_category:
+        evidence = [decision.cause, *verdict.evidence] if decision.cause not in verdict.evidence else verdict.evidence
+        confidence = max(verdict.confidence, 0.95) if checked_live else verdict.confidence
+        verdict = Verdict(
+            verdict.category,
+            confidence,
+            evidence,
+            alternatives=verdict.alternatives,
+            resolved=verdict.resolved,
+            checked_live=checked_live or verdict.checked_live,
+        )
+    elif checked_live:
+        verdict.evidence.insert(0, decision.cause)
+        verdict.checked_live = True
+    if live is not None:
+        verdict.evidence.extend(e for e in facts.evidence() if "policy" in e.lower() or "model list" in e)
+    category = verdict.category
+    suggested: list[Suggestion] = []
+    if category in MODEL_CATEGORIES and category not in ("organization_verification_required", "fine_tune_scope"):
+        suggested = judgment.replacements(catalog, facts, limit=5)
+        if category == "wrong_endpoint":
+            suggested = suggested[:3]
+    note = judgment.soon_note(facts)
+    if note:
+        verdict.note = (verdict.note + " " + note).strip()
+    if category in _JUDGMENT_FIXES:
+        decided = judgment.Decision(decision.rule, decision.verdict, category, decision.cause)
+        fixes = judgment.fixes(decided, facts, suggested, admin_tools=admin_tools)
+    else:
+        fixes = build(catalog, verdict, parsed, [s.id for s in suggested])
+    return _finish(verdict, parsed, fixes, [s.id for s in suggested])
+
+
+def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
+    """Whether the judgment's category replaces what the text itself says."""
+    if rule in _ID_RULES:
+        # An id that is not an id explains a "does not exist" (or a project refusal of that id),
+        # not a message that states another cause ("not supported with a ChatGPT account").
+        return _says_not_found(parsed) or text_category == "project_access_denied"
+    return text_category in MODEL_CATEGORIES
+
+
+def _says_not_found(parsed: Parsed) -> bool:
+    flat = parsed.flat.lower()
+    return parsed.error_code == "model_not_found" or "does not exist" in flat
+
+
+def _text_suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed) -> list[Suggestion]:
+    """Replacements for a diagnosis the judgment did not decide (the model is not the question)."""
+    if not parsed.model or verdict.category not in MODEL_CATEGORIES:
+        return []
+    facts = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, "none")
+    return judgment.replacements(catalog, facts, limit=5)
 
 
 @lru_cache(maxsize=65536)
@@ -137,15 +271,6 @@ def _known(catalog: Catalog, written: str) -> str | None:
         if last in catalog:
             return last
     return None
-
-
-def _tidy_model(catalog: Catalog, written: str) -> str:
-    stripped, _ = strip_provider(written)
-    if "/" in stripped and not stripped.startswith("ft:"):
-        last = stripped.rsplit("/", 1)[1]
-        if catalog.resolve(last).record is not None:
-            return last
-    return stripped or written
 
 
 def _finish(
@@ -205,33 +330,20 @@ def _s(value: str | None) -> str | None:
     return scrub(value) if value else None
 
 
-_LIVE_CATEGORIES = frozenset(
-    {"unknown_model_name", "model_retired", "project_access_denied", "account_access_denied", "fine_tune_scope"}
-)
-
-
 async def diagnose(
-    state: Any, error: str, model: str | None = None, endpoint: str | None = None, live: bool = True
+    state: AppState, error: str, model: str | None = None, endpoint: str | None = None, live: bool = True
 ) -> Diagnosis:
-    """Diagnose with the catalog, then confirm model-access causes with the key's live facts."""
+    """Diagnose with the catalog, then decide model-access causes with the key's live facts."""
     catalog: Catalog = state.catalog
-    first = diagnose_offline(catalog, error, model=model, endpoint=endpoint)
-    if not live or not state.config.has_key or first.category not in _LIVE_CATEGORIES or not first.facts.model:
-        return first
-    listed: set[str] | None = None
-    permissions = None
-    try:
-        listed = await state.live.listed_ids()
-    except ModelAccessError:
-        listed = None
-    project = first.facts.project_id or state.config.project
-    if project:
-        try:
-            permissions = await state.live.get_permissions(project)
-        except ModelAccessError:
-            permissions = None
-    if listed is None and permissions is None:
-        return first
-    return diagnose_offline(
-        catalog, error, model=model, endpoint=endpoint, live_facts=LiveFacts(listed=listed, permissions=permissions)
-    )
+    config = state.config
+    prepared = _prepare(catalog, error, model, endpoint)
+    if isinstance(prepared, Diagnosis):
+        return prepared
+    parsed, verdict = prepared
+    admin_tools = config.admin_unavailable is None
+    facts: judgment.Facts | None = None
+    if live and config.has_key and parsed.model and verdict.category in _JUDGED:
+        facts = await judgment.gather(
+            config, catalog, state.live, parsed.model, parsed.endpoint, project_id=parsed.project_id
+        )
+    return _conclude(catalog, parsed, verdict, config.provider, facts, admin_tools=admin_tools)

@@ -121,9 +121,9 @@ def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[st
         add(
             Fix(
                 title="Or change the allow-list with an admin key",
-                detail="update_project_model_permissions (or the Admin API) edits the project's model permissions.",
+                detail="update_project_model_permissions shows the plan and changes it only after the user approves.",
                 code=f'update_project_model_permissions(project_id="{parsed.project_id or "proj_..."}", '
-                f'allow=["{model}"], confirm=True)',
+                f'allow=["{model}"])',
             )
         )
         if best:

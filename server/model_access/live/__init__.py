@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from ..config import Config
-from ..console import GENERAL, limits_url
 from ..endpoints import ENDPOINTS, parse_endpoint, recommended_endpoint
 from ..errors import LookupFailed, NotAvailable, check_model_id
+from ..judgment import Outcome, Policy, Retrieval
 from ..redact import clip, redact
 from ..results import AccessCheck, AccessibleModels, ModelEntry, ProjectPermissions
 
@@ -36,15 +36,6 @@ class _Listing:
     models: list[Any]  # openai.types.Model
     fetched_at: str
     stamp: float
-
-
-@dataclass
-class ApiFailure:
-    """What went wrong with one live call, for evidence and verdicts."""
-
-    status: int | None
-    code: str | None
-    message: str
 
 
 class LiveService:
@@ -106,17 +97,15 @@ class LiveService:
     def admin_client(self) -> Any:
         if self._admin is None:
             config = self.config
-            if config.admin_key is None:
-                raise NotAvailable(
-                    "Reading or changing project model permissions needs an admin key: set OPENAI_ADMIN_KEY "
-                    "(Settings → Organization → Admin keys) in the server's environment. Without it, open the "
-                    "project's Limits page in the console."
-                )
+            why = config.admin_unavailable
+            if why is not None or config.admin_key is None:
+                raise NotAvailable(why or "no admin key")
             import openai
 
             client = openai.AsyncOpenAI(
                 admin_api_key=config.admin_key.reveal(),
-                base_url=config.base_url or "https://api.openai.com/v1",
+                # Never OPENAI_BASE_URL: the admin key goes to OpenAI's API host (or an explicit override) only.
+                base_url=config.admin_url,
                 timeout=config.timeout,
                 max_retries=0,
             )
@@ -134,11 +123,11 @@ class LiveService:
 
     # ------------------------------------------------------------------ calls
 
-    async def call(self, what: str, fn: Callable[[], Awaitable[T]]) -> T:
+    async def call(self, what: str, fn: Callable[[], Awaitable[T]], retries: bool = True) -> T:
         """Run one SDK call with bounded concurrency and retries on 429/5xx; raise LookupFailed."""
         import openai
 
-        attempts = 1 + max(0, self.config.max_retries)
+        attempts = 1 + max(0, self.config.max_retries) if retries else 1
         for attempt in range(attempts):
             try:
                 async with self._limit:
@@ -146,13 +135,17 @@ class LiveService:
             except (openai.RateLimitError, openai.InternalServerError) as exc:
                 code = _code(exc)
                 if attempt + 1 >= attempts or code == "insufficient_quota":
-                    raise LookupFailed(describe_failure(what, exc, self.config), exc.status_code) from None
+                    raise LookupFailed(
+                        describe_failure(what, exc, self.config), exc.status_code, api_error_text(exc)
+                    ) from None
                 await anyio.sleep(_retry_after(exc, attempt))
             except openai.APIStatusError as exc:
                 if exc.status_code in (502, 503, 504) and attempt + 1 < attempts:
                     await anyio.sleep(_retry_after(exc, attempt))
                     continue
-                raise LookupFailed(describe_failure(what, exc, self.config), exc.status_code) from None
+                raise LookupFailed(
+                    describe_failure(what, exc, self.config), exc.status_code, api_error_text(exc)
+                ) from None
             except Exception as exc:  # timeouts, refused connections, malformed bodies: all typed
                 raise LookupFailed(describe_failure(what, exc, self.config)) from None
         raise LookupFailed(f"{what} failed")  # pragma: no cover - the loop always returns or raises
@@ -252,7 +245,70 @@ class LiveService:
         listing = await self._list(False)
         return {str(m.id) for m in listing.models}
 
+    async def listing(self, refresh: bool = False) -> _Listing:
+        """The key's model list (cached); raises LookupFailed."""
+        return await self._list(refresh)
+
+    async def retrieve(self, model_id: str) -> Retrieval:
+        """models.retrieve for the id exactly as written; never raises."""
+        client = self.client()
+
+        async def get() -> Any:
+            return await client.models.retrieve(model_id)
+
+        try:
+            found = await self.call(f"GET /models/{model_id}", get)
+        except LookupFailed as exc:
+            if exc.status == 404:
+                return Retrieval("not_found", status=404)
+            return Retrieval("failed", status=exc.status, detail=str(exc))
+        date = getattr(found, "shutdown_date", None)
+        return Retrieval("found", shutdown_date=str(date) if date else None, owned_by=getattr(found, "owned_by", None))
+
     # ------------------------------------------------------------------ permissions
+
+    async def read_policy(self, project_id: str) -> Policy:
+        """The project's model policy with its provenance; never raises for an API answer."""
+        pid = project_id.strip()
+        if not pid:
+            return Policy("no_project")
+        why = self.config.admin_unavailable
+        if why is not None:
+            state: Any = "no_admin_key" if self.config.admin_key is None else "other_provider"
+            return Policy(state, pid, detail=why)
+        if not pid.startswith("proj_") or len(pid) > 100:
+            return Policy("project_not_found", clip(pid, 40), detail="not a project id (they look like proj_…)")
+        admin = self.admin_client()
+        permissions = admin.admin.organization.projects.model_permissions
+
+        async def fetch() -> Any:
+            return await permissions.retrieve(pid)
+
+        try:
+            policy = await self.call(f"GET /organization/projects/{pid}/model_permissions", fetch)
+        except LookupFailed as exc:
+            if exc.status != 404:
+                return Policy("failed", pid, detail=str(exc))
+            # 404 means "no policy" only if the project itself exists in this admin key's organization.
+            try:
+                await self.call(
+                    f"GET /organization/projects/{pid}", lambda: admin.admin.organization.projects.retrieve(pid)
+                )
+            except LookupFailed as again:
+                if again.status == 404:
+                    return Policy(
+                        "project_not_found",
+                        pid,
+                        detail=f"the admin API does not know {pid}: a mistyped project id, or an admin key of "
+                        "another organization",
+                    )
+                return Policy("failed", pid, detail=str(again))
+            return Policy("no_policy", pid, detail="the project exists and has no model policy")
+        ids = tuple(str(m) for m in policy.api_model_ids)
+        if policy.mode == "deny_list" and not ids:
+            # An empty deny list restricts nothing: the API's way of saying "no policy".
+            return Policy("no_policy", pid, detail="empty deny list")
+        return Policy("read", pid, mode=policy.mode, model_ids=ids)
 
     async def get_permissions(self, project_id: str | None) -> ProjectPermissions:
         pid = (project_id or self.config.project or "").strip()
@@ -264,125 +320,55 @@ class LiveService:
         if not pid.startswith("proj_") or len(pid) > 100:
             # clip() redacts before truncating: pid[:40] could cut a pasted key past recognition.
             raise LookupFailed(f"{clip(pid, 40)!r} is not a project id: they look like proj_abc123…")
-        admin = self.admin_client()
-
-        async def fetch() -> Any:
-            return await admin.admin.organization.projects.model_permissions.retrieve(pid)
-
-        try:
-            policy = await self.call(f"GET /organization/projects/{pid}/model_permissions", fetch)
-        except LookupFailed as exc:
-            if exc.status == 404:
-                return ProjectPermissions(project_id=pid, mode="none", model_ids=[], source="admin API (no policy)")
-            raise
-        ids = list(policy.api_model_ids)
-        if policy.mode == "deny_list" and not ids:
-            # An empty deny list restricts nothing: the API's way of saying "no policy".
-            return ProjectPermissions(project_id=pid, mode="none", model_ids=[], source="admin API (empty deny list)")
-        return ProjectPermissions(project_id=pid, mode=policy.mode, model_ids=ids, source="admin API")
+        policy = await self.read_policy(pid)
+        if policy.state in ("no_admin_key", "other_provider"):
+            raise NotAvailable(policy.detail)
+        if policy.state == "project_not_found":
+            raise LookupFailed(
+                f"Project {pid} was not found by the admin API: check the project id (Settings → Projects), and "
+                "that OPENAI_ADMIN_KEY belongs to the organization that owns it.",
+                404,
+            )
+        if policy.state == "failed":
+            raise LookupFailed(policy.detail)
+        permissions = policy.as_permissions()
+        if permissions is None:  # pragma: no cover - every other state is handled above
+            raise LookupFailed(f"the policy of {pid} could not be read")
+        return permissions
 
     # ------------------------------------------------------------------ access check
 
     async def check_access(self, model: str, endpoint: str | None, probe: bool = False) -> AccessCheck:
-        model = check_model_id(model)
+        from ..judgment import decide, gather, next_steps, replacements, soon_note
+
+        written = check_model_written(model)
         canonical = parse_endpoint(endpoint) if endpoint else None
+        facts = await gather(self.config, self._catalog(), self, written, canonical, probe=probe)
+        decision = decide(facts)
         catalog = self._catalog()
-        resolution = catalog.resolve(model)
-        record = resolution.record
-        target = record.id if record is not None and resolution.match != "fine_tune" else resolution.stripped
-        evidence: list[str] = []
-        if record is not None and target != model:
-            evidence.append(f"{model!r} resolves to the catalog id {target!r} ({resolution.match} match).")
-        config = self.config
-        failures: list[str] = []
-
-        retrieved: Any = None
-        if config.has_key:
-            client = self.client()
-            try:
-
-                async def get() -> Any:
-                    return await client.models.retrieve(target)
-
-                retrieved = await self.call(f"GET /models/{target}", get)
-                date = getattr(retrieved, "shutdown_date", None)
-                evidence.append(
-                    f"models.retrieve({target!r}) found it (owned_by {getattr(retrieved, 'owned_by', '?')}"
-                    + (f", shutdown_date {date}" if date else "")
-                    + ")."
-                )
-            except LookupFailed as exc:
-                text = str(exc)
-                if exc.status == 404:
-                    evidence.append(f"models.retrieve({target!r}) answered 404: not visible to this key.")
-                else:
-                    failures.append(text)
-                    evidence.append(f"models.retrieve failed: {text}")
-
-        listed: bool | None = None
-        if config.has_key:
-            try:
-                ids = await self.listed_ids()
-                listed = ids is not None and target in ids
-                evidence.append(
-                    f"{target!r} is {'in' if listed else 'not in'} this key's model list ({len(ids or ())} ids)."
-                )
-            except LookupFailed as exc:
-                failures.append(str(exc))
-                evidence.append(f"Listing models failed: {exc}")
-        else:
-            evidence.append("No API key is configured: only the catalog was consulted.")
-
-        lifecycle = catalog.lifecycle(record) if record is not None else None
-        live_shutdown = getattr(retrieved, "shutdown_date", None) if retrieved is not None else None
-        if record is not None:
-            evidence.append(
-                f"Catalog (as of {catalog.as_of}): {record.id} is {lifecycle}"
-                + (f", shutdown {record.shutdown_date}" if record.shutdown_date else "")
-                + f"; serves {', '.join(record.endpoints)}."
-            )
-        elif config.uses_openai_catalog:
-            evidence.append(f"{target!r} is not in the catalog of OpenAI model ids.")
-
-        permissions: ProjectPermissions | None = None
-        if config.admin_key is not None and config.project:
-            try:
-                permissions = await self.get_permissions(None)
-                evidence.append(
-                    f"Project {permissions.project_id} policy: {permissions.mode}"
-                    + (f" [{', '.join(permissions.model_ids)}]" if permissions.model_ids else "")
-                    + "."
-                )
-            except (LookupFailed, NotAvailable) as exc:
-                evidence.append(f"Project permissions could not be read: {exc}")
-        denied = permissions is not None and _excluded(permissions, target)
-
-        probe_result: ApiFailure | bool | None = None
-        if probe and config.has_key:
-            probe_result = await self._probe(target, canonical, record, evidence)
-
-        verdict = self._verdict(
-            record=record,
-            lifecycle=lifecycle,
-            live_shutdown=str(live_shutdown) if live_shutdown else None,
-            today=catalog.today.isoformat(),
-            retrieved=retrieved is not None,
-            listed=listed,
-            denied=denied,
-            endpoint=canonical,
-            failures=failures,
-            probe=probe_result,
-            has_key=config.has_key,
-        )
+        suggested = replacements(catalog, facts, limit=3) if decision.verdict != "accessible" else []
+        if decision.verdict == "accessible" and soon_note(facts):
+            suggested = replacements(catalog, facts, limit=3)
+        evidence = [decision.cause, *facts.evidence()]
+        note = soon_note(facts)
+        if note:
+            evidence.append(note)
         ctx = self._context()
         return AccessCheck(
-            model=model,
-            resolved_model=target,
+            model=written,
+            resolved_model=facts.near.record.id if facts.near.record is not None else None,
             endpoint=canonical,
-            verdict=verdict,
+            verdict=decision.verdict,
+            category=decision.category,
+            rule=decision.rule,
             evidence=[redact(e) for e in evidence],
-            project_permissions=permissions,
-            next_steps=_next_steps(verdict, target, record, canonical, permissions, config),
+            project_permissions=facts.policy.as_permissions(),
+            policy_source=facts.policy.state,
+            suggested_models=[s.id for s in suggested],
+            next_steps=[
+                redact(s)
+                for s in next_steps(decision, facts, suggested, admin_tools=self.config.admin_unavailable is None)
+            ],
             provider=str(ctx["provider"]),
             base_url=ctx["base_url"],
             organization=ctx["organization"],
@@ -390,53 +376,10 @@ class LiveService:
             checked_at=_now(),
         )
 
-    @staticmethod
-    def _verdict(
-        *,
-        record: Any,
-        lifecycle: str | None,
-        live_shutdown: str | None,
-        today: str,
-        retrieved: bool,
-        listed: bool | None,
-        denied: bool,
-        endpoint: str | None,
-        failures: list[str],
-        probe: ApiFailure | bool | None,
-        has_key: bool,
-    ) -> Any:
-        if lifecycle == "shutdown" or (live_shutdown is not None and live_shutdown <= today):
-            return "retired"
-        if isinstance(probe, ApiFailure):
-            text = probe.message.lower()
-            if "does not have access to model" in text:
-                return "project_denied"
-            if (
-                "not a chat model" in text
-                or "only supported in v1/responses" in text
-                or "not supported with the responses api" in text
-            ):
-                return "wrong_endpoint"
-        if denied:
-            return "project_denied"
-        if endpoint is not None and record is not None and endpoint not in record.endpoints:
-            return "wrong_endpoint"
-        if probe is True or retrieved or listed:
-            return "accessible"
-        if not has_key:
-            # The catalog knows every OpenAI id: an id it lacks is unknown; a known one is unverifiable.
-            return "unverifiable" if record is not None else "unknown_model"
-        if failures and listed is None:
-            return "unverifiable"
-        if isinstance(probe, ApiFailure) and probe.status == 404 and record is None:
-            return "unknown_model"
-        if record is None:
-            return "unknown_model"
-        return "not_listed"
+    async def probe(self, model: str, endpoint: str | None, record: Any) -> Outcome:
+        """One minimal real request, never retried (it may cost money); the answer parsed by the diagnosis."""
+        from ..judgment import outcome_from_error
 
-    async def _probe(
-        self, model: str, endpoint: str | None, record: Any, evidence: list[str]
-    ) -> ApiFailure | bool | None:
         served = list(record.endpoints) if record is not None else ["chat.completions"]
         target = endpoint or recommended_endpoint(served) or "chat.completions"
         client = self.client()
@@ -449,15 +392,18 @@ class LiveService:
             "moderations": lambda: client.moderations.create(model=model, input="ping"),
         }
         if target not in calls:
-            evidence.append(f"No probe sent: {target} has no request cheap enough to send as a check.")
-            return None
+            return Outcome("probe", False, None, detail=f"no probe sent: {target} has no request cheap enough")
         try:
-            await self.call(f"probe {ENDPOINTS[target].http}", calls[target])
+            await self.call(f"probe {ENDPOINTS[target].http}", calls[target], retries=False)
         except LookupFailed as exc:
-            evidence.append(f"Probe on {target} failed: {exc}")
-            return ApiFailure(exc.status, None, str(exc))
-        evidence.append(f"Probe on {target} succeeded: one minimal request was accepted.")
-        return True
+            return outcome_from_error(self._catalog(), exc.status, exc.api_error or str(exc), "probe")
+        return Outcome("probe", True, detail=f"{target} accepted one minimal request")
+
+
+def check_model_written(model: str) -> str:
+    """Validate an id without changing it: the id as sent is what the API matches."""
+    check_model_id(model)
+    return model
 
 
 # ---------------------------------------------------------------------- helpers
@@ -465,14 +411,6 @@ class LiveService:
 
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def _excluded(permissions: ProjectPermissions, model: str) -> bool:
-    if permissions.mode == "allow_list":
-        return model not in permissions.model_ids
-    if permissions.mode == "deny_list":
-        return model in permissions.model_ids
-    return False
 
 
 def _code(exc: Any) -> str | None:
@@ -496,6 +434,16 @@ def _retry_after(exc: Any, attempt: int) -> float:
     except ValueError:  # an HTTP date or garbage: fall back to backoff
         pass
     return float(min(MAX_RETRY_WAIT, max(0.0, wait)))
+
+
+def api_error_text(exc: Any) -> str | None:
+    """The API's error body as the SDK prints it, redacted: what the diagnosis parser reads."""
+    body = getattr(exc, "body", None)
+    status = getattr(exc, "status_code", None)
+    if isinstance(body, dict):
+        return redact(f"Error code: {status} - {{'error': {clip(str(body), 1500)}}}")
+    message = getattr(exc, "message", None)
+    return redact(f"Error code: {status} - {clip(str(message), 1500)}") if message else None
 
 
 def describe_failure(what: str, exc: BaseException, config: Config) -> str:
@@ -528,43 +476,3 @@ def describe_failure(what: str, exc: BaseException, config: Config) -> str:
     if isinstance(exc, openai.APIResponseValidationError) or "json" in type(exc).__name__.lower():
         return f"{what} failed — {where} returned a malformed (non-JSON or unexpected) body"
     return redact(f"{what} failed — {type(exc).__name__}: {clip(str(exc), 200)}")
-
-
-def _next_steps(
-    verdict: str,
-    model: str,
-    record: Any,
-    endpoint: str | None,
-    permissions: ProjectPermissions | None,
-    config: Config,
-) -> list[str]:
-    project = permissions.project_id if permissions else config.project
-    limits = limits_url(project)
-    if verdict == "accessible":
-        return [f"{model} is callable with this key; if a call still fails, run diagnose_error on its error text."]
-    if verdict == "retired":
-        return [f"{model} is shut down: call suggest_replacement, then fix_model_references to change the code."]
-    if verdict == "project_denied":
-        steps = [f"Project {project or '(unknown)'} excludes {model}: add it in the console ({limits}, Model usage)."]
-        if config.admin_key is not None:
-            steps.append(f"Or call update_project_model_permissions(project_id={project!r}, allow=[{model!r}]).")
-        steps.append("Or use a model the project allows (list_accessible_models).")
-        return steps
-    if verdict == "wrong_endpoint":
-        served = ", ".join(record.endpoints) if record is not None else "another endpoint"
-        return [
-            f"{model} does not serve {endpoint}; it serves {served}. Call check_endpoint_for_model for the SDK call."
-        ]
-    if verdict == "unknown_model":
-        return [f"{model!r} is not a model id this provider knows: call suggest_replacement for the intended id."]
-    if verdict == "not_listed":
-        return [
-            f"{model} exists but this key/project does not list it: check the project's model allow/deny list "
-            f"({limits}), organization verification ({GENERAL}), "
-            "or whether the model is still rolling out to your organization.",
-            "Call check_model_access with probe=true to send one minimal request (may cost a fraction of a cent).",
-        ]
-    return [
-        "The key could not be checked: set OPENAI_API_KEY (and OPENAI_PROJECT_ID) in the server's environment, "
-        "or fix the lookup failure shown in the evidence, then call check_model_access again."
-    ]

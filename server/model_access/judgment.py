@@ -1,0 +1,906 @@
+"""The one judgment: the facts about one question, and one ordered table that turns them into an answer.
+
+Every tool that states a verdict or a replacement asks here — `check_model_access`,
+`diagnose_error`, `suggest_replacement`, scan/fix, `check` and `doctor` — so the same
+question gets the same answer everywhere.
+
+Facts are gathered once per question (`gather`): the id exactly as sent, the provider in
+effect, the key's listing, `models.retrieve`, the project's model policy with its
+provenance, the outcome of a real call (the probe, or the error the user pasted, parsed by
+the diagnosis parser), and the catalog's lifecycle (a live `shutdown_date` wins). A fact
+that was not checked is recorded as not checked, never assumed.
+
+The decision table (`RULES`) is read top to bottom; the first rule whose condition holds
+decides. In design.md's terms:
+
+| # | rule                 | when                                                                 | verdict        | category                           |
+|---|----------------------|----------------------------------------------------------------------|----------------|------------------------------------|
+| 1 | call_succeeded       | a probe was accepted                                                 | accessible     | (the model is not the cause)       |
+| 2 | key_lacks_scope      | the call says a restricted key lacks a scope (model.request …)       | unverifiable   | key_permission_denied              |
+| 3 | key_rejected         | the API rejected the key (401 on list/retrieve, or the call says so) | unverifiable   | invalid_api_key                    |
+| 4 | call_stated          | the probe or the error states a cause beyond doubt (wrong endpoint,  | (by cause)     | (the call's category)              |
+|   |                      | verification, project access, fine-tune scope, retired, quota …)     |                |                                    |
+| 4b| shut_down            | shut down (a live shutdown_date wins over the catalog's)             | retired        | model_retired                      |
+| 5 | not_an_exact_id      | on OpenAI, the id as sent is not an id (prefix, case, spaces, dots)  | unknown_model  | unknown_model_name                 |
+| 6 | not_an_id            | on OpenAI, no catalog entry, not listed, not retrieved, no near id   | unknown_model  | unknown_model_name                 |
+| 7 | foreign_fine_tune    | an ft: id this key neither lists nor retrieves                       | not_listed     | fine_tune_scope                    |
+| 8 | hidden_beyond_policy | policy excludes it, but the listing ignores the policy and lacks it  | not_listed     | account_access_denied              |
+| 9 | project_policy       | the project's policy (read, or named by the API) excludes it         | project_denied | project_access_denied              |
+|10 | call_refused         | the probe answered "does not exist / no access"                      | (by cause)     | (the call's category)              |
+|11 | wrong_endpoint       | the catalog says the model does not serve the call's endpoint        | wrong_endpoint | wrong_endpoint                     |
+|12 | listed_but_refused   | the error says "does not exist / no access", yet this key lists it   | accessible     | client_misconfigured               |
+|13 | listed               | the key lists or retrieves the exact id                              | accessible     | (the model is not the cause)       |
+|14 | not_listed           | the key's listing was read and lacks a known OpenAI id               | not_listed     | account_access_denied              |
+|15 | unknown_id           | the key's listing was read and neither it nor the catalog has the id | unknown_model  | unknown_model_name                 |
+|16 | lookup_failed        | the live look-ups failed                                             | unverifiable   | (no model cause known)             |
+|17 | catalog_only         | anything else: access could not be checked (no key, or no facts)     | unverifiable   | (no model cause known)             |
+
+A verdict never contradicts a real call: what a call states beyond doubt (rule 4) comes
+before anything the catalog or a listing suggests, and `listed` never stands against a
+failed probe. The ambiguous "does not exist or you do not have access" is what the facts
+(rules 5–16) are for. "Listed" means visible in
+`GET /models`, which is evidence, not proof, of being callable: the evidence says which.
+
+Replacements (`replacements`) end at an active model that serves the call's endpoint and that
+the caller is known (`accessible: true`) or said not yet known (`null`) to be able to call;
+candidates that the read policy or listing excludes are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from .catalog import Catalog, ModelRecord, Resolution
+from .console import API_KEYS, BILLING, GENERAL, limits_url
+from .endpoints import ENDPOINTS, recommended_endpoint
+from .results import Category, Fix, ProjectPermissions, Suggestion
+from .results import Verdict as AccessVerdict
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .live import LiveService
+
+ListingState = Literal["read", "failed", "not_checked"]
+RetrievalState = Literal["found", "not_found", "failed", "not_checked"]
+PolicyState = Literal[
+    "read",  # the admin API returned the project's policy
+    "no_policy",  # the project exists and has no model policy
+    "project_not_found",  # 404: a mistyped project id, or an admin key of another organization
+    "no_admin_key",
+    "no_project",
+    "other_provider",  # project policies are an OpenAI platform feature
+    "failed",
+    "not_checked",
+]
+
+# The categories a real call can state about the model itself (rule 9 takes them at their word).
+_CALL_VERDICT: dict[str, AccessVerdict] = {
+    "project_access_denied": "project_denied",
+    "model_retired": "retired",
+    "wrong_endpoint": "wrong_endpoint",
+    "organization_verification_required": "not_listed",
+    "fine_tune_scope": "not_listed",
+    "account_access_denied": "not_listed",
+    "unknown_model_name": "unknown_model",
+    "key_permission_denied": "unverifiable",
+    "invalid_api_key": "unverifiable",
+    "azure_deployment_not_found": "unknown_model",
+    "insufficient_quota": "unverifiable",
+    "rate_limited": "unverifiable",
+    "server_error": "unverifiable",
+    "connection_error": "unverifiable",
+    "region_not_supported": "unverifiable",
+}
+SOON_DAYS = 90
+
+
+# ---------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Listing:
+    state: ListingState
+    ids: frozenset[str] = frozenset()
+    shutdown_dates: Mapping[str, str] = field(default_factory=dict)
+    status: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    state: RetrievalState
+    shutdown_date: str | None = None
+    owned_by: str | None = None
+    status: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    state: PolicyState
+    project_id: str | None = None
+    mode: Literal["allow_list", "deny_list", "none"] = "none"
+    model_ids: tuple[str, ...] = ()
+    detail: str = ""
+
+    def excludes(self, model_id: str) -> bool | None:
+        """True/False when the policy is known; None when it is not."""
+        if self.state == "no_policy":
+            return False
+        if self.state != "read":
+            return None
+        if self.mode == "allow_list":
+            return model_id not in self.model_ids
+        if self.mode == "deny_list":
+            return model_id in self.model_ids
+        return False
+
+    def as_permissions(self) -> ProjectPermissions | None:
+        if self.state == "read":
+            return ProjectPermissions(
+                project_id=self.project_id or "", mode=self.mode, model_ids=list(self.model_ids), source="admin API"
+            )
+        if self.state == "no_policy":
+            return ProjectPermissions(
+                project_id=self.project_id or "", mode="none", model_ids=[], source=f"admin API ({self.detail})"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a real call said: the probe's answer, or the error text the user pasted."""
+
+    source: Literal["probe", "error"]
+    ok: bool
+    category: Category | None = None
+    status: int | None = None
+    detail: str = ""
+    project_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    written: str  # the id exactly as sent
+    endpoint: str | None
+    provider: str  # "openai", "azure", "compatible" or "none" (no key)
+    today: date
+    record: ModelRecord | None  # the catalog entry of the id exactly as written
+    near: Resolution  # the tolerant match: for suggestions, never for verdicts
+    listing: Listing = Listing("not_checked")
+    retrieval: Retrieval = Retrieval("not_checked")
+    policy: Policy = Policy("not_checked")
+    outcome: Outcome | None = None
+    catalog_as_of: date | None = None
+
+    @property
+    def has_key(self) -> bool:
+        return self.provider != "none"
+
+    @property
+    def openai_ids(self) -> bool:
+        """Whether ids are OpenAI's own, matched exactly (api.openai.com, or no key: the catalog)."""
+        return self.provider in ("openai", "none")
+
+    @property
+    def listed(self) -> bool | None:
+        return self.written in self.listing.ids if self.listing.state == "read" else None
+
+    @property
+    def fine_tune(self) -> bool:
+        return self.written.startswith("ft:")
+
+    @property
+    def live_shutdown(self) -> tuple[str, str] | None:
+        """(date, where it was read) from the live API, which wins over the catalog."""
+        if self.retrieval.shutdown_date:
+            return self.retrieval.shutdown_date, "models.retrieve"
+        date_listed = self.listing.shutdown_dates.get(self.written)
+        return (date_listed, "the key's model list") if date_listed else None
+
+    @property
+    def shutdown(self) -> tuple[date, str] | None:
+        """The shutdown date in force and its source."""
+        live = self.live_shutdown
+        if live is not None:
+            try:
+                return date.fromisoformat(live[0][:10]), live[1]
+            except ValueError:
+                pass
+        record = self.record
+        if record is None and self.fine_tune and self.near.record is not None:
+            record = self.near.record  # a fine-tune stops with its base model
+        if record is not None and record.shutdown_date is not None:
+            as_of = f" as of {self.catalog_as_of}" if self.catalog_as_of else ""
+            return record.shutdown_date, f"the catalog{as_of}"
+        return None
+
+    @property
+    def shut_down(self) -> bool:
+        when = self.shutdown
+        return when is not None and when[0] <= self.today
+
+    @property
+    def listing_reflects_policy(self) -> bool | None:
+        """Whether the key's listing is known to apply the project's policy (None: not known)."""
+        if self.listing.state != "read" or self.policy.state != "read":
+            return None
+        return not any(self.policy.excludes(m) for m in self.listing.ids)
+
+    @property
+    def inexact(self) -> str | None:
+        """Why the id as written is not an id on OpenAI's API, or None."""
+        written = self.written
+        if written != written.strip():
+            return "it has spaces around it"
+        if self.record is not None or self.listed:
+            return None
+        near = self.near
+        if near.record is None or near.match == "fine_tune":
+            return None
+        if near.prefix:
+            return f"the provider prefix {near.prefix!r} is not part of OpenAI ids"
+        if near.match == "case":
+            return "the letter case differs"
+        return "the punctuation differs"
+
+    def accessible(self, model_id: str) -> bool | None:
+        """Can this caller call `model_id`, as far as the live facts tell? None: not checked."""
+        if self.policy.excludes(model_id):
+            return False
+        if self.listing.state == "read":
+            return model_id in self.listing.ids
+        return None
+
+    def evidence(self) -> list[str]:
+        """Each fact, stated once, unknowns included."""
+        out: list[str] = []
+        written, record = self.written, self.record
+        if not self.has_key:
+            out.append("No API key is configured: only the bundled catalog was consulted (access not checked).")
+        listing = self.listing
+        if listing.state == "read":
+            out.append(
+                f"{written!r} is {'in' if self.listed else 'not in'} this key's model list ({len(listing.ids)} ids)."
+            )
+        elif listing.state == "failed":
+            out.append(f"Listing models failed: {listing.detail}")
+        retrieval = self.retrieval
+        if retrieval.state == "found":
+            date_note = f", shutdown_date {retrieval.shutdown_date}" if retrieval.shutdown_date else ""
+            out.append(f"models.retrieve({written!r}) found it (owned_by {retrieval.owned_by or '?'}{date_note}).")
+        elif retrieval.state == "not_found":
+            out.append(f"models.retrieve({written!r}) answered 404: not visible to this key.")
+        elif retrieval.state == "failed":
+            out.append(f"models.retrieve failed: {retrieval.detail}")
+        if record is not None:
+            lifecycle = record.lifecycle(self.today)
+            out.append(
+                f"Catalog (as of {self.catalog_as_of}): {record.id} is {lifecycle}"
+                + (f", shutdown {record.shutdown_date}" if record.shutdown_date else "")
+                + f"; serves {', '.join(record.endpoints) or 'no known endpoint'}."
+            )
+        elif self.openai_ids and not self.fine_tune:
+            out.append(f"{written!r} is not an id in the catalog of OpenAI models.")
+        live = self.live_shutdown
+        if live is not None and (record is None or str(record.shutdown_date) != live[0][:10]):
+            out.append(f"The live API gives shutdown_date {live[0]} ({live[1]}); it wins over the catalog.")
+        policy = self.policy
+        project = policy.project_id or "the project"
+        out.append(
+            {
+                "read": f"Project {project} policy: {policy.mode} [{', '.join(policy.model_ids) or 'empty'}].",
+                "no_policy": f"Project {project} has no model policy ({policy.detail}).",
+                "project_not_found": f"Project policy unknown: the admin API answered 404 for {project} — a "
+                "mistyped project id, or an admin key of another organization.",
+                "no_admin_key": "Project policy not checked: no OPENAI_ADMIN_KEY.",
+                "no_project": "Project policy not checked: no project id (OPENAI_PROJECT_ID, or one in the error).",
+                "other_provider": "Project policy does not apply: the provider is not api.openai.com.",
+                "failed": f"Project policy could not be read: {policy.detail}",
+                "not_checked": "Project policy not checked.",
+            }[policy.state]
+        )
+        if self.listing_reflects_policy is False:
+            out.append("This key's model list includes models the project's policy excludes: the list ignores it.")
+        outcome = self.outcome
+        if outcome is not None:
+            what = "The probe" if outcome.source == "probe" else "The error"
+            if outcome.ok:
+                out.append(f"{what}: one minimal request was accepted.")
+            elif outcome.category:
+                status = f"HTTP {outcome.status}, " if outcome.status else ""
+                out.append(f"{what} says {outcome.category} ({status}{outcome.detail[:200]})".rstrip() + ".")
+        return out
+
+
+# ---------------------------------------------------------------------- the decision table
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    verdict: AccessVerdict
+    category: Category | None  # None: the model is not the cause (a diagnosis keeps the text's own)
+    when: Callable[[Facts], bool]
+    cause: Callable[[Facts], str]
+
+
+def _failed_with(facts: Facts, *categories: str) -> bool:
+    outcome = facts.outcome
+    return outcome is not None and not outcome.ok and outcome.category in categories
+
+
+def _status(facts: Facts, status: int) -> bool:
+    return facts.listing.status == status or facts.retrieval.status == status
+
+
+def _policy_excludes(facts: Facts) -> bool:
+    if facts.policy.excludes(facts.written):
+        return True
+    # The API itself said so ("Project `proj_…` does not have access to model `…`").
+    return _failed_with(facts, "project_access_denied") and facts.policy.state not in ("read", "no_policy")
+
+
+def _hidden_beyond_policy(facts: Facts) -> bool:
+    return bool(facts.policy.excludes(facts.written)) and facts.listing_reflects_policy is False and not facts.listed
+
+
+def _scope_missing(facts: Facts) -> bool:
+    text = f"{facts.listing.detail} {facts.retrieval.detail}".lower()
+    return "missing scope" in text or "insufficient permissions" in text
+
+
+# "Does not exist or you do not have access": what it means is for the facts to decide.
+_AMBIGUOUS = ("unknown_model_name", "account_access_denied")
+
+
+def _call_stated(facts: Facts) -> bool:
+    outcome = facts.outcome
+    if outcome is None or outcome.ok or outcome.category is None:
+        return False
+    if outcome.category == "project_access_denied" and facts.inexact is not None:
+        return False  # the id itself is wrong: fixing the policy for it cannot help
+    return outcome.category in _CALL_VERDICT and outcome.category not in _AMBIGUOUS
+
+
+def _call_refused(facts: Facts) -> bool:
+    outcome = facts.outcome
+    return outcome is not None and outcome.source == "probe" and not outcome.ok and outcome.category in _AMBIGUOUS
+
+
+def _not_an_id(facts: Facts) -> bool:
+    return (
+        facts.openai_ids
+        and facts.record is None
+        and not facts.fine_tune
+        and facts.near.record is None
+        and facts.listed is not True
+        and facts.retrieval.state != "found"
+    )
+
+
+def _wrong_endpoint(facts: Facts) -> bool:
+    record = facts.record or (facts.near.record if facts.fine_tune else None)
+    return facts.endpoint is not None and record is not None and facts.endpoint not in record.endpoints
+
+
+def _listed(facts: Facts) -> bool:
+    return bool(facts.listed) or facts.retrieval.state == "found"
+
+
+def _not_listed(facts: Facts) -> bool:
+    return facts.listing.state == "read" and facts.record is not None
+
+
+def _lookup_failed(facts: Facts) -> bool:
+    return facts.has_key and facts.listing.state == "failed"
+
+
+def _policy_cause(f: Facts) -> str:
+    project = f.policy.project_id or (f.outcome.project_id if f.outcome else None) or "(unknown)"
+    if f.policy.state != "read":
+        return f"Project {project} does not have access to {f.written} (the API said so; its policy was not read)."
+    if f.policy.mode == "deny_list":
+        return f"Project {project}'s deny list blocks {f.written}."
+    return f"Project {project}'s allow list does not include {f.written} (it allows {', '.join(f.policy.model_ids)})."
+
+
+def _shutdown_cause(f: Facts) -> str:
+    when = f.shutdown
+    if when is None:
+        return f"{f.written} has been shut down (the API said so) and accepts no requests."
+    return f"{f.written} was shut down on {when[0]} (per {when[1]}) and accepts no requests."
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "call_succeeded",
+        "accessible",
+        None,
+        lambda f: f.outcome is not None and f.outcome.source == "probe" and f.outcome.ok,
+        lambda f: f"A real request to {f.written} was accepted.",
+    ),
+    Rule(
+        "key_lacks_scope",
+        "unverifiable",
+        "key_permission_denied",
+        lambda f: _failed_with(f, "key_permission_denied"),
+        lambda f: "The key is a restricted key without the scope this call needs (e.g. model.request).",
+    ),
+    Rule(
+        "key_rejected",
+        "unverifiable",
+        "invalid_api_key",
+        lambda f: _failed_with(f, "invalid_api_key") or (_status(f, 401) and not _scope_missing(f)),
+        lambda f: "The API rejected the key (401), so nothing about the model could be checked.",
+    ),
+    Rule(
+        "call_stated",
+        "unverifiable",  # replaced by the call's own verdict and category: see decide()
+        None,
+        _call_stated,
+        lambda f: (
+            f"The {'probe' if f.outcome and f.outcome.source == 'probe' else 'error'} states the cause: "
+            f"{f.outcome.category if f.outcome else ''}."
+        ),
+    ),
+    Rule(
+        "shut_down",
+        "retired",
+        "model_retired",
+        lambda f: f.shut_down,
+        _shutdown_cause,
+    ),
+    Rule(
+        "not_an_exact_id",
+        "unknown_model",
+        "unknown_model_name",
+        lambda f: f.openai_ids and f.inexact is not None,
+        lambda f: f"{f.written!r} is not an exact model id ({f.inexact}); the API matches ids exactly.",
+    ),
+    Rule(
+        "not_an_id",
+        "unknown_model",
+        "unknown_model_name",
+        _not_an_id,
+        lambda f: (
+            f"{f.written!r} is not an OpenAI model id: the catalog does not know it"
+            + (", and this key neither lists nor retrieves it" if f.listing.state == "read" else "")
+            + "."
+        ),
+    ),
+    Rule(
+        "foreign_fine_tune",
+        "not_listed",
+        "fine_tune_scope",
+        lambda f: (
+            f.fine_tune
+            and f.listed is not True
+            and f.retrieval.state != "found"
+            and (
+                f.listing.state == "read"
+                or f.retrieval.state == "not_found"
+                or _failed_with(f, *_AMBIGUOUS, "fine_tune_scope")
+            )
+        ),
+        lambda f: (
+            f"The fine-tune {f.written} is not visible to this key: fine-tunes are private to the "
+            "organization (and project) that trained them."
+        ),
+    ),
+    Rule(
+        "hidden_beyond_policy",
+        "not_listed",
+        "account_access_denied",
+        _hidden_beyond_policy,
+        lambda f: (
+            f"The project's policy excludes {f.written}, but the key's list ignores that policy and still "
+            "does not show it: the organization cannot use it, so changing the policy alone would not help."
+        ),
+    ),
+    Rule(
+        "project_policy",
+        "project_denied",
+        "project_access_denied",
+        _policy_excludes,
+        _policy_cause,
+    ),
+    Rule(
+        "call_refused",
+        "unverifiable",  # replaced by the call's own verdict and category: see decide()
+        None,
+        _call_refused,
+        lambda f: (
+            f"The {'probe' if f.outcome and f.outcome.source == 'probe' else 'call'} was refused "
+            f"({f.outcome.category if f.outcome else ''})."
+        ),
+    ),
+    Rule(
+        "wrong_endpoint",
+        "wrong_endpoint",
+        "wrong_endpoint",
+        _wrong_endpoint,
+        lambda f: f"{f.written} does not serve {f.endpoint}.",
+    ),
+    Rule(
+        "listed_but_refused",
+        "accessible",
+        "client_misconfigured",
+        lambda f: _listed(f) and _failed_with(f, *_AMBIGUOUS),
+        lambda f: (
+            f"This key lists {f.written}, so the failing call most likely used another key, organization "
+            "or project header, or base URL than the one configured here."
+        ),
+    ),
+    Rule(
+        "listed",
+        "accessible",
+        None,
+        lambda f: _listed(f) and not (f.outcome is not None and not f.outcome.ok),
+        lambda f: (
+            f"{f.written} is listed for this key"
+            + (
+                ""
+                if f.policy.state in ("read", "no_policy")
+                else "; the project's policy was not read, and a list may not reflect it (probe=true confirms)"
+            )
+            + "."
+        ),
+    ),
+    Rule(
+        "not_listed",
+        "not_listed",
+        "account_access_denied",
+        _not_listed,
+        lambda f: (
+            f"{f.written} exists but this key's model list does not include it (staged roll-out, "
+            "verification, an access program, or a project policy)."
+        ),
+    ),
+    Rule(
+        "unknown_id",
+        "unknown_model",
+        "unknown_model_name",
+        lambda f: f.listing.state == "read" and f.record is None and not f.fine_tune,
+        lambda f: f"{f.written!r} is not a model id this key can see, and the catalog does not know it.",
+    ),
+    Rule(
+        "lookup_failed",
+        "unverifiable",
+        None,
+        _lookup_failed,
+        lambda f: f"The live look-ups failed: {f.listing.detail}",
+    ),
+    Rule(
+        "catalog_only",
+        "unverifiable",
+        None,
+        lambda f: True,
+        lambda f: (
+            "Access could not be checked"
+            + (": no API key is configured." if not f.has_key else " from the facts available.")
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    rule: str
+    verdict: AccessVerdict
+    category: Category | None
+    cause: str
+
+
+def decide(facts: Facts) -> Decision:
+    for rule in RULES:
+        if rule.when(facts):
+            verdict, category = rule.verdict, rule.category
+            if rule.name in ("call_stated", "call_refused") and facts.outcome is not None and facts.outcome.category:
+                category = facts.outcome.category
+                verdict = _CALL_VERDICT.get(category, "unverifiable")
+            return Decision(rule.name, verdict, category, rule.cause(facts))
+    raise AssertionError("the last rule always matches")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------- replacements
+
+
+def replacements(catalog: Catalog, facts: Facts, limit: int = 5) -> list[Suggestion]:
+    """Ranked replacements for the id as written, filtered by what this caller is known to be able to call."""
+    from .suggest import suggest_replacement
+
+    accessible = facts.accessible if _has_live_facts(facts) else None
+    advice = suggest_replacement(catalog, facts.written, facts.endpoint, limit, accessible)
+    return advice.suggestions
+
+
+def _has_live_facts(facts: Facts) -> bool:
+    return facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
+
+
+def first_replacement(catalog: Catalog, facts: Facts) -> Suggestion | None:
+    """The one replacement every tool names, or None when the id as written needs none."""
+    from .suggest import first_replacement as first
+
+    return first(catalog, facts.written, facts.endpoint, facts.accessible if _has_live_facts(facts) else None)
+
+
+# ---------------------------------------------------------------------- fixes
+
+
+def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admin_tools: bool) -> list[Fix]:
+    """Ordered fixes for a model-level decision (shared by check_model_access and diagnose_error)."""
+    category = decision.category
+    model = facts.written
+    best = suggested[0] if suggested else None
+    project = facts.policy.project_id or (facts.outcome.project_id if facts.outcome else None)
+    out: list[Fix] = []
+    add = out.append
+
+    def use(title: str, detail: str) -> None:
+        if best is None:
+            return
+        endpoint = best.endpoint or facts.endpoint
+        checked = {True: "your key can call it", None: "access not checked", False: ""}[best.accessible]
+        add(
+            Fix(
+                title=title.format(m=best.id),
+                detail=detail + (f" ({checked})." if checked else "."),
+                code=sdk_call(endpoint, best.id),
+            )
+        )
+
+    if category == "unknown_model_name":
+        use("Use the exact id: {m}", f"{model!r} is not a model id here; {decision.cause}")
+        add(
+            Fix(
+                title="List the ids your key can call",
+                detail="Call list_accessible_models, or compare against the exact ids the API returns.",
+                code="[m.id for m in client.models.list()]",
+            )
+        )
+    elif category == "model_retired":
+        use("Switch to {m}", f"{model} is shut down; this is its replacement")
+        add(
+            Fix(
+                title="Find every place the old id is used",
+                detail="Run scan_model_references (or `model-access scan .`), then fix_model_references.",
+            )
+        )
+    elif category == "project_access_denied":
+        verb = "Unblock" if facts.policy.mode == "deny_list" else "Allow"
+        add(
+            Fix(
+                title=f"{verb} {model} in the project's limits",
+                detail=f"An organization owner can {verb.lower()} {model} under Project → Limits → Model usage.",
+                url=limits_url(project),
+            )
+        )
+        if admin_tools and project:
+            arg = "unblock" if facts.policy.mode == "deny_list" else "allow"
+            add(
+                Fix(
+                    title="Or change the policy with the admin tool (the user is asked to approve)",
+                    detail="update_project_model_permissions shows the plan and changes it only after approval.",
+                    code=f'update_project_model_permissions(project_id="{project}", {arg}=["{model}"])',
+                )
+            )
+        use("Or use a model the project allows: {m}", "A model the project's policy does not exclude")
+    elif category == "account_access_denied":
+        add(
+            Fix(
+                title="Check which models your key can call",
+                detail="list_accessible_models shows them; a model missing there is not available to your "
+                "organization or project (staged roll-out, verification, access program, project policy).",
+                code="[m.id for m in client.models.list()]",
+            )
+        )
+        if decision.rule != "hidden_beyond_policy":
+            add(
+                Fix(
+                    title="Check the project's model limits",
+                    detail="A project policy can hide it.",
+                    url=limits_url(project),
+                )
+            )
+        add(Fix(title="Check the organization's verification", detail="Some models need it.", url=GENERAL))
+        use("Or use {m}", "A current model for the same call")
+    elif category == "fine_tune_scope":
+        add(
+            Fix(
+                title="Use a key of the organization and project that trained the fine-tune",
+                detail="Fine-tuned models are private to their organization (and project).",
+                url=API_KEYS,
+            )
+        )
+        add(
+            Fix(
+                title="List the fine-tunes your key can see",
+                detail="Copy the exact ft:… id from here.",
+                code='[m.id for m in client.models.list() if m.id.startswith("ft:")]',
+            )
+        )
+    elif category == "wrong_endpoint":
+        record = facts.record or facts.near.record
+        target = recommended_endpoint(record.endpoints) if record else None
+        if target and target in ENDPOINTS:
+            add(
+                Fix(
+                    title=f"Call {target} instead of {facts.endpoint or 'this endpoint'}",
+                    detail=f"{model} is served by {ENDPOINTS[target].http}.",
+                    code=sdk_call(target, model),
+                )
+            )
+        use("Or keep the call and use {m}", f"It serves {facts.endpoint or 'that endpoint'}")
+    elif category == "organization_verification_required":
+        add(Fix(title="Verify your organization", detail="Settings → Organization → General.", url=GENERAL))
+    elif category == "key_permission_denied":
+        add(
+            Fix(
+                title="Give the restricted key the missing scope",
+                detail="Edit the key's permissions (Model capabilities → Write for model.request), or use a key "
+                "with All permissions.",
+                url=API_KEYS,
+            )
+        )
+    elif category == "invalid_api_key":
+        add(
+            Fix(
+                title="Set a valid API key",
+                detail="The key was rejected: create or copy one and set OPENAI_API_KEY in the server's environment.",
+                url=API_KEYS,
+            )
+        )
+    elif category == "insufficient_quota":
+        add(Fix(title="Add credit or raise the budget", detail="The organization has no quota left.", url=BILLING))
+    return out
+
+
+def next_steps(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admin_tools: bool) -> list[str]:
+    """check_model_access's next steps: the same fixes as a diagnosis, as sentences."""
+    steps: list[str] = []
+    if decision.verdict == "accessible":
+        steps.append(
+            f"{facts.written} is callable with this key; if a call still fails, run diagnose_error on its error text."
+        )
+        when = facts.shutdown
+        if when is not None and 0 <= (when[0] - facts.today).days <= SOON_DAYS and suggested:
+            steps.append(f"It shuts down on {when[0]}: plan the move to {suggested[0].id}.")
+        return steps
+    for fix in fixes(decision, facts, suggested, admin_tools=admin_tools):
+        line = f"{fix.title}: {fix.detail}"
+        if fix.url:
+            line += f" ({fix.url})"
+        if fix.code:
+            line += f" — {fix.code}"
+        steps.append(line)
+    if decision.rule == "not_listed":
+        steps.append(
+            "Call check_model_access with probe=true to send one minimal request (may cost a fraction of a cent)."
+        )
+    if decision.verdict == "unverifiable" and not steps:
+        steps.append(
+            "Set OPENAI_API_KEY (and OPENAI_PROJECT_ID) in the server's environment, or fix the look-up failure "
+            "in the evidence, then call check_model_access again."
+        )
+    if decision.verdict == "unknown_model" and not suggested:
+        steps.append("Call list_accessible_models to see the ids your key can call.")
+    return steps
+
+
+def sdk_call(endpoint: str | None, model: str) -> str:
+    name = endpoint if endpoint in ENDPOINTS else "responses"
+    return ENDPOINTS[name or "responses"].sdk_call.replace("model=...", f'model="{model}"', 1)
+
+
+def soon_note(facts: Facts) -> str | None:
+    """'shuts down on … (in N days)' when within 90 days, for any verdict."""
+    when = facts.shutdown
+    if when is None:
+        return None
+    days = (when[0] - facts.today).days
+    if 0 < days <= SOON_DAYS:
+        return f"{facts.written} shuts down on {when[0]} (in {days} days, per {when[1]})."
+    return None
+
+
+# ---------------------------------------------------------------------- gathering
+
+
+def offline_facts(
+    catalog: Catalog,
+    written: str,
+    endpoint: str | None,
+    provider: str,
+    *,
+    outcome: Outcome | None = None,
+    listing: Listing | None = None,
+    policy: Policy | None = None,
+) -> Facts:
+    return Facts(
+        written=written,
+        endpoint=endpoint,
+        provider=provider,
+        today=catalog.today,
+        record=catalog.get(written),
+        near=catalog.resolve(written),
+        listing=listing or Listing("not_checked"),
+        policy=policy or Policy("not_checked"),
+        outcome=outcome,
+        catalog_as_of=catalog.as_of,
+    )
+
+
+async def gather(
+    config: Config,
+    catalog: Catalog,
+    service: LiveService | None,
+    written: str,
+    endpoint: str | None,
+    *,
+    probe: bool = False,
+    project_id: str | None = None,
+    outcome: Outcome | None = None,
+) -> Facts:
+    """The facts for one question, each looked up at most once. `service=None`: catalog only."""
+    from .errors import LookupFailed
+
+    facts = offline_facts(catalog, written, endpoint, config.provider, outcome=outcome)
+    known_policy = _policy_without_lookup(config, project_id)
+    if service is None or not config.has_key:
+        return replace(facts, policy=known_policy or Policy("not_checked", project_id or config.project))
+    try:
+        listing = await service.listing()
+        models = listing.models
+        facts = replace(
+            facts,
+            listing=Listing(
+                "read",
+                frozenset(str(m.id) for m in models),
+                {str(m.id): str(d) for m in models if (d := getattr(m, "shutdown_date", None))},
+            ),
+        )
+    except LookupFailed as exc:
+        facts = replace(facts, listing=Listing("failed", status=exc.status, detail=str(exc)))
+    if facts.listing.status != 401 and written and written.strip() == written:
+        facts = replace(facts, retrieval=await service.retrieve(written))
+    policy = known_policy or await service.read_policy(project_id or config.project or "")
+    facts = replace(facts, policy=policy)
+    if probe and facts.listing.status != 401:
+        facts = replace(facts, outcome=await service.probe(written, endpoint, facts.record or facts.near.record))
+    return facts
+
+
+def _policy_without_lookup(config: Config, project_id: str | None) -> Policy | None:
+    """The policy's provenance when it cannot or need not be read."""
+    project = project_id or config.project
+    if config.provider in ("azure", "compatible"):
+        return Policy("other_provider", project)
+    if config.admin_key is None:
+        return Policy("no_admin_key", project)
+    if not project:
+        return Policy("no_project")
+    return None
+
+
+def outcome_from_error(catalog: Catalog, status: int | None, text: str, source: Literal["probe", "error"]) -> Outcome:
+    """Parse a failed call's error with the diagnosis's own parser and classifier."""
+    from .diagnosis.classify import classify
+    from .diagnosis.parse import parse, scrub, window
+
+    parsed = parse(scrub(window(text)))
+    if parsed.status is None:
+        parsed.status = status
+    verdict = classify(catalog, parsed, None)
+    return Outcome(
+        source,
+        False,
+        verdict.category,
+        parsed.status,
+        detail=parsed.flat[:300],
+        project_id=parsed.project_id,
+    )
