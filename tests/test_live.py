@@ -132,7 +132,12 @@ async def test_read_plan_apply_and_reread_permissions(emu):
     assert not plan.applied and plan.after.model_ids == [*ALLOW_LIST, "gpt-4.1"]
     assert emu.project_permissions(PROJ_ACME_ALLOW).model_ids == ALLOW_LIST  # nothing written
 
-    done = await update_with_confirmation(state, None, PROJ_ACME_ALLOW, ["gpt-4.1"], [], False, confirm=True)
+    unbound = await update_with_confirmation(state, None, PROJ_ACME_ALLOW, ["gpt-4.1"], [], False, confirm=True)
+    assert not unbound.applied and "plan_digest" in unbound.message  # confirm alone approves no plan
+
+    done = await update_with_confirmation(
+        state, None, PROJ_ACME_ALLOW, ["gpt-4.1"], [], False, confirm=True, plan_digest_arg=plan.plan_digest
+    )
     assert done.applied and done.after.source == "admin API"
     assert done.after.model_ids == [*ALLOW_LIST, "gpt-4.1"]  # no id it was not asked to change is dropped
     assert list(emu.project_permissions(PROJ_ACME_ALLOW).model_ids) == [*ALLOW_LIST, "gpt-4.1"]
@@ -141,9 +146,15 @@ async def test_read_plan_apply_and_reread_permissions(emu):
 
 async def test_unblocking_removes_only_the_named_id_from_a_deny_list(emu):
     state = state_for(emu, emu.key("deny"), PROJ_ACME_DENY, admin=True)
-    done = await update_with_confirmation(state, None, PROJ_ACME_DENY, [], ["o3"], False, confirm=True)
+    plan = await update_with_confirmation(state, None, PROJ_ACME_DENY, [], ["o3"], False, confirm=False)
+    done = await update_with_confirmation(
+        state, None, PROJ_ACME_DENY, [], ["o3"], False, confirm=True, plan_digest_arg=plan.plan_digest
+    )
     assert done.applied and done.after.model_ids == [m for m in DENY_LIST if m != "o3"]
-    removed = await update_with_confirmation(state, None, PROJ_ACME_DENY, [], [], True, confirm=True)
+    plan = await update_with_confirmation(state, None, PROJ_ACME_DENY, [], [], True, confirm=False)
+    removed = await update_with_confirmation(
+        state, None, PROJ_ACME_DENY, [], [], True, confirm=True, plan_digest_arg=plan.plan_digest
+    )
     assert removed.after.mode == "none"
     await state.aclose()
 
@@ -279,8 +290,10 @@ async def test_without_elicitation_support_only_confirm_true_writes(emu):
         assert plan.structured_content["applied"] is False
         assert "confirm=true" in plan.structured_content["message"]
         assert "gpt-4.1" not in emu.project_permissions(PROJ_ACME_ALLOW).model_ids
+        digest = plan.structured_content["plan_digest"]
         done = await session.call_tool(
-            "update_project_model_permissions", {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"], "confirm": True}
+            "update_project_model_permissions",
+            {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"], "confirm": True, "plan_digest": digest},
         )
         assert done.structured_content["applied"] is True
         assert "gpt-4.1" in emu.project_permissions(PROJ_ACME_ALLOW).model_ids

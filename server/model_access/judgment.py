@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Literal
 from .catalog import Catalog, ModelRecord, Resolution
 from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
-from .results import Category, Fix, ProjectPermissions, Suggestion
+from .results import Category, Fix, ProjectPermissions, ReplacementAdvice, Suggestion
 from .results import Verdict as AccessVerdict
 
 if TYPE_CHECKING:
@@ -611,11 +611,19 @@ def decide(facts: Facts) -> Decision:
 
 def replacements(catalog: Catalog, facts: Facts, limit: int = 5) -> list[Suggestion]:
     """Ranked replacements for the id as written, filtered by what this caller is known to be able to call."""
+
+    return advice_for(catalog, facts, limit).suggestions
+
+
+def advice_for(catalog: Catalog, facts: Facts, limit: int = 5) -> ReplacementAdvice:
+    """suggest_replacement with this caller's live facts (when there are any) as the filter."""
     from .suggest import suggest_replacement
 
     accessible = facts.accessible if _has_live_facts(facts) else None
     advice = suggest_replacement(catalog, facts.written, facts.endpoint, limit, accessible)
-    return advice.suggestions
+    if _has_live_facts(facts):
+        advice.source = "live"
+    return advice
 
 
 def _has_live_facts(facts: Facts) -> bool:
@@ -845,6 +853,7 @@ async def gather(
     probe: bool = False,
     project_id: str | None = None,
     outcome: Outcome | None = None,
+    retrieve: bool = True,
 ) -> Facts:
     """The facts for one question, each looked up at most once. `service=None`: catalog only."""
     from .errors import LookupFailed
@@ -866,7 +875,7 @@ async def gather(
         )
     except LookupFailed as exc:
         facts = replace(facts, listing=Listing("failed", status=exc.status, detail=str(exc)))
-    if facts.listing.status != 401 and written and written.strip() == written:
+    if retrieve and facts.listing.status != 401 and written and written.strip() == written:
         facts = replace(facts, retrieval=await service.retrieve(written))
     policy = known_policy or await service.read_policy(project_id or config.project or "")
     facts = replace(facts, policy=policy)

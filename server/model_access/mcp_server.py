@@ -25,7 +25,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from . import access, endpoints, suggest
+from . import access, endpoints
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
@@ -264,8 +264,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         state = _state(ctx)
         try:
             canonical = endpoints.parse_endpoint(endpoint) if endpoint else None
-            accessible = await _accessibility(state)
-            return suggest.suggest_replacement(state.catalog, model, canonical, limit, accessible)
+            return await _advice(state, model, canonical, limit)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -378,15 +377,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
         annotations=WRITES_REMOTE,
         description=(
             "Change a project's model permissions with an admin key: add models to an allow list (`allow`), "
-            "remove them from a deny list (`unblock`), or delete the policy (`remove_restriction`). Computes "
-            "the new policy from the current one, never drops ids it was not asked to change, and shows "
-            "before/after. It writes only after the user confirms (an elicitation prompt where the client "
-            "supports it, else only with confirm=true), then reads the policy back."
+            "remove them from a deny list (`unblock`), or delete the policy (`remove_restriction`). Ids are checked "
+            "against the catalog and the key's list (unknown or shut-down ids are refused). It computes the new "
+            "policy from the current one, never drops ids it was not asked to change, and returns the plan with a "
+            "plan_digest. Where the client can ask the user, the user is always asked; otherwise it writes only "
+            "when called again with confirm=true and the plan_digest of the plan the user approved. It refuses "
+            "if the policy changed meanwhile, then reads the policy back."
         ),
     )
     async def update_project_model_permissions(
         ctx: Context[Any, Any],
         project_id: Annotated[str, Field(description="The project, proj_….", min_length=1, max_length=100)],
+        shown: Annotated[_ShownPlan | None, Resolve(_plan_to_show)],
         decision: Annotated[ElicitationResult[Approval], Resolve(_ask_before_writing)],
         allow: Annotated[
             list[str] | None, Field(description="Model ids to add to the allow list.", max_length=100)
@@ -395,7 +397,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
             list[str] | None, Field(description="Model ids to remove from the deny list.", max_length=100)
         ] = None,
         remove_restriction: Annotated[bool, Field(description="Delete the policy entirely.")] = False,
-        confirm: Annotated[bool, Field(description="Apply without asking (when the client cannot ask).")] = False,
+        confirm: Annotated[
+            bool, Field(description="Only for clients that cannot ask the user: apply the plan_digest given.")
+        ] = False,
+        plan_digest: Annotated[
+            str | None, Field(description="With confirm=true: the digest of the plan the user approved.", max_length=64)
+        ] = None,
     ) -> PermissionsChange:
         from .live.permissions import approval_from, update_with_confirmation
 
@@ -409,6 +416,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
                 remove_restriction,
                 confirm,
                 approval=approval_from(decision),
+                asked_digest=shown.digest if shown is not None else None,
+                plan_digest_arg=plan_digest,
             )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
@@ -501,48 +510,53 @@ def create_server(config: Config) -> MCPServer[AppState]:
     return app
 
 
-async def _ask_before_writing(
+class _ShownPlan(BaseModel):
+    digest: str
+    question: str
+
+
+async def _plan_to_show(
     project_id: str,
     ctx: Context[Any, Any],
     allow: list[str] | None = None,
     unblock: list[str] | None = None,
     remove_restriction: bool = False,
-    confirm: bool = False,
+) -> _ShownPlan | None:
+    """The plan the user is asked about (None when it cannot be made: the tool body then says why)."""
+    from .live.permissions import plan_for
+
+    try:
+        plan = await plan_for(_state(ctx), project_id, allow or [], unblock or [], remove_restriction)
+    except ModelAccessError:
+        return None
+    if not plan.changes:
+        return None
+    return _ShownPlan(digest=plan.digest, question=plan.question())
+
+
+async def _ask_before_writing(
+    ctx: Context[Any, Any], shown: Annotated[_ShownPlan | None, Resolve(_plan_to_show)]
 ) -> Any:
-    """Ask the user to approve the planned change, where the client can be asked (both protocol eras).
+    """Ask the user to approve exactly this plan, whenever the client can be asked (both protocol eras).
 
-    Returns None when there is nothing to ask (confirm=true, no elicitation support, or the plan
-    cannot be made — the tool body then reports why).
+    confirm=true never skips the question: it only stands in for clients that cannot ask. The
+    digest is part of the question, so an answer given to one plan never approves another.
     """
-    if confirm:
-        return None
     capabilities = ctx.client_capabilities
-    if capabilities is None or capabilities.elicitation is None:
+    if shown is None or capabilities is None or capabilities.elicitation is None:
         return None
-    from .live.permissions import describe, plan_change
-
-    try:
-        state = _state(ctx)
-        before = await state.live.get_permissions(project_id)
-        after = plan_change(before, allow or [], unblock or [], remove_restriction)
-    except ModelAccessError:
-        return None
-    if after.mode == before.mode and after.model_ids == before.model_ids:
-        return None
-    return Elicit(redact(describe(before, after)) + ". Apply this change?", Approval)
+    return Elicit(redact(shown.question), Approval)
 
 
-async def _accessibility(state: AppState) -> Any:
-    """A `model id → bool | None` look-up from the live list, when a key is configured."""
-    if not state.config.has_key:
-        return None
-    try:
-        listed = await state.live.listed_ids()
-    except ModelAccessError:
-        return None
-    if listed is None:
-        return None
-    return lambda model_id: model_id in listed
+async def _advice(state: AppState, model: str, endpoint: str | None, limit: int) -> ReplacementAdvice:
+    """Replacements filtered by what this caller can call: the key's listing and the project's policy."""
+    from .errors import check_model_id
+    from .judgment import advice_for, gather
+
+    check_model_id(model)
+    live = state.live if state.config.has_key else None
+    facts = await gather(state.config, state.catalog, live, model, endpoint, retrieve=False)
+    return advice_for(state.catalog, facts, limit)
 
 
 def _record_json(catalog: Any, record: Any) -> dict[str, Any]:

@@ -158,6 +158,9 @@ class PermissionsChange(BaseModel):
     after: ProjectPermissions
     applied: bool
     message: str
+    plan_digest: str | None = Field(
+        default=None, description="Digest of the change shown; a write happens only for this exact plan."
+    )
 
 
 # ------------------------------------------------------------------ diagnose_error

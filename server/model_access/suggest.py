@@ -102,8 +102,6 @@ def suggest_replacement(
                     why += f", {record.replacement_note}"
                 why += f" for {record.id}"
                 candidates.append(_Candidate(repl, 0.95 - 0.05 * rank, why, (record.id,)))
-        elif record.successor and record.successor in catalog and exactly:
-            candidates.append(_Candidate(catalog.records[record.successor], 0.5, f"supersedes {record.id}"))
         if endpoint is not None and endpoint not in record.endpoints:
             reason += f" It does not serve {endpoint}."
             candidates += _same_tier(catalog, record, endpoint)
@@ -119,6 +117,9 @@ def suggest_replacement(
             reason += " Every candidate is excluded by your key's listing or the project's model policy."
         candidates = kept
     suggestions = _finish(catalog, written, resolution.stripped, candidates, limit, accessible)
+    if status == "known" and (endpoint is None or record is None or endpoint in record.endpoints):
+        suggestions = []  # an active id on an endpoint it serves needs no replacement
+        reason += " No replacement needed."
     if not suggestions and status == "unknown":
         reason += " No close id was found: call list_accessible_models to see the ids your key can call."
     return ReplacementAdvice(

@@ -6,12 +6,19 @@ elicitation prompt where the client supports it, else only with `confirm=true`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..catalog import strip_provider
 from ..errors import InvalidInput, LookupFailed
+from ..redact import clip
 from ..results import PermissionsChange, ProjectPermissions
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 class Approval(BaseModel):
@@ -33,6 +40,53 @@ def approval_from(decision: Any) -> Approval | None:
     return None  # nothing was asked
 
 
+def normalize_ids(catalog: Catalog, listed: frozenset[str] | None, ids: list[str]) -> list[str]:
+    """Each id as the API spells it; refuse anything that is not a current model id.
+
+    Whitespace, letter case and a provider prefix are fixed when that leaves exactly one known id
+    (from the catalog or the key's listing); an unknown or shut-down id is refused with the
+    closest real id, so a policy never gains an id that can match nothing.
+    """
+    from ..suggest import suggest_replacement
+
+    out: list[str] = []
+    problems: list[str] = []
+    known = set(catalog.records) | set(listed or ())
+    lowered = {m.lower(): m for m in known}
+    for raw in ids:
+        text = raw.strip()
+        if not text or len(text) > 200 or any(ord(c) < 32 for c in text):
+            problems.append(f"{clip(raw, 40)!r} is not a model id")  # clip redacts before truncating
+            continue
+        stripped, _ = strip_provider(text)
+        exact = next((c for c in (text, stripped) if c in known), None) or lowered.get(stripped.lower())
+        if exact is None:
+            advice = suggest_replacement(catalog, text, limit=1)
+            hint = f"; did you mean {advice.suggestions[0].id!r}?" if advice.suggestions else ""
+            problems.append(f"{clip(text, 60)!r} is not a model id this key or the catalog knows{hint}")
+            continue
+        record = catalog.get(exact)
+        if record is not None and catalog.lifecycle(record) == "shutdown":
+            advice = suggest_replacement(catalog, exact, limit=1)
+            hint = f"; its replacement is {advice.suggestions[0].id!r}" if advice.suggestions else ""
+            problems.append(f"{exact} was shut down on {record.shutdown_date}: allowing it cannot help{hint}")
+            continue
+        out.append(exact)
+    if problems:
+        raise InvalidInput("Nothing was changed: " + "; ".join(problems) + ".")
+    return list(dict.fromkeys(out))
+
+
+def plan_digest(before: ProjectPermissions, after: ProjectPermissions) -> str:
+    """A short digest of exactly the change shown: the write happens only for the same digest."""
+    shown = {
+        "project": before.project_id,
+        "before": [before.mode, sorted(before.model_ids)],
+        "after": [after.mode, after.model_ids],
+    }
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def plan_change(
     current: ProjectPermissions, allow: list[str], unblock: list[str], remove_restriction: bool
 ) -> ProjectPermissions:
@@ -42,8 +96,6 @@ def plan_change(
     wanted = list(dict.fromkeys([*allow, *unblock]))
     for model_id in wanted:
         if not model_id.strip() or len(model_id) > 200:
-            from ..redact import clip  # redact before truncating (a cut key is not recognised)
-
             raise InvalidInput(f"{clip(model_id, 40)!r} is not a model id")
     if remove_restriction:
         return ProjectPermissions(project_id=current.project_id, mode="none", model_ids=[], source="plan")
@@ -76,6 +128,37 @@ async def write(live: Any, after: ProjectPermissions) -> None:
         )
 
 
+async def plan_for(state: Any, project_id: str, allow: list[str], unblock: list[str], remove: bool) -> Plan:
+    """Read the current policy and compute the change, with ids validated and normalised."""
+    live = state.live
+    listed: frozenset[str] | None = None
+    if state.config.has_key:
+        try:
+            listed = frozenset(str(m.id) for m in (await live.listing()).models)
+        except LookupFailed:
+            listed = None
+    catalog = state.catalog
+    allow = normalize_ids(catalog, listed, allow)
+    unblock = normalize_ids(catalog, listed, unblock)
+    before = await live.get_permissions(project_id)
+    after = plan_change(before, allow, unblock, remove)
+    return Plan(before, after, plan_digest(before, after))
+
+
+class Plan:
+    def __init__(self, before: ProjectPermissions, after: ProjectPermissions, digest: str) -> None:
+        self.before = before
+        self.after = after
+        self.digest = digest
+
+    @property
+    def changes(self) -> bool:
+        return (self.after.mode, self.after.model_ids) != (self.before.mode, self.before.model_ids)
+
+    def question(self) -> str:
+        return f"{describe(self.before, self.after)} (plan {self.digest}). Apply this change?"
+
+
 async def update_with_confirmation(
     state: Any,
     ctx: Any,
@@ -85,28 +168,65 @@ async def update_with_confirmation(
     remove: bool,
     confirm: bool,
     approval: Approval | None = None,
+    *,
+    asked_digest: str | None = None,
+    plan_digest_arg: str | None = None,
 ) -> PermissionsChange:
+    """Plan; write only what the user approved, and only if the policy is still what they saw.
+
+    `approval`/`asked_digest`: the user's answer to the question that showed the plan with that
+    digest (clients that can be asked). `confirm` + `plan_digest_arg`: the fallback for clients
+    that cannot ask — the assistant passes back the digest of the plan it showed the user.
+    """
     live = state.live
-    before = await live.get_permissions(project_id)
-    after = plan_change(before, allow, unblock, remove)
+    plan = await plan_for(state, project_id, allow, unblock, remove)
+    before, after = plan.before, plan.after
     summary = describe(before, after)
-    if after.mode == before.mode and after.model_ids == before.model_ids:
+
+    def unapplied(after: ProjectPermissions, message: str) -> PermissionsChange:
         return PermissionsChange(
             project_id=before.project_id,
             before=before,
-            after=before,
+            after=after,
             applied=False,
-            message=f"Nothing to change: {summary}. The models asked for are already callable.",
+            message=message,
+            plan_digest=plan.digest,
         )
-    approved = confirm or (approval is not None and approval.approve)
-    if not approved:
-        why = (
-            "You declined the change."
-            if approval is not None
-            else "Not applied: confirm with the user, then call again with confirm=true."
+
+    if not plan.changes:
+        return unapplied(
+            before,
+            f"Nothing to change: {summary}. The models asked for are already callable.",
         )
-        return PermissionsChange(
-            project_id=before.project_id, before=before, after=after, applied=False, message=f"Plan: {summary}. {why}"
+    if approval is not None:
+        if not approval.approve:
+            return unapplied(after, f"Plan: {summary}. You declined the change.")
+        if asked_digest != plan.digest:
+            return unapplied(
+                after,
+                f"Not applied: the policy changed after you were asked. The plan is now: {summary} "
+                f"(plan {plan.digest}); call again to be asked about this one.",
+            )
+    elif not confirm:
+        return unapplied(
+            after,
+            f"Plan: {summary} (plan {plan.digest}). Not applied: show this plan to the user; only if they "
+            f"approve, call again with confirm=true and plan_digest={plan.digest!r}.",
+        )
+    elif plan_digest_arg != plan.digest:
+        why = "no plan_digest was given" if not plan_digest_arg else "the plan differs from the one approved"
+        return unapplied(
+            after,
+            f"Not applied: {why}. The plan is: {summary} (plan {plan.digest}); after the user approves "
+            f"exactly this plan, call again with confirm=true and plan_digest={plan.digest!r}.",
+        )
+    # Read once more right before writing: a policy someone changed meanwhile is never overwritten.
+    current = await live.get_permissions(before.project_id)
+    if (current.mode, current.model_ids) != (before.mode, before.model_ids):
+        return unapplied(
+            after,
+            f"Not applied: the project's policy changed since the plan was made (now {current.mode} "
+            f"[{', '.join(current.model_ids)}]). Plan again and ask the user about the new plan.",
         )
     await write(live, after)
     try:
@@ -118,5 +238,6 @@ async def update_with_confirmation(
         before=before,
         after=reread,
         applied=True,
+        plan_digest=plan.digest,
         message=f"Applied: {summary}. Read back: {reread.mode} [{', '.join(reread.model_ids)}].",
     )
