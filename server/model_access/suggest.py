@@ -113,8 +113,11 @@ def suggest_replacement(
         candidates = _for_endpoint(catalog, record, candidates, endpoint)
     if accessible is not None:
         kept = [c for c in candidates if accessible(c.record.id) is not False]
-        if len(kept) < len(candidates) and not kept:
-            reason += " Every candidate is excluded by your key's listing or the project's model policy."
+        if candidates and not kept:
+            # Everything the catalog would offer is excluded: offer what this caller can call instead.
+            kept = _callable_instead(catalog, record, endpoint, accessible)
+            reason += " The usual replacements are excluded by your key's listing or the project's model policy"
+            reason += "; these are models you can call." if kept else "."
         candidates = kept
     suggestions = _finish(catalog, written, resolution.stripped, candidates, limit, accessible)
     if status == "known" and (endpoint is None or record is None or endpoint in record.endpoints):
@@ -188,6 +191,43 @@ def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidat
         else:
             out.append(cand)
     return out
+
+
+def _callable_instead(
+    catalog: Catalog,
+    record: ModelRecord | None,
+    endpoint: str | None,
+    accessible: Callable[[str], bool | None],
+) -> list[_Candidate]:
+    """Models this caller is known to be able to call that do the same job, closest first."""
+    want = endpoint or (record.endpoints[0] if record is not None and record.endpoints else "responses")
+    pool = [
+        r
+        for r in catalog.records.values()
+        if accessible(r.id) is True
+        and want in r.endpoints
+        and catalog.lifecycle(r) != "shutdown"
+        and (record is None or r.id != record.id)
+    ]
+    family = record.family if record is not None else None
+    rank = record.tier_rank if record is not None else 2.0
+    pool.sort(
+        key=lambda r: (
+            r.family != family,
+            catalog.lifecycle(r) != "active",
+            abs(r.tier_rank - rank),
+            -generation_of(r.id),
+            r.id,
+        )
+    )
+    return [
+        _Candidate(
+            r,
+            0.6 - 0.02 * i,
+            f"a model you can call that serves {want}" + (f" ({_soon(catalog, r)})" if r.shutdown_date else ""),
+        )
+        for i, r in enumerate(pool[:4])
+    ]
 
 
 def _step(catalog: Catalog, record: ModelRecord) -> str:
