@@ -77,10 +77,11 @@ async def _cmd_models(state: AppState, args: argparse.Namespace, p: _Printer) ->
 
 async def _cmd_suggest(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     from .endpoints import parse_endpoint
-    from .suggest import suggest_replacement
+    from .judgment import advise
 
     endpoint = parse_endpoint(args.endpoint) if args.endpoint else None
-    result = suggest_replacement(state.catalog, args.model, endpoint, args.limit)
+    live = state.live if state.config.has_key else None
+    result = await advise(state.config, state.catalog, live, args.model, endpoint, args.limit)
 
     def render(r: Any) -> None:
         p.line(f"{r.model}: {r.status} — {r.reason}")

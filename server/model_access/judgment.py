@@ -626,6 +626,18 @@ def advice_for(catalog: Catalog, facts: Facts, limit: int = 5) -> ReplacementAdv
     return advice
 
 
+async def advise(
+    config: Config, catalog: Catalog, service: LiveService | None, model: str, endpoint: str | None, limit: int = 5
+) -> ReplacementAdvice:
+    """suggest_replacement for this caller: the MCP tool and the CLI's `suggest` both come here."""
+    from .errors import check_model_id
+
+    check_model_id(model)
+    live = service if config.has_key else None
+    facts = await gather(config, catalog, live, model, endpoint, retrieve=False)
+    return advice_for(catalog, facts, limit)
+
+
 def _has_live_facts(facts: Facts) -> bool:
     return facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
 

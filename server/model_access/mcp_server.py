@@ -264,7 +264,10 @@ def create_server(config: Config) -> MCPServer[AppState]:
         state = _state(ctx)
         try:
             canonical = endpoints.parse_endpoint(endpoint) if endpoint else None
-            return await _advice(state, model, canonical, limit)
+            from .judgment import advise
+
+            live = state.live if state.config.has_key else None
+            return await advise(state.config, state.catalog, live, model, canonical, limit)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -546,17 +549,6 @@ async def _ask_before_writing(
     if shown is None or capabilities is None or capabilities.elicitation is None:
         return None
     return Elicit(redact(shown.question), Approval)
-
-
-async def _advice(state: AppState, model: str, endpoint: str | None, limit: int) -> ReplacementAdvice:
-    """Replacements filtered by what this caller can call: the key's listing and the project's policy."""
-    from .errors import check_model_id
-    from .judgment import advice_for, gather
-
-    check_model_id(model)
-    live = state.live if state.config.has_key else None
-    facts = await gather(state.config, state.catalog, live, model, endpoint, retrieve=False)
-    return advice_for(state.catalog, facts, limit)
 
 
 def _record_json(catalog: Any, record: Any) -> dict[str, Any]:
