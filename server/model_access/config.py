@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 
 from .redact import clip  # redact before truncating a value quoted in an error
+
+if TYPE_CHECKING:
+    from .providers import Profile
 
 Provider = Literal["openai", "azure", "compatible", "none"]
 
@@ -63,7 +66,7 @@ class Config:
     today: date | None = None
     # MODEL_ACCESS_PROVIDER: say which provider a base URL is when its host does not tell
     # (a corporate gateway in front of api.openai.com, or the test emulator).
-    provider_override: Provider | None = None
+    provider_override: str | None = None  # a providers.PROFILES name
     # MODEL_ACCESS_ADMIN_BASE_URL: where the admin key may go instead of api.openai.com. Only an
     # explicit setting moves it: OPENAI_BASE_URL never does, so an admin key is never sent to
     # OpenRouter, a proxy or a local server by accident.
@@ -74,12 +77,21 @@ class Config:
         if self.azure_endpoint and (self.azure_api_key or self.api_key):
             return "azure"
         if self.api_key:
-            if self.provider_override in ("openai", "compatible"):
-                return self.provider_override
+            if self.provider_override:
+                return "openai" if self.provider_override == "openai" else "compatible"
             if self.base_url and not _is_openai_host(self.base_url):
                 return "compatible"
             return "openai"
         return "none"
+
+    @property
+    def profile(self) -> Profile:
+        """The provider profile in effect (how ids look there, what a listing means, where to fix)."""
+        from .providers import NONE, detect
+
+        if self.provider == "none":
+            return NONE
+        return detect(self.base_url, self.provider == "azure", self.provider_override)
 
     @property
     def admin_url(self) -> str:
@@ -224,10 +236,16 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
     )
 
 
-def _provider(env: Mapping[str, str]) -> Provider | None:
+def _provider(env: Mapping[str, str]) -> str | None:
+    from .providers import PROFILES
+
     value = (_value(env, "MODEL_ACCESS_PROVIDER") or "").lower()
     if not value or value == "auto":
         return None
-    if value not in ("openai", "compatible"):
-        raise ConfigError(f"MODEL_ACCESS_PROVIDER must be auto, openai or compatible, got {clip(value, 20)!r}")
-    return value  # type: ignore[return-value]
+    names = [n for n in PROFILES if n != "azure"]
+    if value not in names:
+        raise ConfigError(
+            f"MODEL_ACCESS_PROVIDER must be auto or one of {', '.join(names)} (Azure is chosen by "
+            f"AZURE_OPENAI_ENDPOINT), got {clip(value, 20)!r}"
+        )
+    return value

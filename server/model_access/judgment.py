@@ -53,6 +53,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from . import providers
 from .catalog import Catalog, ModelRecord, Resolution
 from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
@@ -62,6 +63,7 @@ from .results import Verdict as AccessVerdict
 if TYPE_CHECKING:
     from .config import Config
     from .live import LiveService
+    from .providers import Profile
 
 ListingState = Literal["read", "failed", "not_checked"]
 RetrievalState = Literal["found", "not_found", "failed", "not_checked"]
@@ -107,6 +109,8 @@ class Listing:
     shutdown_dates: Mapping[str, str] = field(default_factory=dict)
     status: int | None = None
     detail: str = ""
+    # Azure: deployment name → (underlying model, version or "") as the deployments API reports it.
+    targets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -175,15 +179,38 @@ class Facts:
     policy: Policy = Policy("not_checked")
     outcome: Outcome | None = None
     catalog_as_of: date | None = None
+    # Azure's own retirement date of the deployed model (it differs from OpenAI's), with its source.
+    provider_shutdown: tuple[date, str] | None = None
+    provider_shutdown_unknown: bool = False
 
     @property
     def has_key(self) -> bool:
         return self.provider != "none"
 
     @property
+    def profile(self) -> Profile:
+        return providers.profile(self.provider)
+
+    @property
     def openai_ids(self) -> bool:
         """Whether ids are OpenAI's own, matched exactly (api.openai.com, or no key: the catalog)."""
         return self.provider in ("openai", "none")
+
+    @property
+    def provider_id_hint(self) -> str | None:
+        """The id this provider lists for what was written (prefix added or removed), if any."""
+        if self.listing.state != "read" or self.listed:
+            return None
+        ids = self.listing.ids
+        written = self.written.strip()
+        candidates = [self.profile.openai_prefix + written] if self.profile.openai_prefix else []
+        if "/" in written:
+            candidates.append(written.split("/", 1)[1])
+        for candidate in candidates:
+            if candidate in ids and candidate != self.written:
+                return candidate
+        tails = sorted(i for i in ids if i.endswith("/" + written))
+        return tails[0] if len(tails) == 1 else None
 
     @property
     def listed(self) -> bool | None:
@@ -204,6 +231,8 @@ class Facts:
     @property
     def shutdown(self) -> tuple[date, str] | None:
         """The shutdown date in force and its source."""
+        if self.provider == "azure":
+            return self.provider_shutdown  # Azure retires on its own dates; OpenAI's do not apply
         live = self.live_shutdown
         if live is not None:
             try:
@@ -259,6 +288,22 @@ class Facts:
         """Each fact, stated once, unknowns included."""
         out: list[str] = []
         written, record = self.written, self.record
+        profile = self.profile
+        if self.provider not in ("openai", "none"):
+            truth = "its listing is the whole truth" if profile.listing_complete else "its listing may be partial"
+            out.append(f"Provider: {profile.label} (ids look like {profile.id_example}; {truth}).")
+        if self.provider == "azure" and written in self.listing.targets:
+            model, version = self.listing.targets[written]
+            out.append(f"Deployment {written!r} serves {model}" + (f" version {version}" if version else "") + ".")
+            if self.provider_shutdown is not None:
+                when, source = self.provider_shutdown
+                out.append(f"Azure retires {model} {version or ''} on {when} (per {source}).".replace("  ", " "))
+            elif self.provider_shutdown_unknown:
+                out.append(
+                    f"Azure's retirement date for {model} {version or ''} is not known to the catalog.".replace(
+                        "  ", " "
+                    )
+                )
         if not self.has_key:
             out.append("No API key is configured: only the bundled catalog was consulted (access not checked).")
         listing = self.listing
@@ -285,6 +330,8 @@ class Facts:
             )
         elif self.openai_ids and not self.fine_tune:
             out.append(f"{written!r} is not an id in the catalog of OpenAI models.")
+        elif profile.catalog == "none":
+            out.append(f"OpenAI's catalog does not apply to {profile.label}'s ids: its listing decides.")
         live = self.live_shutdown
         if live is not None and (record is None or str(record.shutdown_date) != live[0][:10]):
             out.append(f"The live API gives shutdown_date {live[0]} ({live[1]}); it wins over the catalog.")
@@ -392,7 +439,7 @@ def _listed(facts: Facts) -> bool:
 
 
 def _not_listed(facts: Facts) -> bool:
-    return facts.listing.state == "read" and facts.record is not None
+    return facts.listing.state == "read" and facts.record is not None and not facts.profile.listing_complete
 
 
 def _lookup_failed(facts: Facts) -> bool:
@@ -469,6 +516,32 @@ RULES: tuple[Rule, ...] = (
         lambda f: (
             f"{f.written!r} is not an OpenAI model id: the catalog does not know it"
             + (", and this key neither lists nor retrieves it" if f.listing.state == "read" else "")
+            + "."
+        ),
+    ),
+    Rule(
+        "provider_id",
+        "unknown_model",
+        "unknown_model_name",
+        lambda f: f.provider_id_hint is not None,
+        lambda f: (
+            f"{f.profile.label} lists this model as {f.provider_id_hint!r}, not {f.written!r}: it matches ids "
+            "exactly, so the id must be written the way its listing has it."
+        ),
+    ),
+    Rule(
+        "no_deployment",
+        "unknown_model",
+        "azure_deployment_not_found",
+        lambda f: (
+            f.provider == "azure"
+            and f.listed is not True
+            and (f.listing.state == "read" or _failed_with(f, *_AMBIGUOUS, "azure_deployment_not_found"))
+        ),
+        lambda f: (
+            f"On Azure OpenAI, model= names a deployment, and this resource has no deployment named "
+            f"{f.written!r}"
+            + (f" (it has {', '.join(sorted(f.listing.ids)) or 'none'})" if f.listing.state == "read" else "")
             + "."
         ),
     ),
@@ -564,8 +637,15 @@ RULES: tuple[Rule, ...] = (
         "unknown_id",
         "unknown_model",
         "unknown_model_name",
-        lambda f: f.listing.state == "read" and f.record is None and not f.fine_tune,
-        lambda f: f"{f.written!r} is not a model id this key can see, and the catalog does not know it.",
+        lambda f: f.listing.state == "read" and not f.fine_tune and (f.record is None or f.profile.listing_complete),
+        lambda f: (
+            f"{f.written!r} is not a model id this key can see"
+            + (
+                f" at {f.profile.label}: {f.profile.not_found}."
+                if f.profile.listing_complete
+                else ", and the catalog does not know it."
+            )
+        ),
     ),
     Rule(
         "lookup_failed",
@@ -840,18 +920,35 @@ def offline_facts(
     outcome: Outcome | None = None,
     listing: Listing | None = None,
     policy: Policy | None = None,
+    retrieval: Retrieval | None = None,
 ) -> Facts:
+    """The facts as far as they are known, with the catalog read through the provider's profile."""
+    listing = listing or Listing("not_checked")
+    profile = providers.profile(provider)
+    underlying = providers.underlying(profile, written)
+    provider_shutdown: tuple[date, str] | None = None
+    unknown = False
+    if provider == "azure":
+        target = listing.targets.get(written)
+        underlying = catalog.azure_names.get(target[0], target[0]) if target else None
+        if target is not None:
+            provider_shutdown = catalog.azure_retirement(target[0], target[1])
+            unknown = provider_shutdown is None
+    record = catalog.get(underlying) if underlying else None
     return Facts(
         written=written,
         endpoint=endpoint,
         provider=provider,
         today=catalog.today,
-        record=catalog.get(written),
-        near=catalog.resolve(written),
-        listing=listing or Listing("not_checked"),
+        record=record,
+        near=catalog.resolve(underlying or written),
+        listing=listing,
+        retrieval=retrieval or Retrieval("not_checked"),
         policy=policy or Policy("not_checked"),
         outcome=outcome,
         catalog_as_of=catalog.as_of,
+        provider_shutdown=provider_shutdown,
+        provider_shutdown_unknown=unknown,
     )
 
 
@@ -870,28 +967,33 @@ async def gather(
     """The facts for one question, each looked up at most once. `service=None`: catalog only."""
     from .errors import LookupFailed
 
-    facts = offline_facts(catalog, written, endpoint, config.provider, outcome=outcome)
+    provider = config.profile.name
     known_policy = _policy_without_lookup(config, project_id)
     if service is None or not config.has_key:
-        return replace(facts, policy=known_policy or Policy("not_checked", project_id or config.project))
+        policy = known_policy or Policy("not_checked", project_id or config.project)
+        return offline_facts(catalog, written, endpoint, provider, outcome=outcome, policy=policy)
+    listing: Listing
     try:
-        listing = await service.listing()
-        models = listing.models
-        facts = replace(
-            facts,
-            listing=Listing(
+        if provider == "azure":
+            deployments = await service.deployments()
+            listing = Listing("read", frozenset(deployments), targets=deployments)
+        else:
+            models = (await service.listing()).models
+            listing = Listing(
                 "read",
                 frozenset(str(m.id) for m in models),
                 {str(m.id): str(d) for m in models if (d := getattr(m, "shutdown_date", None))},
-            ),
-        )
+            )
     except LookupFailed as exc:
-        facts = replace(facts, listing=Listing("failed", status=exc.status, detail=str(exc)))
-    if retrieve and facts.listing.status != 401 and written and written.strip() == written:
-        facts = replace(facts, retrieval=await service.retrieve(written))
+        listing = Listing("failed", status=exc.status, detail=str(exc))
+    retrieval = Retrieval("not_checked")
+    if retrieve and config.profile.retrieve and listing.status != 401 and written and written.strip() == written:
+        retrieval = await service.retrieve(written)
     policy = known_policy or await service.read_policy(project_id or config.project or "")
-    facts = replace(facts, policy=policy)
-    if probe and facts.listing.status != 401:
+    facts = offline_facts(
+        catalog, written, endpoint, provider, outcome=outcome, listing=listing, policy=policy, retrieval=retrieval
+    )
+    if probe and listing.status != 401:
         facts = replace(facts, outcome=await service.probe(written, endpoint, facts.record or facts.near.record))
     return facts
 

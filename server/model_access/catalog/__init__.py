@@ -109,6 +109,7 @@ class Catalog:
         sources: dict[str, str],
         today: date,
         sdk_version: str | None = None,
+        azure: dict[str, object] | None = None,
     ) -> None:
         self.records: dict[str, ModelRecord] = {r.id: r for r in records}
         self.as_of = as_of
@@ -117,6 +118,11 @@ class Catalog:
         self.not_api_ids = not_api_ids
         self.sources = sources
         self.today = today
+        azure = azure or {}
+        names, retirements, azure_src = azure.get("names"), azure.get("retirements"), azure.get("sources")
+        self.azure_names: dict[str, str] = dict(names) if isinstance(names, dict) else {}
+        self._azure_retirements: dict[str, dict[str, str]] = dict(retirements) if isinstance(retirements, dict) else {}
+        self.azure_sources: tuple[str, ...] = tuple(str(x) for x in azure_src) if isinstance(azure_src, list) else ()
         self._compact: dict[str, list[str]] = {}
         for model_id in self.records:
             self._compact.setdefault(compact_key(model_id), []).append(model_id)
@@ -154,6 +160,13 @@ class Catalog:
         if len(candidates) == 1:
             return Resolution(written, stripped, prefix, self.records[candidates[0]], "tolerant")
         return Resolution(written, stripped, prefix, None, "none")
+
+    def azure_retirement(self, model: str, version: str) -> tuple[date, str] | None:
+        """Azure's own retirement date for a deployed model version, with its source; None when unknown."""
+        versions = self._azure_retirements.get(model) or self._azure_retirements.get(self.azure_names.get(model, ""))
+        if not versions or not version or version not in versions:
+            return None
+        return date.fromisoformat(versions[version]), "Azure's retirement table (" + ", ".join(self.azure_sources) + ")"
 
     def replacement_chain(self, record: ModelRecord) -> list[ModelRecord]:
         """Official replacements, following replaced-and-shut-down ones to a callable model."""
@@ -329,6 +342,7 @@ def load_catalog(today: date | None = None, sdk_dir: Path | Literal[False] | Non
             sources=dict(data.get("sources") or {}),  # type: ignore[call-overload]
             today=when,
             sdk_version=installed_version,
+            azure=dict(data.get("azure") or {}),  # type: ignore[call-overload]
         )
         _cache[key] = catalog
         return catalog

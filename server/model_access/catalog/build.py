@@ -94,8 +94,23 @@ def build(sdk_dir: Path, overlay: dict[str, Any]) -> dict[str, Any]:
         "built_with_openai": sdk_version(sdk_dir),
         "sources": overlay["sources"],
         "not_api_ids": dict(sorted(not_api.items())),
+        "azure": _azure(overlay.get("azure") or {}, models),
         "models": ordered,
     }
+
+
+def _azure(section: dict[str, Any], models: dict[str, Any]) -> dict[str, Any]:
+    """Azure's own retirement dates and spellings, checked against the catalog's ids."""
+    names = dict(section.get("names", {}))
+    for azure_name, openai_id in names.items():
+        if openai_id not in models:
+            raise SystemExit(f"azure: {azure_name} maps to {openai_id!r}, which is not in the catalog")
+    retirements = {m: dict(v) for m, v in section.get("retirements", {}).items()}
+    for model_id in retirements:
+        if model_id not in models and model_id not in names:
+            raise SystemExit(f"azure: retirement for unknown model {model_id!r}")
+    src = [f"overlay:{key.strip()}" for key in str(section.get("source", "")).split(",") if key.strip()]
+    return {"names": names, "retirements": retirements, "sources": src}
 
 
 def render(snapshot: dict[str, Any]) -> str:

@@ -8,7 +8,6 @@ parsing and every output string is scrubbed again.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -185,11 +184,17 @@ def _conclude(
     outcome = judgment.Outcome(
         "error", False, verdict.category, parsed.status, parsed.flat[:300], project_id=parsed.project_id
     )
-    facts = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, provider, outcome=outcome)
-    checked_live = False
-    if live is not None:
-        facts = replace(facts, listing=live.listing, retrieval=live.retrieval, policy=live.policy)
-        checked_live = facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
+    facts = judgment.offline_facts(
+        catalog,
+        parsed.model,
+        parsed.endpoint,
+        provider,
+        outcome=outcome,
+        listing=live.listing if live is not None else None,
+        retrieval=live.retrieval if live is not None else None,
+        policy=live.policy if live is not None else None,
+    )
+    checked_live = facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
     decision = judgment.decide(facts)
     text_category = verdict.category
     if decision.category is not None and decision.category != text_category:
@@ -346,4 +351,4 @@ async def diagnose(
         facts = await judgment.gather(
             config, catalog, state.live, parsed.model, parsed.endpoint, project_id=parsed.project_id
         )
-    return _conclude(catalog, parsed, verdict, config.provider, facts, admin_tools=admin_tools)
+    return _conclude(catalog, parsed, verdict, config.profile.name, facts, admin_tools=admin_tools)

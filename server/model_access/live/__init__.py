@@ -21,6 +21,7 @@ from ..config import Config
 from ..endpoints import ENDPOINTS, parse_endpoint, recommended_endpoint
 from ..errors import LookupFailed, NotAvailable, check_model_id
 from ..judgment import Outcome, Policy, Retrieval
+from ..providers import underlying
 from ..redact import clip, redact
 from ..results import AccessCheck, AccessibleModels, ModelEntry, ProjectPermissions
 
@@ -53,7 +54,7 @@ class LiveService:
     def _context(self) -> dict[str, str | None]:
         c = self.config
         return {
-            "provider": c.provider,
+            "provider": c.profile.name,
             "base_url": c.effective_base_url,
             "organization": c.organization,
             "project": c.project,
@@ -168,45 +169,76 @@ class LiveService:
             self._listing = _Listing(models, _now(), time.monotonic())
             return self._listing
 
+    async def deployments(self) -> dict[str, tuple[str, str]]:
+        """Azure: deployment name → (model, version), through the SDK's own request method."""
+        client = self.client()
+
+        async def fetch() -> Any:
+            # The data-plane deployments list (api-version 2022-12-01); the SDK sends the key and builds the URL.
+            return await client.get("/deployments", cast_to=object, options={"params": {"api-version": "2022-12-01"}})
+
+        body = await self.call("GET /deployments", fetch)
+        rows = body.get("data", []) if isinstance(body, dict) else []
+        out: dict[str, tuple[str, str]] = {}
+        for row in rows:
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                model = row.get("model")
+                version = row.get("model_version") or row.get("version") or ""
+                if isinstance(model, dict):  # newer shapes: {"model": {"name": …, "version": …}}
+                    version = model.get("version") or version
+                    model = model.get("name")
+                out[row["id"]] = (str(model or ""), str(version or ""))
+        return out
+
     async def list_models(
         self, endpoint: str | None, refresh: bool = False, provider: str = "auto"
     ) -> AccessibleModels:
         config = self.config
-        if provider not in ("auto", config.provider):
-            raise NotAvailable(
-                f"provider={provider!r} was asked for, but the configured provider is {config.provider!r}."
-            )
-        listing = await self._list(refresh)
+        profile = config.profile
+        if provider not in ("auto", config.provider, profile.name):
+            raise NotAvailable(f"provider={provider!r} was asked for, but the configured provider is {profile.name!r}.")
         catalog = self._catalog()
         entries: list[ModelEntry] = []
         unknown = 0
-        for model in listing.models:
-            model_id = str(model.id)
-            resolution = catalog.resolve(model_id)
-            record = resolution.record if resolution.match in ("exact", "fine_tune") else None
-            live_date = getattr(model, "shutdown_date", None)
-            shutdown = (
-                str(live_date)
-                if live_date
-                else (record.shutdown_date.isoformat() if record and record.shutdown_date else None)
-            )
+        fetched_at = _now()
+        rows: list[tuple[str, str | None, str | None, Any]]  # id, owned_by, live shutdown date, record
+        if profile.name == "azure":
+            deployments = await self.deployments()
+            rows = []
+            for name, (model, version) in sorted(deployments.items()):
+                record = catalog.get(catalog.azure_names.get(model, model))
+                retires = catalog.azure_retirement(model, version)
+                rows.append((name, f"{model} {version}".strip(), retires[0].isoformat() if retires else None, record))
+        else:
+            listing = await self._list(refresh)
+            fetched_at = listing.fetched_at
+            rows = []
+            for model in listing.models:
+                model_id = str(model.id)
+                under = underlying(profile, model_id)
+                resolution = catalog.resolve(under) if under else None
+                record = resolution.record if resolution and resolution.match in ("exact", "fine_tune") else None
+                live_date = getattr(model, "shutdown_date", None)
+                rows.append((model_id, getattr(model, "owned_by", None), str(live_date) if live_date else None, record))
+        for model_id, owned_by, live_date, record in rows:
+            shutdown = live_date
+            if shutdown is None and record is not None and record.shutdown_date and profile.name != "azure":
+                shutdown = record.shutdown_date.isoformat()
             lifecycle: Any = None
             if shutdown:
                 lifecycle = "shutdown" if shutdown <= catalog.today.isoformat() else "deprecated"
             elif record is not None:
-                lifecycle = catalog.lifecycle(record)
-            elif config.uses_openai_catalog:
+                lifecycle = "active" if profile.name == "azure" else catalog.lifecycle(record)
+            elif profile.catalog == "all":
                 lifecycle = "active"
-            served = list(record.endpoints) if record else []
-            if endpoint is not None and record is not None and endpoint not in served:
-                continue
-            if endpoint is not None and record is None:
+            served = list(record.endpoints) if record else list(profile.default_endpoints)
+            if endpoint is not None and endpoint not in served:
                 continue
             unknown += record is None
             entries.append(
                 ModelEntry(
                     id=model_id,
-                    owned_by=getattr(model, "owned_by", None),
+                    owned_by=owned_by,
                     lifecycle=lifecycle,
                     shutdown_date=shutdown,
                     endpoints=served,
@@ -214,18 +246,22 @@ class LiveService:
                 )
             )
         warnings: list[str] = []
-        if unknown:
+        if unknown and profile.catalog != "none":
             warnings.append(
                 f"{unknown} listed ids are not in the catalog (fine-tunes, newer models, or another provider's "
-                "ids): their endpoints are unknown."
+                f"ids): their endpoints are taken to be {', '.join(profile.default_endpoints)}."
             )
         if endpoint is not None:
-            warnings.append(f"Filtered to models the catalog knows to serve {endpoint}.")
-        if not config.uses_openai_catalog:
+            warnings.append(f"Filtered to models that serve {endpoint}.")
+        if profile.name not in ("openai", "none"):
+            truth = "its listing is the whole truth of what you can call" if profile.listing_complete else ""
             warnings.append(
-                f"Base URL {config.effective_base_url} is not api.openai.com: ids are that provider's, and the "
-                "OpenAI catalog is used only for ids it knows."
+                f"Provider: {profile.label} at {config.effective_base_url}; ids look like {profile.id_example}"
+                + (f", and {truth}" if truth else "")
+                + "."
             )
+        if profile.name == "azure":
+            warnings.append("These are the resource's deployments: model= takes a deployment name, not a model id.")
         ctx = self._context()
         return AccessibleModels(
             source="live",
@@ -233,7 +269,7 @@ class LiveService:
             base_url=ctx["base_url"],
             organization=ctx["organization"],
             project=ctx["project"],
-            fetched_at=listing.fetched_at,
+            fetched_at=fetched_at,
             models=entries,
             count=len(entries),
             warnings=warnings,
