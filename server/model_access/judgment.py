@@ -345,7 +345,8 @@ class Facts:
                 "mistyped project id, or an admin key of another organization.",
                 "no_admin_key": "Project policy not checked: no OPENAI_ADMIN_KEY.",
                 "no_project": "Project policy not checked: no project id (OPENAI_PROJECT_ID, or one in the error).",
-                "other_provider": "Project policy does not apply: the provider is not api.openai.com.",
+                "other_provider": "Project policy does not apply: project model policies are an OpenAI platform "
+                "feature, not this provider's.",
                 "failed": f"Project policy could not be read: {policy.detail}",
                 "not_checked": "Project policy not checked.",
             }[policy.state]
@@ -699,11 +700,83 @@ def advice_for(catalog: Catalog, facts: Facts, limit: int = 5) -> ReplacementAdv
     """suggest_replacement with this caller's live facts (when there are any) as the filter."""
     from .suggest import suggest_replacement
 
+    if facts.provider not in ("openai", "none"):
+        return _provider_advice(catalog, facts, limit)
     accessible = facts.accessible if _has_live_facts(facts) else None
     advice = suggest_replacement(catalog, facts.written, facts.endpoint, limit, accessible)
     if _has_live_facts(facts):
         advice.source = "live"
     return advice
+
+
+def _provider_advice(catalog: Catalog, facts: Facts, limit: int) -> ReplacementAdvice:
+    """Replacements in the provider's own ids: its listing is the truth where it is complete."""
+    from rapidfuzz import fuzz, process
+
+    from .suggest import catalog_info, suggest_replacement
+
+    profile = facts.profile
+    written = facts.written
+    listing = facts.listing
+    ranked: dict[str, tuple[float, str]] = {}
+
+    def offer(model_id: str, score: float, reason: str) -> None:
+        if model_id != written and (model_id not in ranked or ranked[model_id][0] < score):
+            ranked[model_id] = (score, reason)
+
+    if facts.listed:
+        status, reason = "known", f"{written} is listed by {profile.label}. No replacement needed."
+    elif listing.state == "read":
+        status, reason = "unknown", f"{written!r} is not listed by {profile.label}: {profile.not_found}."
+        if facts.provider_id_hint:
+            offer(facts.provider_id_hint, 1.0, f"the id as {profile.label} lists it")
+        if profile.name == "azure":
+            wanted = {written, catalog.azure_names.get(written, written)}
+            if facts.near.record is not None:
+                wanted.add(facts.near.record.id)
+            for name, (model, version) in sorted(listing.targets.items()):
+                if model in wanted or catalog.azure_names.get(model) in wanted:
+                    offer(name, 0.98, f"your deployment of {model}{' ' + version if version else ''}")
+        elif profile.catalog == "underlying":
+            base = providers.underlying(profile, written) or written
+            if base in catalog or catalog.resolve(base).record is not None:
+                advice = suggest_replacement(
+                    catalog, base, facts.endpoint, limit, lambda m: providers.addressed(profile, m) in listing.ids
+                )
+                for i, s in enumerate(advice.suggestions):
+                    offer(providers.addressed(profile, s.id), 0.9 - 0.02 * i, s.reason)
+        key = written.lower()
+        for model_id, score, _ in process.extract(
+            key, {m: m.lower() for m in listing.ids}, scorer=fuzz.WRatio, limit=limit
+        ):
+            if score >= 60:
+                offer(
+                    model_id, min(0.89, score / 100 * 0.9), f"a listed id that looks like it ({round(score)}% similar)"
+                )
+    else:
+        status = "unknown"
+        reason = f"{profile.label}'s listing was not read, so its ids cannot be checked: call list_accessible_models."
+    best = sorted(ranked.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit] if status != "known" else []
+    suggestions = [
+        Suggestion(
+            id=model_id,
+            reason=why,
+            score=round(score, 3),
+            lifecycle="active",
+            accessible=True if listing.state == "read" and model_id in listing.ids else None,
+        )
+        for model_id, (score, why) in best
+    ]
+    if status == "unknown" and not suggestions:
+        reason += " Call list_accessible_models to see the ids you can call there."
+    return ReplacementAdvice(
+        model=written,
+        status=status,  # type: ignore[arg-type]
+        reason=reason,
+        suggestions=suggestions,
+        source="live" if listing.state == "read" else "catalog",
+        catalog=catalog_info(catalog),
+    )
 
 
 async def advise(
@@ -754,6 +827,22 @@ def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admi
             )
         )
 
+    profile = facts.profile
+    if facts.provider not in ("openai", "none") and category in (
+        "unknown_model_name",
+        "account_access_denied",
+        "azure_deployment_not_found",
+    ):
+        use("Use {m}", f"{model!r} is not an id {profile.label} serves here; {decision.cause}")
+        add(Fix(title=f"Fix it at {profile.label}", detail=profile.fix.format(model=model) + ".", url=profile.fix_url))
+        add(
+            Fix(
+                title="List the ids you can call there",
+                detail="Call list_accessible_models (it reads this provider's own listing).",
+                code="[m.id for m in client.models.list()]",
+            )
+        )
+        return out
     if category == "unknown_model_name":
         use("Use the exact id: {m}", f"{model!r} is not a model id here; {decision.cause}")
         add(

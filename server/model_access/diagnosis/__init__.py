@@ -8,6 +8,7 @@ parsing and every output string is scrubbed again.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -153,12 +154,13 @@ def _prepare(
 
 
 # Text categories the judgment may re-decide from the facts about the model.
-_JUDGED: frozenset[str] = MODEL_CATEGORIES | {"client_misconfigured"}
+_JUDGED: frozenset[str] = MODEL_CATEGORIES | {"client_misconfigured", "invalid_request"}
 # Rules that may overrule a text category outside MODEL_CATEGORIES: the API's own "does not
 # exist" for an id that is not an id (a provider prefix, other case) is about the id.
-_ID_RULES = frozenset({"not_an_exact_id", "not_an_id"})
+_ID_RULES = frozenset({"not_an_exact_id", "not_an_id", "provider_id", "unknown_id", "no_deployment"})
 _JUDGMENT_FIXES = frozenset(
     {
+        "azure_deployment_not_found",
         "unknown_model_name",
         "model_retired",
         "project_access_denied",
@@ -179,8 +181,8 @@ def _conclude(
 ) -> Diagnosis:
     """The text's verdict, re-decided by the judgment where the model is the question."""
     if not parsed.model or verdict.category not in _JUDGED:
-        ids = [s.id for s in _text_suggestions(catalog, verdict, parsed)]
-        return _finish(verdict, parsed, build(catalog, verdict, parsed, ids), ids)
+        ids = [s.id for s in _text_suggestions(catalog, verdict, parsed)] if provider in ("openai", "none") else []
+        return _finish(verdict, parsed, _for_provider(build(catalog, verdict, parsed, ids), provider), ids)
     outcome = judgment.Outcome(
         "error", False, verdict.category, parsed.status, parsed.flat[:300], project_id=parsed.project_id
     )
@@ -222,23 +224,49 @@ def _conclude(
     elif checked_live:
         verdict.evidence.insert(0, decision.cause)
         verdict.checked_live = True
+    if facts.profile.catalog != "all":
+        # The text classifier reads ids against OpenAI's catalog; at this provider its listing decides.
+        verdict.evidence = [e for e in verdict.evidence if not _CATALOG_WORDS.search(e)]
     if live is not None:
         verdict.evidence.extend(e for e in facts.evidence() if "policy" in e.lower() or "model list" in e)
     category = verdict.category
     suggested: list[Suggestion] = []
-    if category in MODEL_CATEGORIES and category not in ("organization_verification_required", "fine_tune_scope"):
+    if (category in MODEL_CATEGORIES or category == "azure_deployment_not_found") and category not in (
+        "organization_verification_required",
+        "fine_tune_scope",
+    ):
         suggested = judgment.replacements(catalog, facts, limit=5)
         if category == "wrong_endpoint":
             suggested = suggested[:3]
     note = judgment.soon_note(facts)
     if note:
         verdict.note = (verdict.note + " " + note).strip()
-    if category in _JUDGMENT_FIXES:
+    if category in _JUDGMENT_FIXES and (category != "azure_deployment_not_found" or provider == "azure"):
         decided = judgment.Decision(decision.rule, decision.verdict, category, decision.cause)
         fixes = judgment.fixes(decided, facts, suggested, admin_tools=admin_tools)
     else:
         fixes = build(catalog, verdict, parsed, [s.id for s in suggested])
-    return _finish(verdict, parsed, fixes, [s.id for s in suggested])
+    return _finish(verdict, parsed, _for_provider(fixes, provider), [s.id for s in suggested])
+
+
+def _for_provider(fixes: list[Fix], provider: str) -> list[Fix]:
+    """Another provider's error is fixed at that provider: no OpenAI console page, no switch to OpenAI."""
+    if provider in ("openai", "none"):
+        return fixes
+    from ..providers import profile
+
+    p = profile(provider)
+    out: list[Fix] = []
+    for fix in fixes:
+        if (fix.url or "").startswith("https://platform.openai.com"):
+            fix = fix.model_copy(update={"url": p.keys_url if "key" in fix.title.lower() else p.fix_url})
+        if "api.openai.com" in (fix.code or "") or "api.openai.com" in fix.detail:
+            continue
+        out.append(fix)
+    return out
+
+
+_CATALOG_WORDS = re.compile(r"catalog|OpenAI model id|current \(|current model", re.IGNORECASE)
 
 
 def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
@@ -252,7 +280,10 @@ def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
 
 def _says_not_found(parsed: Parsed) -> bool:
     flat = parsed.flat.lower()
-    return parsed.error_code == "model_not_found" or "does not exist" in flat
+    return parsed.error_code == "model_not_found" or any(
+        phrase in flat
+        for phrase in ("does not exist", "not found", "invalid model", "not a valid model", "deploymentnotfound")
+    )
 
 
 def _text_suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed) -> list[Suggestion]:
