@@ -119,7 +119,7 @@ def test_read_only_check_without_permissions(tmp_path: Path, monkeypatch: pytest
     assert (proj / "a.py").read_text(encoding="utf-8") == 'A = "gpt-4-32k"\n'
 
 
-def test_invalid_utf8_is_never_written(tmp_path: Path) -> None:
+def test_latin1_file_is_fixed_byte_for_byte(tmp_path: Path) -> None:
     proj = tmp_path / "p"
     proj.mkdir()
     raw = b'A = "gpt-4-32k"  # caf\xe9\n'
@@ -128,7 +128,8 @@ def test_invalid_utf8_is_never_written(tmp_path: Path) -> None:
     _, scan, _ = scan_sync(state, str(proj))
     assert [r.model for r in scan.references] == ["gpt-4-32k"]
     result = fix_sync(state, str(proj), apply=True)
-    assert result.edits == [] and (proj / "a.py").read_bytes() == raw
+    new = result.edits[0].new
+    assert result.applied and (proj / "a.py").read_bytes() == raw.replace(b"gpt-4-32k", new.encode())
 
 
 def test_outside_root_refused(tmp_path: Path) -> None:
