@@ -160,7 +160,8 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
             f"rg {rg_median:.3f}s  → cold {entry['cold_ratio']:.1f}x (target ≤5x), re-scan "
             f"{entry['rescan_ratio']:.1f}x (target ≤2x); rg --files {entry['rg_files']}, scanned "
-            f"{entry['files_scanned']}, stats {entry['stats']}" + (f"  ERROR {entry['error']}" if entry["error"] else ""),
+            f"{entry['files_scanned']}, stats {entry['stats']}"
+            + (f"  ERROR {entry['error']}" if entry["error"] else ""),
             flush=True,
         )
     return report

@@ -308,7 +308,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
             list[str] | None,
             Field(description="Glob patterns to exclude, e.g. ['tests/**'].", max_length=100),
         ] = None,
-        limit: Annotated[int, Field(description="References per result (the summary counts all).", ge=1, le=2000)] = 100,
+        limit: Annotated[
+            int, Field(description="References per result (the summary counts all).", ge=1, le=2000)
+        ] = 100,
         problems_only: Annotated[bool, Field(description="Only references with a problem.")] = False,
         cursor: Annotated[
             str | None, Field(description="summary.next_cursor of the previous page.", max_length=200)

@@ -128,12 +128,12 @@ def fix_sync(
     if digest is None and require_digest:
         raise InvalidPlan(
             "apply=true needs the digest of the plan the user saw: call fix_model_references without apply, "
-            f"show the diff, then call it again with apply=true and digest={plan.digest!r}; nothing was written"
+            "show the diff to the user, then call it again with apply=true and that result's digest; nothing was written"
         )
     if digest is not None and digest.strip().lower() != plan.digest:
         raise InvalidPlan(
             "the plan changed since it was shown (a file was edited, or the suggested ids changed); nothing was "
-            f"written. Show the new diff and apply with its digest {plan.digest!r}."
+            "written. Plan again without apply, show the new diff, and apply with its digest."
         )
     if not plan.files:
         return fix_result(plan, False, [])

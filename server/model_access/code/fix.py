@@ -235,14 +235,20 @@ def _check(root: Path, fp: FilePlan) -> None:
     try:
         folder, name = _open_folder(root, rel)
     except PathRefused:
-        raise PathRefused(f"{fp.scan.shown} is not inside {root} (a symlink on its path); nothing was written") from None
+        raise PathRefused(
+            f"{fp.scan.shown} is not inside {root} (a symlink on its path); nothing was written"
+        ) from None
     try:
         try:
             data, _ = _read_at(folder, name)
         except OSError as exc:
-            raise PathRefused(f"{fp.scan.shown} is a symlink or unreadable ({exc.strerror}); nothing was written") from None
+            raise PathRefused(
+                f"{fp.scan.shown} is a symlink or unreadable ({exc.strerror}); nothing was written"
+            ) from None
         if hashlib.sha256(data).hexdigest() != fp.scan.digest:
-            raise InvalidInput(f"{fp.scan.shown} changed since the plan was made; nothing was written. Run the fix again.")
+            raise InvalidInput(
+                f"{fp.scan.shown} changed since the plan was made; nothing was written. Run the fix again."
+            )
         if not os.access(name, os.W_OK, dir_fd=folder) or not os.access(".", os.W_OK | os.X_OK, dir_fd=folder):
             raise InvalidInput(
                 f"{fp.scan.shown} is read-only (or its folder is); nothing was written. "
@@ -279,7 +285,9 @@ def apply_plan(
             try:
                 data, st = _read_at(folder, name)
             except OSError as exc:
-                raise PathRefused(f"{fp.scan.shown} is a symlink or unreadable ({exc.strerror}); not written{done}") from None
+                raise PathRefused(
+                    f"{fp.scan.shown} is a symlink or unreadable ({exc.strerror}); not written{done}"
+                ) from None
             if hashlib.sha256(data).hexdigest() != fp.scan.digest:
                 raise InvalidInput(f"{fp.scan.shown} changed since the plan was made; it was not written{done}.")
             _atomic_write_at(folder, name, fp.new_bytes, stat.S_IMODE(st.st_mode))

@@ -17,17 +17,18 @@ from ..catalog import Catalog, Resolution
 # levels. A prefix that is not a known provider needs an exact catalog id after it (Hugging Face repos).
 _KNOWN_PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai/|azure_ai/|azure/|openai:|azure:)"
 _PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai:|azure:|(?:[a-z][a-z0-9_.\-]{0,40}/){1,2})"
-_STEM = (
-    r"(?:ft:[a-z0-9][\w.\-]*:[\w.:\-]*"
-    r"|(?:chat)?gpt-?[0-9][\w.\-]*"
+_FT = r"ft:[a-z0-9][\w.\-]*:[\w.:\-]*"
+_NAMED = (
+    r"(?:chat)?gpt-?[0-9][\w.\-]*"
     r"|gpt-(?:image|audio|realtime|live|transcribe|daybreak|rosalind)[\w.\-]*"
     r"|o[1-9](?:-[\w.\-]+)?"
     r"|text-(?:embedding|davinci|curie|babbage|ada|moderation|search|similarity)[\w.\-]*"
     r"|omni-moderation[\w.\-]*|dall-e-?[0-9][\w.\-]*|tts-1[\w.\-]*|whisper-1"
     r"|(?:davinci|babbage)-\d+|code-(?:davinci|cushman|search)[\w.\-]*|codex-mini[\w.\-]*"
     r"|computer-use-preview[\w.\-]*|sora-2[\w.\-]*|chatgpt-[\w.\-]+|chat-latest"
-    r"|ada|babbage|curie|davinci)"
+    r"|ada|babbage|curie|davinci"
 )
+_STEM = rf"(?:{_FT}|{_NAMED})"
 _SUFFIX = r"(?::(?:free|beta|extended|online|floor|nitro|thinking|batch))?"
 # Hugging Face organisations whose repos are named after OpenAI models (tokenizers, ports): not an id in use.
 HF_ORGS = frozenset({"xenova", "openai-community", "hf-internal-testing", "onnx-community", "huggingface", "hf"})
@@ -36,10 +37,10 @@ HF_ORGS = frozenset({"xenova", "openai-community", "hf-internal-testing", "onnx-
 TOKEN = re.compile(rf"(?<![\w./@:\-~])(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}(?![\w/@\-]|[.:]\w)", re.IGNORECASE)
 #: A whole string literal that is an id (with an optional provider prefix).
 ID_FULL = re.compile(rf"(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}", re.IGNORECASE)
-#: The pre-filter: every id stem at a word start. Built from `_STEM`, the same source as TOKEN and
+#: The pre-filter: every id stem between word boundaries ("ada" but not "adapter"). Built from `_STEM`, the same source as TOKEN and
 #: ID_FULL, so a file (or literal) the pre-filter drops can hold no id the extractors would accept.
 #: Written in the syntax RE2 and `re` share (no look-behind) and run on raw bytes.
-PREFILTER_TEXT = rf"\b{_STEM}"
+PREFILTER_TEXT = rf"\b(?:ft:|(?:{_NAMED})\b)"
 _KNOWN = re.compile(_KNOWN_PREFIX, re.IGNORECASE)
 
 
