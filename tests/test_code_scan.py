@@ -64,7 +64,7 @@ def test_pieces_prefixes_tables_and_unicode_columns(scanned) -> None:  # type: i
     assert idx[("src/app.py", 28, 31)].model == "o3"
     r = idx[("src/app.py", 29, 29)]  # after "openrouter/openai/"
     assert (r.model, r.problem) == ("gpt-4.1", "deprecated")
-    assert ("src/app.py", 30, 15) not in idx  # a sentence in a string is not an id in use
+    assert idx[("src/app.py", 30, 15)].model == "gpt-5.6-sol"  # an exact id inside a longer string counts
     assert idx[("src/app.py", 31, 18)].model == "gpt-5.6-sol"  # columns count code points (é is one)
 
 

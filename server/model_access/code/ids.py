@@ -77,7 +77,7 @@ AMBIGUOUS = frozenset({"ada", "babbage", "curie", "davinci", "chat-latest"})
 _SHORT_O = re.compile(r"^o[1-9]$")
 # An unresolved string that is shaped like an OpenAI id is an intended (unknown) id.
 LOOKS_LIKE = re.compile(
-    r"(?:gpt-(?:[3-9]|image|audio|realtime|live|transcribe)|chatgpt-|o[1-9](?:-|$)|text-embedding-|text-davinci-"
+    r"(?:gpt-(?:[3-9]|image|audio|realtime|live|transcribe|daybreak|rosalind)|chatgpt-|o[1-9](?:-|$)|text-embedding-|text-davinci-"
     r"|dall-e-\d|tts-\d|whisper-\d|omni-moderation|text-moderation|codex-mini|computer-use|sora-\d)[a-z0-9.\-]*",
     re.IGNORECASE,
 )

@@ -80,6 +80,9 @@ class _Py:
             holder = stack.pop()
             for child in ast.iter_child_nodes(holder):
                 lo = getattr(child, "lineno", None)
+                decorators = getattr(child, "decorator_list", None)
+                if lo is not None and decorators:
+                    lo = min([lo, *(d.lineno for d in decorators)])  # decorators sit above the `def` line
                 if lo is not None and not relevant(lo, getattr(child, "end_lineno", None) or lo):
                     continue
                 self.parents[id(child)] = holder
@@ -160,7 +163,7 @@ class _Py:
             return
         strict = key in _AZURE_KEYS or (self.fc.azure_file and key == "engine")
         endpoints = endpoints_for_call(call, key) if call else ()
-        self.fc.add(content, value, "code", "literal", key, call, endpoints, strict, fixable)
+        self.fc.add_literal(content, value, key, call, endpoints, strict, fixable)
 
     def _context(self, node: ast.AST) -> tuple[bool, str | None, str | None]:
         """(family check → skip, keyword/variable name, call as written)."""
