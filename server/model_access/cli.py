@@ -154,13 +154,21 @@ async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) 
 async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     from .code import scan_for_cli
 
-    result = await scan_for_cli(state, args.path, args.include, args.exclude)
+    from .code.report import redact_scan
+
+    # Redacted string by string (each distinct string once): every field below is already clean.
+    result = redact_scan(await scan_for_cli(state, args.path, args.include, args.exclude), redact)
+    if p.as_json:
+        p.out.write(result.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
 
     def render(r: Any) -> None:
+        lines = []
         for ref in r.references:
             problem = f"  [{ref.problem}]" if ref.problem else ""
             hint = f" → {ref.suggestion}" if ref.suggestion else ""
-            p.line(f"{ref.file}:{ref.line}:{ref.column}: {ref.model}{problem}{hint}")
+            lines.append(f"{ref.file}:{ref.line}:{ref.column}: {ref.model}{problem}{hint}\n")
+        p.out.write("".join(lines))
         p.line(f"{r.files_scanned} files scanned, {len(r.references)} references, counts: {r.counts}")
         if r.skipped:
             p.line(f"skipped: {len(r.skipped)} ({', '.join(r.skipped[:5])}{' …' if len(r.skipped) > 5 else ''})")

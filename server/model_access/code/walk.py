@@ -4,13 +4,14 @@ The rules are ripgrep's because developers already know them: `.gitignore` (nest
 only inside a git repository, as rg), `.ignore`, `.git/info/exclude`, and the parent folders' ignore
 files; hidden files and folders are skipped unless `hidden=True`; nothing is skipped by name (a `dist/`
 or `build/` folder is code unless an ignore file says otherwise). The walk itself is `rignore`, the
-Python binding of the Rust `ignore` crate that ripgrep uses, so the semantics are rg's own and every
+Python binding (`ignore-python`) of the Rust `ignore` crate that ripgrep uses, so the semantics are rg's own and every
 glob is matched by a linear-time automaton. One deliberate addition: `.env` files (`.env`, `.env.*`,
 `*.env`) are scanned although hidden, unless an ignore file excludes them — that is where model ids are
 configured. `.git` is never entered, even with `hidden=True`. Symlinks are not followed (rg's default).
 
 include/exclude are rg's `-g` globs: an include glob keeps only files that match it, `!glob` /
-exclude drops matches. They are validated here first, because rignore silently drops a bad glob.
+exclude drops matches; as in rg, an include glob wins over ignore files. They are validated here
+first so that the error names the mistake.
 """
 
 # os.path on purpose: the walk is hot and works on str paths.
@@ -140,7 +141,8 @@ def walk(
 
     `wanted(name)` filters by file name before any system call (the scan's file types).
     """
-    import rignore  # a compiled extension: imported when a walk happens, not at start-up
+    import ignore  # ignore-python: a compiled extension, imported when a walk happens, not at start-up
+    from ignore.overrides import OverrideBuilder
 
     skipped: list[str] = []
     files: list[tuple[str, str, os.stat_result]] = []
@@ -148,27 +150,43 @@ def walk(
         return WalkResult([(str(root), root.name, os.stat(root))], skipped)
     root_str = str(root)
     cut = len(root_str) + 1
-    walker = rignore.walk(
-        root,
-        ignore_hidden=False,
-        read_ignore_files=not no_ignore,
-        read_parents_ignores=not no_ignore,
-        read_git_ignore=not no_ignore,
-        read_git_exclude=not no_ignore,
-        read_global_git_ignore=False,  # the user's global excludes file is machine-specific
-        require_git=True,  # rg: .gitignore rules apply only inside a git repository
-        overrides=overrides_for(include, exclude, hidden),
-        follow_links=False,
+    globs = OverrideBuilder(root)
+    try:
+        for glob in overrides_for(include, exclude, hidden):
+            globs.add(glob)
+        overrides = globs.build()
+    except ignore.Error as exc:  # validate_glob caught the common mistakes; this is the crate's word
+        raise GlobError(f"include/exclude: {exc}") from None
+    walker = (
+        ignore.WalkBuilder(root)
+        .hidden(False)  # hidden folders are pruned by an override glob, hidden files filtered below
+        .ignore(not no_ignore)
+        .parents(not no_ignore)
+        .git_ignore(not no_ignore)
+        .git_exclude(not no_ignore)
+        .git_global(False)  # the user's global excludes file is machine-specific
+        .require_git(True)  # rg: .gitignore rules apply only inside a git repository
+        .overrides(overrides)
+        .follow_links(False)
+        .build()
     )
-    for entry in walker:
-        # Paths are built by rignore; str() once, then plain string work.
-        path = str(entry)
+    entries = iter(walker)
+    while True:
+        try:
+            entry = next(entries)
+        except StopIteration:
+            break
+        except (ignore.Error, ignore.IOError, OSError) as exc:
+            skipped.append(f"unreadable entry ({exc})")
+            continue
+        # str once, then plain string work (a name that is not UTF-8 arrives surrogate-escaped).
+        path = str(entry.path())
         if len(path) < cut:
             continue  # the root itself
         rel = path[cut:]
         name = rel.rsplit("/", 1)[-1]
-        if not hidden and name[:1] == "." and not _dotenv(name):
-            continue
+        if not hidden and not include and name[:1] == "." and not _dotenv(name):
+            continue  # (with include globs every file listed matched one: rg lists it even if hidden)
         keep = wanted is None or wanted(name)
         if not keep and "." in name:
             continue  # not a scanned type; a name without a dot may be a symlinked folder, reported below
