@@ -153,7 +153,6 @@ async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) 
 
 async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     from .code import scan_for_cli
-
     from .code.report import redact_scan
 
     # Redacted string by string (each distinct string once): every field below is already clean.

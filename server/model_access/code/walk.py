@@ -3,8 +3,8 @@
 The rules are ripgrep's because developers already know them: `.gitignore` (nested, with negations;
 only inside a git repository, as rg), `.ignore`, `.git/info/exclude`, and the parent folders' ignore
 files; hidden files and folders are skipped unless `hidden=True`; nothing is skipped by name (a `dist/`
-or `build/` folder is code unless an ignore file says otherwise). The walk itself is `rignore`, the
-Python binding (`ignore-python`) of the Rust `ignore` crate that ripgrep uses, so the semantics are rg's own and every
+or `build/` folder is code unless an ignore file says otherwise). The walk itself is `ignore-python`, the
+Python binding of the Rust `ignore` crate that ripgrep uses, so the semantics are rg's own and every
 glob is matched by a linear-time automaton. One deliberate addition: `.env` files (`.env`, `.env.*`,
 `*.env`) are scanned although hidden, unless an ignore file excludes them — that is where model ids are
 configured. `.git` is never entered, even with `hidden=True`. Symlinks are not followed (rg's default).
