@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from model_access.code import scan_sync
-from model_access.code.ids import ID_FULL, TOKEN, has_candidate
+from model_access.code.ids import ID_FULL, TOKEN, has_candidate, iter_tokens
 
 from .code_fixtures import make_state
 
@@ -83,3 +86,29 @@ def test_the_prefilter_never_drops_what_the_extractors_accept() -> None:
             assert TOKEN.search(text) or ID_FULL.fullmatch(text), text
             assert has_candidate(text.encode()), text
     assert not has_candidate(b"adapter adaptive curiosity davincis o10x")
+
+
+_PIECES = [
+    "gpt-4o",
+    "o3",
+    "ada",
+    "openai/",
+    "azure_openai/",
+    "x.com/",
+    " ",
+    "/",
+    ":",
+    "-",
+    "é",
+    "_",
+    "gpt-4",
+    ".",
+    "~openai/",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=12))
+def test_the_fast_token_finder_finds_what_token_finds(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert [m.span() for m in iter_tokens(text)] == [m.span() for m in TOKEN.finditer(text)]

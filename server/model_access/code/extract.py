@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..catalog import Catalog
-from .ids import ID_FULL, TOKEN, Accepted, Mode, classify
+from .ids import ID_FULL, Accepted, Mode, classify, iter_tokens
 
 Kind = Literal["code", "config", "comment", "prose"]
 
@@ -149,7 +149,7 @@ class FileContext:
         self.add(content_start, value, "code", "literal", key, call, endpoints, strict, exact)
         if len(self.found) > before or not exact or ID_FULL.fullmatch(value):
             return  # found, or an id-shaped literal that was rejected on purpose (a family label, a word)
-        for m in TOKEN.finditer(value):
+        for m in iter_tokens(value):
             line_start = value.rfind("\n", 0, m.start()) + 1
             line_end = value.find("\n", m.end())
             line = value[line_start : line_end if line_end >= 0 else len(value)].strip().strip(",;'\"`")
@@ -159,7 +159,7 @@ class FileContext:
 
 def scan_text_tokens(fc: FileContext, text: str, start: int, end: int, kind: Kind) -> None:
     """Ids in running text (comments, docstrings, prose)."""
-    for m in TOKEN.finditer(text, start, end):
+    for m in iter_tokens(text, start, end):
         fc.add(m.start(), m.group(0), kind, "text")
 
 

@@ -12,7 +12,7 @@ import warnings
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, Found, Lines, scan_text_tokens
-from .ids import MODELISH, TOKEN, has_candidate
+from .ids import MODELISH, has_candidate, iter_tokens
 
 _QUOTE = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 _PIECE_HINT = re.compile(r"gpt-?['\"{]", re.IGNORECASE)
@@ -63,7 +63,7 @@ class _Py:
 
     def run(self) -> None:
         text = self.text
-        self.tokens = list(TOKEN.finditer(text))
+        self.tokens = list(iter_tokens(text))
         lines = {self.lines.locate(m.start())[0] for m in self.tokens}
         lines.update(self.lines.locate(m.start())[0] for m in _PIECE_HINT.finditer(text))
         if not lines:
