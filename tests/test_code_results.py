@@ -102,3 +102,22 @@ def test_big_files_are_streamed_and_a_huge_one_is_reported(tmp_path: Path, monke
     _, result, _ = scan_sync(state, str(proj))
     assert result.references == [] and any("chat.txt: larger than 1 MB" in s for s in result.skipped)
     json.loads(result.model_dump_json())
+
+
+def test_a_rescan_sees_new_files_and_changed_ignore_rules(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    (proj / ".git").mkdir(parents=True)
+    (proj / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    (proj / ".gitignore").write_text("# nothing yet\n", encoding="utf-8")
+    state = make_state(tmp_path)
+
+    def files() -> list[str]:
+        return sorted({r.file for r in scan_sync(state, str(proj))[1].references})
+
+    assert files() == ["a.py"]
+    (proj / "deep" / "er").mkdir(parents=True)
+    (proj / "deep" / "er" / "b.py").write_text('B = "gpt-4-32k"\n', encoding="utf-8")
+    assert files() == ["a.py", "deep/er/b.py"]
+    with open(proj / ".gitignore", "a", encoding="utf-8") as fh:  # edited in place: the folder's mtime stays
+        fh.write("deep/\n")
+    assert files() == ["a.py"]

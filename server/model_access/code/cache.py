@@ -98,9 +98,16 @@ class ResultCache:
         self.entries[rel] = entry
         self.changed = True
 
+    def listing(self, key: str) -> Any:
+        return self.entries.get("\0walk:" + key)
+
+    def put_listing(self, key: str, listing: Any) -> None:
+        self.entries["\0walk:" + key] = listing
+        self.changed = True
+
     def retain(self, rels: set[str]) -> None:
         """Forget files that are gone (keeps the cache the size of the tree)."""
-        gone = [r for r in self.entries if r not in rels]
+        gone = [r for r in self.entries if r not in rels and not r.startswith("\0walk:")]
         for rel in gone:
             del self.entries[rel]
         self.changed = self.changed or bool(gone)

@@ -275,7 +275,7 @@ def apply_plan(
     changed: list[str] = []
     for fp in plan.files:
         if before_write is not None:
-            before_write(fp.scan.path)
+            before_write(Path(fp.scan.path))
         done = f" (already written: {', '.join(changed)})" if changed else ""
         try:
             folder, name = _open_folder(root, fp.scan.rel)

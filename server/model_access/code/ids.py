@@ -45,16 +45,18 @@ _KNOWN = re.compile(_KNOWN_PREFIX, re.IGNORECASE)
 
 
 def _compile_prefilter() -> Callable[[bytes], bool]:
+    # The same pattern on two engines: `re` for short strings (one literal: RE2's Python wrapper costs
+    # more per call than the search), RE2 for files (a linear-time automaton, ~20x faster than `re` here).
+    small = re.compile(PREFILTER_TEXT.encode(), re.IGNORECASE)
     try:
-        import re2  # google-re2: a linear-time automaton, ~20x faster than `re` on this alternation
+        import re2
     except ImportError:  # pragma: no cover - google-re2 is a dependency; `re` gives the same answers
-        compiled = re.compile(PREFILTER_TEXT.encode(), re.IGNORECASE)
-        return lambda data: compiled.search(data) is not None
+        return lambda data: small.search(data) is not None
     options = re2.Options()
     options.case_sensitive = False
     options.max_mem = 64 << 20
     fast = re2.compile(PREFILTER_TEXT.encode(), options)
-    return lambda data: fast.search(data) is not None
+    return lambda data: (small if len(data) < 2048 else fast).search(data) is not None
 
 
 _prefilter: Callable[[bytes], bool] | None = None

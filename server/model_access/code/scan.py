@@ -25,7 +25,7 @@ from ..results import FileCount, Reference, ScanResult, ScanSummary
 from .cache import ResultCache, cache_dir, code_fingerprint
 from .extract import Found, extract, file_type
 from .ids import Accepted, has_candidate
-from .walk import MAX_BYTES, MAX_STREAM_BYTES, check_globs, resolve_inside_roots, walk
+from .walk import MAX_BYTES, MAX_STREAM_BYTES, WalkResult, check_globs, resolve_inside_roots, unchanged, walk
 
 PROBLEMS = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 KINDS = ("code", "config", "comment", "prose")
@@ -43,7 +43,7 @@ def display(rel: str) -> str:
 
 @dataclass
 class FileScan:
-    path: Path
+    path: str  # absolute; str, not Path: thousands are made per scan
     rel: str
     digest: str
     text: str | None  # None when the findings came from the result cache (fix re-reads the file)
@@ -126,8 +126,7 @@ def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None 
     ftype = file_type(path.name)
     if ftype is None:
         return None
-    stats = ScanStats()
-    return _read(str(path), rel, ftype, catalog, stats, data)
+    return _read(str(path), rel, ftype, catalog, ScanStats(), data)
 
 
 def _read(
@@ -147,14 +146,14 @@ def _read(
     digest = hashlib.sha256(data).hexdigest()
     if not utf16 and not has_candidate(data):
         stats.prefiltered_away += 1
-        return FileScan(Path(path), rel, digest, "", b"", True, [])
+        return FileScan(path, rel, digest, "", b"", True, [])
     text, bom, encoding, ok = decode(data)
     if utf16 and not has_candidate(text.encode("utf-8", "replace")):
         stats.prefiltered_away += 1
-        return FileScan(Path(path), rel, digest, text, bom, ok, [], encoding)
+        return FileScan(path, rel, digest, text, bom, ok, [], encoding)
     stats.parsed += 1
     found = extract(text, ftype, catalog)
-    return FileScan(Path(path), rel, digest, text, bom, ok, found, encoding)
+    return FileScan(path, rel, digest, text, bom, ok, found, encoding)
 
 
 def _stream(
@@ -195,11 +194,39 @@ def _stream(
             break
     if not found:
         stats.prefiltered_away += 1
-    return FileScan(Path(path), rel, sha.hexdigest(), None, b"", False, found)
+    return FileScan(path, rel, sha.hexdigest(), None, b"", False, found)
 
 
 def _fingerprint(catalog: Catalog) -> str:
     return f"{catalog.as_of}|{catalog.sdk_version}|{len(catalog.ids())}|{code_fingerprint()}"
+
+
+def _cached_walk(
+    cache: ResultCache,
+    root: Path,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    hidden: bool,
+    wanted: Callable[[str], bool],
+) -> WalkResult:
+    """The walk of the last scan when no folder or ignore file it depended on changed, else a new walk."""
+    key = json.dumps([include, exclude, hidden])
+    previous = cache.listing(key)
+    if previous is not None and root.is_dir():
+        watch, listed, skipped = previous
+        if unchanged(watch):
+            files = []
+            for path, rel in listed:
+                try:
+                    files.append((path, rel, os.lstat(path)))
+                except OSError:
+                    break  # gone after all: walk again
+            else:
+                return WalkResult(files, list(skipped), watch)
+    walked = walk(root, include, exclude, hidden=hidden, wanted=wanted)
+    if root.is_dir():
+        cache.put_listing(key, (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped))
+    return walked
 
 
 def raw_scan(
@@ -223,11 +250,11 @@ def raw_scan(
             ftype = types[name] = file_type(name)
         return ftype is not None
 
-    walked = walk(root, inc, exc, hidden=hidden, wanted=wanted)
+    cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
+    walked = _cached_walk(cache, root, inc, exc, hidden, wanted)
     scan_root = root if root.is_dir() else root.parent
     result = RawScan(scan_root, skipped=list(walked.skipped))
     stats = result.stats
-    cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
     total = len(walked.files)
     stats.files_walked = total
     seen: set[str] = set()
@@ -245,7 +272,7 @@ def raw_scan(
                 result.files_scanned -= 1
             elif rows:
                 found = _unpack(rows, catalog)
-                result.files.append(FileScan(Path(file_path), rel, hit[2], None, b"", True, found))
+                result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
             continue
         outcome = _read(file_path, rel, ftype, catalog, stats)
         if isinstance(outcome, str):

@@ -15,13 +15,13 @@ first so that the error names the mistake.
 """
 
 # os.path on purpose: the walk is hot and works on str paths.
-# ruff: noqa: PTH100, PTH116
+# ruff: noqa: PTH100, PTH116, PTH118, PTH120
 from __future__ import annotations
 
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InvalidInput, PathRefused
@@ -114,6 +114,39 @@ class WalkResult:
     # (absolute path, '/'-separated path relative to the scanned folder, lstat result)
     files: list[tuple[str, str, os.stat_result]]
     skipped: list[str]
+    # Everything the file list depends on: each folder walked, each ignore file, the ignore files and
+    # `.git` of the parent folders. While none of these changed, the same walk gives the same list.
+    watch: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+_IGNORE_NAMES = frozenset({".gitignore", ".ignore"})
+
+
+def _mark(path: str) -> tuple[str, int, int, int]:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return (path, -1, -1, -1)
+    return (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size if stat.S_ISREG(st.st_mode) else -1)
+
+
+def unchanged(watch: Sequence[tuple[str, int, int, int]]) -> bool:
+    """Whether every folder and ignore file a walk depended on is as it was (one lstat each)."""
+    return all(_mark(entry[0]) == tuple(entry) for entry in watch)
+
+
+def _context_marks(root: str) -> list[tuple[str, int, int, int]]:
+    marks = [_mark(root), _mark(os.path.join(root, ".git", "info", "exclude"))]
+    folder = root
+    while True:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+        for name in (".gitignore", ".ignore", ".git"):
+            marks.append(_mark(os.path.join(folder, name)))
+        marks.append(_mark(os.path.join(folder, ".git", "info", "exclude")))
+    return marks
 
 
 def _dotenv(name: str) -> bool:
@@ -150,6 +183,7 @@ def walk(
         return WalkResult([(str(root), root.name, os.stat(root))], skipped)
     root_str = str(root)
     cut = len(root_str) + 1
+    watch = _context_marks(root_str)
     globs = OverrideBuilder(root)
     try:
         for glob in overrides_for(include, exclude, hidden):
@@ -185,17 +219,22 @@ def walk(
             continue  # the root itself
         rel = path[cut:]
         name = rel.rsplit("/", 1)[-1]
-        if not hidden and not include and name[:1] == "." and not _dotenv(name):
-            continue  # (with include globs every file listed matched one: rg lists it even if hidden)
         keep = wanted is None or wanted(name)
-        if not keep and "." in name:
-            continue  # not a scanned type; a name without a dot may be a symlinked folder, reported below
         try:
             st = os.lstat(path)  # one system call: kind, size and mtime (the result cache's key)
         except OSError as exc:
             skipped.append(f"{rel}: {exc.strerror or 'unreadable'}")
             continue
+        if stat.S_ISDIR(st.st_mode):
+            watch.append((path, st.st_mtime_ns, st.st_ctime_ns, -1))
+            continue
+        if name in _IGNORE_NAMES:
+            watch.append((path, st.st_mtime_ns, st.st_ctime_ns, st.st_size))
+        if not hidden and not include and name[:1] == "." and not _dotenv(name):
+            continue  # (with include globs every file listed matched one: rg lists it even if hidden)
         if stat.S_ISLNK(st.st_mode):
+            if not keep and "." in name:
+                continue  # a link to a file type we do not scan: nothing to say
             target = os.path.realpath(path)
             inside = target == root_str or target.startswith(root_str + os.sep)
             skipped.append(f"{rel}: symlink, not followed" + ("" if inside else " (it leaves the scanned folder)"))
@@ -203,4 +242,4 @@ def walk(
         if not keep or not stat.S_ISREG(st.st_mode):
             continue  # a folder (its files follow), a socket, a FIFO
         files.append((path, rel, st))
-    return WalkResult(files, skipped)
+    return WalkResult(files, skipped, watch)
