@@ -11,15 +11,26 @@ import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from ..errors import InvalidInput, ModelAccessError
 from ..results import FixResult, ScanResult
-from .fix import Plan, apply_plan, check_mapping, fix_result, plan_fix
-from .report import failing, parse_fail_on, render
 from .scan import Judge, RawScan, View, raw_scan, to_result
+
+if TYPE_CHECKING:
+    from .fix import Plan, apply_plan
+
+
+def __getattr__(name: str) -> Any:
+    # fix.py (difflib, the write path) loads only when a fix is planned: `scan` starts faster.
+    if name in ("Plan", "apply_plan"):
+        from . import fix
+
+        return getattr(fix, name)
+    raise AttributeError(name)
+
 
 # One MCP result stays under ~10k tokens by default (about 60 tokens per reference).
 DEFAULT_LIMIT = 100
@@ -105,6 +116,8 @@ async def scan_for_tool(
 
 
 def plan_fix_sync(state: Any, path: str, replacements: Any = None, listed: set[str] | None = None) -> Plan:
+    from .fix import check_mapping, plan_fix
+
     mapping = check_mapping(state.catalog, replacements)
     raw, _, judge = scan_sync(state, path, None, None, listed)
     return plan_fix(raw, judge, mapping)
@@ -122,6 +135,8 @@ def fix_sync(
 
     The CLI's `fix --apply` may omit the digest: it prints the plan it applies in the same run.
     """
+    from .fix import apply_plan, fix_result
+
     plan = plan_fix_sync(state, path, replacements)
     if not apply:
         return fix_result(plan, False, [])
@@ -164,6 +179,8 @@ async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool, dig
 
 async def check_for_cli(state: Any, args: Any, out: Any) -> int:
     """Exit 1 when code/config uses failing ids, 0 otherwise, 2 on bad input."""
+    from .report import failing, parse_fail_on, render
+
     try:
         fail_on = parse_fail_on(getattr(args, "fail_on", "unknown,retired,deprecated"))
         within = int(getattr(args, "within_days", 90))

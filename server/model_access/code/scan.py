@@ -113,10 +113,13 @@ def _pack(found: list[Found]) -> list[tuple[Any, ...]]:
     ]
 
 
-def _unpack(rows: list[tuple[Any, ...]], catalog: Catalog) -> list[Found]:
+def _unpack(rows: list[tuple[Any, ...]], catalog: Catalog, resolved: dict[str, Any]) -> list[Found]:
     out = []
     for start, ident, prefix, kind, call, endpoints, fixable, line, column, cell in rows:
-        accepted = Accepted(prefix, ident, catalog.resolve(ident))
+        res = resolved.get(ident)
+        if res is None:
+            res = resolved[ident] = catalog.resolve(ident)
+        accepted = Accepted(prefix, ident, res)
         out.append(Found(start, ident, accepted, kind, call, tuple(endpoints), fixable, line, column, cell))
     return out
 
@@ -258,6 +261,7 @@ def raw_scan(
     total = len(walked.files)
     stats.files_walked = total
     seen: set[str] = set()
+    resolved: dict[str, Any] = {}
     for index, (file_path, rel, st) in enumerate(walked.files, 1):
         seen.add(rel)
         ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
@@ -271,7 +275,7 @@ def raw_scan(
                 result.skipped.append(rows)
                 result.files_scanned -= 1
             elif rows:
-                found = _unpack(rows, catalog)
+                found = _unpack(rows, catalog, resolved)
                 result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
             continue
         outcome = _read(file_path, rel, ftype, catalog, stats)
@@ -298,6 +302,7 @@ class Judge:
         self.catalog = catalog
         self.listed = listed
         self._cache: dict[tuple[str, str | None], str | None] = {}
+        self._verdicts: dict[tuple[Any, ...], tuple[Any, Any, str | None, str | None]] = {}
 
     def suggestion(self, model: str, endpoint: str | None = None, intended: bool = False) -> str | None:
         """The replacement, from the one place that decides it (fix.replacement_for), cached per id/endpoint."""
@@ -309,6 +314,29 @@ class Judge:
         return self._cache[key]
 
     def reference(self, file: str, f: Found) -> Reference:
+        # The verdict depends on the id, its resolution, the call's endpoints and the kind only:
+        # computed once per distinct combination (a big tree repeats a few hundred ids thousands of times).
+        res = f.accepted.resolution
+        key = (f.ident, res.match, res.record.id if res.record is not None else None, f.endpoints, f.kind)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._verdict(f)
+        lifecycle, problem, shutdown, suggestion = verdict
+        # model_construct: every value was made here, from typed sources; no need to validate 10k times.
+        return Reference.model_construct(
+            file=f"{file}#cell{f.cell}" if f.cell is not None else file,
+            line=f.line,
+            column=f.column,
+            model=f.ident,
+            kind=f.kind,
+            call=f.call,
+            lifecycle=lifecycle,
+            problem=problem,
+            shutdown_date=shutdown,
+            suggestion=suggestion,
+        )
+
+    def _verdict(self, f: Found) -> tuple[Any, Any, str | None, str | None]:
         res = f.accepted.resolution
         record = res.record
         catalog = self.catalog
@@ -343,30 +371,18 @@ class Judge:
                 shutdown = None
         if suggestion == f.ident:
             suggestion = None
-        return Reference(
-            file=f"{file}#cell{f.cell}" if f.cell is not None else file,
-            line=f.line,
-            column=f.column,
-            model=f.ident,
-            kind=f.kind,
-            call=f.call,
-            lifecycle=lifecycle,
-            problem=problem,  # type: ignore[arg-type]
-            shutdown_date=shutdown,
-            suggestion=suggestion,
-        )
+        return lifecycle, problem, shutdown, suggestion
 
 
 def to_result(raw: RawScan, judge: Judge, view: View | None = None) -> ScanResult:
     """Every reference, counted; then the page `view` asks for (all of them when view is None)."""
     refs = [judge.reference(fs.shown, f) for fs in raw.files for f in fs.found]
     refs.sort(key=lambda r: (r.file, r.line, r.column))
-    counts = {"references": len(refs)}
-    counts.update({k: sum(r.kind == k for r in refs) for k in KINDS})
-    counts.update({p: sum(r.problem == p for r in refs) for p in PROBLEMS})
-    counts["ok"] = sum(r.problem is None for r in refs)
+    counts = {"references": len(refs), **dict.fromkeys(KINDS, 0), **dict.fromkeys(PROBLEMS, 0), "ok": 0}
     per_file: dict[str, list[int]] = {}
     for r in refs:
+        counts[r.kind] += 1
+        counts[r.problem or "ok"] += 1
         tally = per_file.setdefault(r.file, [0, 0])
         tally[0] += 1
         tally[1] += r.problem is not None
