@@ -52,6 +52,7 @@ class _Py:
         self.parents: dict[int, ast.AST] = {}
         self.spans: list[tuple[int, int]] = []
         self.assigned: dict[str, list[tuple[ast.AST, int]]] = {}
+        self.assigns: list[ast.Assign] = []
 
     def offset(self, lineno: int, byte_col: int) -> int:
         line = self.lines.line_text(lineno)
@@ -86,6 +87,8 @@ class _Py:
                 if lo is not None and not relevant(lo, getattr(child, "end_lineno", None) or lo):
                     continue
                 self.parents[id(child)] = holder
+                if isinstance(child, ast.Assign):
+                    self.assigns.append(child)
                 if isinstance(child, ast.JoinedStr) or (
                     isinstance(child, ast.Constant) and isinstance(child.value, str)
                 ):
@@ -270,7 +273,8 @@ def extract_python(fc: FileContext, text: str) -> bool:
 
 def _flow(py: _Py, by_start: dict[int, Found]) -> None:
     assigned: dict[str, Found] = {}
-    for node in ast.walk(py.tree):
+    # Only assignments on lines with an id were visited (and can hold one): no second walk of the tree.
+    for node in py.assigns:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -284,12 +288,15 @@ def _flow(py: _Py, by_start: dict[int, Found]) -> None:
                         assigned[target.id] = found
     if not assigned:
         return
-    for node in ast.walk(py.tree):
-        if not isinstance(node, ast.Call):
+    names = "|".join(re.escape(n) for n in assigned)
+    if not re.search(rf"=\s*(?:{names})\b", py.text):
+        return  # no keyword argument names one of them: no call to find
+    for call in ast.walk(py.tree):
+        if not isinstance(call, ast.Call):
             continue
-        for kw in node.keywords:
+        for kw in call.keywords:
             if isinstance(kw.value, ast.Name) and kw.arg and MODELISH.search(kw.arg):
                 found = assigned.get(kw.value.id)
                 if found is not None and found.call is None:
-                    found.call = dotted(node.func)
+                    found.call = dotted(call.func)
                     found.endpoints = endpoints_for_call(found.call, kw.arg)
