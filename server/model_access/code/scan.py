@@ -30,6 +30,7 @@ from .walk import MAX_BYTES, MAX_STREAM_BYTES, WalkResult, check_globs, resolve_
 PROBLEMS = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 KINDS = ("code", "config", "comment", "prose")
 _CHUNK = 1024 * 1024
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def display(rel: str) -> str:
@@ -133,8 +134,20 @@ def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None 
 
 
 def _read(
-    path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, data: bytes | None = None
+    path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, data: bytes | None = None, size: int = -1
 ) -> FileScan | str:
+    if data is None and 0 <= size <= MAX_BYTES:
+        # The common case, without a buffered file object: os.open/os.read cost a third as much per file.
+        try:
+            fd = os.open(path, _READ_FLAGS)
+            try:
+                data = os.read(fd, size + 1)
+                if len(data) > size:  # grew since the walk: read the rest the careful way
+                    data = None
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            return f"{display(rel)}: unreadable ({exc.strerror})"
     if data is None:
         try:
             with open(path, "rb") as fh:
@@ -146,10 +159,10 @@ def _read(
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and b"\0" in data[:8192]:
         return f"{display(rel)}: binary (a NUL byte in the first 8 KB)"
-    digest = hashlib.sha256(data).hexdigest()
     if not utf16 and not has_candidate(data):
         stats.prefiltered_away += 1
-        return FileScan(path, rel, digest, "", b"", True, [])
+        return FileScan(path, rel, "", "", b"", True, [])  # no hash: nothing here will ever be edited
+    digest = hashlib.sha256(data).hexdigest()
     text, bom, encoding, ok = decode(data)
     if utf16 and not has_candidate(text.encode("utf-8", "replace")):
         stats.prefiltered_away += 1
@@ -278,7 +291,7 @@ def raw_scan(
                 found = _unpack(rows, catalog, resolved)
                 result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
             continue
-        outcome = _read(file_path, rel, ftype, catalog, stats)
+        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
         if isinstance(outcome, str):
             result.skipped.append(outcome)
             cache.put(rel, (st.st_size, st.st_mtime_ns, "", outcome))
