@@ -87,7 +87,10 @@ def write_project(root: Path, outside: Path | None = None) -> Path:
     (proj / "ignored").mkdir()
     (proj / "ignored" / "a.py").write_text('M = "gpt-4-32k"\n', encoding="utf-8")
     (proj / "keep.log.py").write_text('M = "gpt-4-32k"\n', encoding="utf-8")
-    (proj / ".gitignore").write_text("ignored/\n*.log.py\n!keep.log.py\n", encoding="utf-8")
+    (proj / ".git").mkdir()  # a repository: ripgrep applies .gitignore only inside one
+    (proj / ".gitignore").write_text("ignored/\n*.log.py\n!keep.log.py\nnode_modules/\n", encoding="utf-8")
+    (proj / "dist").mkdir()  # build output is code unless an ignore file says otherwise
+    (proj / "dist" / "bundle.js").write_text('const m = "gpt-4-32k";\n', encoding="utf-8")
     (proj / "node_modules" / "x").mkdir(parents=True)
     (proj / "node_modules" / "x" / "i.js").write_text('const m = "gpt-4-32k";\n', encoding="utf-8")
     (proj / ".venv").mkdir()

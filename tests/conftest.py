@@ -20,6 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _scan_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The scan's result cache goes to a temporary folder, not the user's ~/.cache.
+    os.environ["MODEL_ACCESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("scan-cache"))
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

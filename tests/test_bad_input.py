@@ -72,6 +72,13 @@ async def call(client: Client, name: str, args: dict[str, Any]) -> tuple[bool, s
     return bool(result.is_error), text, result.structured_content
 
 
+async def shown_plan(client: Client, path: str, replacements: dict[str, str]) -> dict[str, Any]:
+    """Arguments that apply the plan just shown: fix without apply first, then apply with its digest."""
+    result = await client.call_tool("fix_model_references", {"path": path, "replacements": replacements})
+    digest = (result.structured_content or {}).get("digest")
+    return {"path": path, "replacements": replacements, "apply": True, "digest": digest}
+
+
 def project(root: Path) -> Path:
     p = root / "proj"
     p.mkdir()
@@ -138,25 +145,27 @@ async def test_hostile_error_texts_get_a_typed_answer(client, catalog, text):
 # --------------------------------------------------------------------------- scanned folders
 
 
-async def test_invalid_utf8_files_are_scanned_and_never_rewritten(tmp_path):
+async def test_non_utf8_files_are_fixed_byte_for_byte_and_binaries_never(tmp_path):
     p = project(tmp_path)
     (p / "latin1.py").write_bytes(b'# caf\xe9\nclient.chat.completions.create(model="gpt-4-32k")\n')
     (p / "broken.yaml").write_bytes(b"model: gpt-4-32k\nname: \xff\xfe\xc3\x28\n")
     (p / "blob.json").write_bytes(b'{"model": "gpt-4-32k", "x": "\x00\x01\x02"}')
+    raw = {name: (p / name).read_bytes() for name in ("latin1.py", "broken.yaml")}
     before = tree(tmp_path)
     async with Client(create_server(config_for(tmp_path))) as client:
         is_error, message, scan = await call(client, "scan_model_references", {"path": str(p)})
         assert not is_error, message
         assert any(r["file"] == "latin1.py" for r in scan["references"])
         is_error, message, fix = await call(
-            client, "fix_model_references", {"path": str(p), "replacements": {"gpt-4-32k": "gpt-4o"}, "apply": True}
+            client, "fix_model_references", await shown_plan(client, str(p), {"gpt-4-32k": "gpt-4o"})
         )
         assert not is_error, message
-    # Only the clean UTF-8 files were rewritten; the undecodable ones are byte-identical.
-    assert set(fix["files_changed"]) == {"app.py", "cfg.yaml"}, fix
+    # Files that are not UTF-8 are read as Latin-1: only the id's bytes change, every other byte stays.
+    assert set(fix["files_changed"]) == {"app.py", "cfg.yaml", "latin1.py", "broken.yaml"}, fix
     after = tree(tmp_path)
-    for name in ("latin1.py", "broken.yaml", "blob.json"):
-        assert after[str(p / name)] == before[str(p / name)], name
+    for name in ("latin1.py", "broken.yaml"):
+        assert (p / name).read_bytes() == raw[name].replace(b"gpt-4-32k", b"gpt-4o"), name
+    assert after[str(p / "blob.json")] == before[str(p / "blob.json")]  # binary: never touched
 
 
 async def test_proc_and_device_files_are_refused_outside_the_roots(client, tmp_path):
@@ -231,7 +240,7 @@ async def test_a_read_only_file_is_not_written(tmp_path, monkeypatch):
     before = tree(tmp_path)
     async with Client(create_server(config_for(tmp_path))) as client:
         is_error, message, _ = await call(
-            client, "fix_model_references", {"path": str(p), "replacements": {"gpt-4-32k": "gpt-4o"}, "apply": True}
+            client, "fix_model_references", await shown_plan(client, str(p), {"gpt-4-32k": "gpt-4o"})
         )
     assert is_error and "read-only" in message and "nothing was written" in message, message
     assert unchanged(before, tmp_path)
@@ -272,7 +281,7 @@ async def test_a_full_disk_loses_nothing_and_leaves_no_temp_file(tmp_path, monke
         monkeypatch.setattr(fix_module.os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
     async with Client(create_server(config_for(tmp_path))) as client:
         is_error, message, _ = await call(
-            client, "fix_model_references", {"path": str(p), "replacements": {"gpt-4-32k": "gpt-4o"}, "apply": True}
+            client, "fix_model_references", await shown_plan(client, str(p), {"gpt-4-32k": "gpt-4o"})
         )
     assert is_error and "No space left on device" in message, message
     assert unchanged(before, tmp_path)

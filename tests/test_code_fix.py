@@ -119,7 +119,7 @@ def test_read_only_check_without_permissions(tmp_path: Path, monkeypatch: pytest
     assert (proj / "a.py").read_text(encoding="utf-8") == 'A = "gpt-4-32k"\n'
 
 
-def test_invalid_utf8_is_never_written(tmp_path: Path) -> None:
+def test_latin1_file_is_fixed_byte_for_byte(tmp_path: Path) -> None:
     proj = tmp_path / "p"
     proj.mkdir()
     raw = b'A = "gpt-4-32k"  # caf\xe9\n'
@@ -128,7 +128,8 @@ def test_invalid_utf8_is_never_written(tmp_path: Path) -> None:
     _, scan, _ = scan_sync(state, str(proj))
     assert [r.model for r in scan.references] == ["gpt-4-32k"]
     result = fix_sync(state, str(proj), apply=True)
-    assert result.edits == [] and (proj / "a.py").read_bytes() == raw
+    new = result.edits[0].new
+    assert result.applied and (proj / "a.py").read_bytes() == raw.replace(b"gpt-4-32k", new.encode())
 
 
 def test_outside_root_refused(tmp_path: Path) -> None:
@@ -141,3 +142,86 @@ def test_outside_root_refused(tmp_path: Path) -> None:
     with pytest.raises(PathRefused, match="outside the allowed folders"):
         anyio.run(fix_for_tool, state, str(outside), None, True)
     assert (outside / "a.py").read_text(encoding="utf-8") == 'A = "gpt-4-32k"\n'
+
+
+def test_apply_writes_exactly_the_plan_with_that_digest(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    (proj / "b.py").write_text('B = "gpt-4-32k"\n', encoding="utf-8")
+    state = make_state(tmp_path)
+    shown = fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"})
+    assert shown.digest and not shown.applied
+    # A new file with a problem id appears after the user saw the diff: its edit was never approved.
+    (proj / "c.py").write_text('C = "gpt-4-32k"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="plan changed since it was shown"):
+        fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"}, apply=True, digest=shown.digest)
+    assert all("gpt-4-32k" in (proj / n).read_text() for n in ("a.py", "b.py", "c.py"))
+    (proj / "c.py").unlink()
+    done = fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"}, apply=True, digest=shown.digest)
+    assert done.applied and sorted(done.files_changed) == ["a.py", "b.py"] and done.diff == shown.diff
+    assert (proj / "a.py").read_text() == 'A = "gpt-4o"\n'
+
+
+def test_the_mcp_tool_requires_the_shown_digest(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    (proj / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    state = make_state(tmp_path)
+    with pytest.raises(InvalidInput, match="needs the digest of the plan the user saw"):
+        anyio.run(fix_for_tool, state, str(proj), None, True)
+    assert (proj / "a.py").read_text() == 'A = "gpt-4-32k"\n'
+    shown = anyio.run(fix_for_tool, state, str(proj), None, False)
+    assert shown.digest not in str(shown.edits)
+    done = anyio.run(fix_for_tool, state, str(proj), None, True, shown.digest)
+    assert done.applied and "gpt-4-32k" not in (proj / "a.py").read_text()
+
+
+def test_non_utf8_name_and_utf16_file_are_fixed(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    odd = proj / os.fsdecode(b"caf\xe9.py")
+    odd.write_bytes(b'A = "gpt-4-32k"\n')
+    wide = proj / "w.py"
+    wide.write_bytes(b"\xff\xfe" + 'B = "gpt-4-32k"  # é\r\n'.encode("utf-16-le"))
+    state = make_state(tmp_path)
+    _, scan, _ = scan_sync(state, str(proj))
+    assert sorted((r.file, r.column) for r in scan.references) == [("caf\\xe9.py", 6), ("w.py", 6)]
+    shown = fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"})
+    done = fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"}, apply=True, digest=shown.digest)
+    assert sorted(done.files_changed) == ["caf\\xe9.py", "w.py"]
+    done.model_dump_json()
+    assert odd.read_bytes() == b'A = "gpt-4o"\n'
+    assert wide.read_bytes() == b"\xff\xfe" + 'B = "gpt-4o"  # é\r\n'.encode("utf-16-le")
+
+
+def test_one_bad_file_means_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proj = tmp_path / "p"
+    (proj / "sub").mkdir(parents=True)
+    (proj / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    (proj / "sub" / "z.py").write_text('Z = "gpt-4-32k"\n', encoding="utf-8")
+    state = make_state(tmp_path)
+    plan = plan_fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"})
+    (proj / "sub" / "z.py").write_text('Z = "gpt-4-32k"  # edited\n', encoding="utf-8")  # the last file changes
+    with pytest.raises(InvalidInput, match="nothing was written"):
+        apply_plan(plan, state.config.roots)
+    assert (proj / "a.py").read_text() == 'A = "gpt-4-32k"\n'  # checked before anything was written
+
+
+def test_a_folder_swapped_for_a_symlink_mid_apply_is_not_written_through(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    (proj / "src").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (proj / "src" / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    (outside / "a.py").write_text('A = "gpt-4-32k"\n', encoding="utf-8")
+    state = make_state(proj)
+    plan = plan_fix_sync(state, str(proj), {"gpt-4-32k": "gpt-4o"})
+
+    def swap(path: Path) -> None:
+        (proj / "src").rename(proj / "src-moved")
+        (proj / "src").symlink_to(outside, target_is_directory=True)
+
+    with pytest.raises(PathRefused, match="symlink"):
+        apply_plan(plan, [proj], before_write=swap)
+    assert (outside / "a.py").read_text() == 'A = "gpt-4-32k"\n'

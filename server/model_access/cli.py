@@ -154,17 +154,26 @@ async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) 
 
 async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     from .code import scan_for_cli
+    from .code.report import redact_scan
 
-    result = await scan_for_cli(state, args.path, args.include, args.exclude)
+    # Redacted string by string (each distinct string once): every field below is already clean.
+    result = redact_scan(await scan_for_cli(state, args.path, args.include, args.exclude), redact)
+    if p.as_json:
+        p.out.write(result.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
 
     def render(r: Any) -> None:
+        lines = []
         for ref in r.references:
             problem = f"  [{ref.problem}]" if ref.problem else ""
             hint = f" → {ref.suggestion}" if ref.suggestion else ""
-            p.line(f"{ref.file}:{ref.line}:{ref.column}: {ref.model}{problem}{hint}")
+            lines.append(f"{ref.file}:{ref.line}:{ref.column}: {ref.model}{problem}{hint}\n")
+        p.out.write("".join(lines))
         p.line(f"{r.files_scanned} files scanned, {len(r.references)} references, counts: {r.counts}")
         if r.skipped:
             p.line(f"skipped: {len(r.skipped)} ({', '.join(r.skipped[:5])}{' …' if len(r.skipped) > 5 else ''})")
+        if r.stats:
+            p.line("stats: " + ", ".join(f"{k} {v}" for k, v in r.stats.items()))
 
     p.result(result, render)
     return EXIT_OK
@@ -174,12 +183,14 @@ async def _cmd_fix(state: AppState, args: argparse.Namespace, p: _Printer) -> in
     from .code import fix_for_cli
 
     mapping = dict(item.split("=", 1) for item in args.replace) if args.replace else None
-    result = await fix_for_cli(state, args.path, mapping, args.apply)
+    result = await fix_for_cli(state, args.path, mapping, args.apply, getattr(args, "digest", None))
 
     def render(r: Any) -> None:
         p.out.write(redact(r.diff))
         verb = "applied to" if r.applied else "planned for"
-        p.line(f"{len(r.edits)} edits {verb} {len(r.files_changed)} files")
+        p.line(f"{len(r.edits)} edits {verb} {len(r.files_changed)} files (digest {r.digest})")
+        for why in r.not_editable:
+            p.line(f"not editable: {why}")
         if not r.applied and r.edits:
             p.line("run again with --apply to write them")
 
@@ -213,6 +224,16 @@ async def _cmd_doctor(state: AppState, args: argparse.Namespace, p: _Printer) ->
 # ---------------------------------------------------------------------------- parser
 
 
+def _version() -> str:
+    # importlib.metadata, not mcp_server._version: importing the MCP SDK costs ~0.4 s per CLI run.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("model-access-mcp")
+    except PackageNotFoundError:  # running from a source tree
+        return "0.0.0+source"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="model-access",
@@ -221,8 +242,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from .mcp_server import _version
-
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -306,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("path")
     c.add_argument("--replace", action="append", default=None, metavar="OLD=NEW", help="explicit mapping (repeatable)")
     c.add_argument("--apply", action="store_true", help="write the changes (default: print the diff only)")
+    c.add_argument("--digest", default=None, help="with --apply: write only if the plan still has this digest")
     c.set_defaults(run=_cmd_fix)
 
     c = command(

@@ -294,8 +294,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
             "Find every OpenAI model id in a file or folder (Python, JS/TS, notebooks, .env, YAML, JSON, TOML, "
             "Markdown) with exact line/column, the SDK call it flows into, its lifecycle and the problem "
             "(unknown, retired, deprecated, wrong_endpoint, not_accessible) with a suggested id. Respects "
-            ".gitignore and skips virtualenvs, node_modules, binaries. Only inside the server's allowed roots. "
-            "Next: fix_model_references to get a diff."
+            "ripgrep's ignore rules (.gitignore, .ignore, hidden files) and skips binaries. Only inside the server's "
+            "allowed roots. Returns a summary first (counts by problem, top files), then up to `limit` references; "
+            "pass `summary.next_cursor` as `cursor` for the next page. Next: fix_model_references to get a diff."
         ),
     )
     async def scan_model_references(
@@ -309,11 +310,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
             list[str] | None,
             Field(description="Glob patterns to exclude, e.g. ['tests/**'].", max_length=100),
         ] = None,
+        limit: Annotated[
+            int, Field(description="References per result (the summary counts all).", ge=1, le=2000)
+        ] = 100,
+        problems_only: Annotated[bool, Field(description="Only references with a problem.")] = False,
+        cursor: Annotated[
+            str | None, Field(description="summary.next_cursor of the previous page.", max_length=200)
+        ] = None,
     ) -> ScanResult:
         from .code import scan_for_tool
 
         try:
-            return await scan_for_tool(_state(ctx), path, include, exclude, ctx)
+            return await scan_for_tool(_state(ctx), path, include, exclude, ctx, limit, problems_only, cursor)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -322,9 +330,10 @@ def create_server(config: Config) -> MCPServer[AppState]:
         annotations=WRITES_FILES,
         description=(
             "Plan edits that replace problem model ids (retired → official replacement, typo → intended id) or "
-            "apply an explicit {old: new} mapping, and return a unified diff. Writes nothing unless apply=true; "
-            "then writes atomically, keeps encoding and line endings, stays inside `path`, and refuses a file "
-            "that changed since it was planned. Show the diff to the user before applying."
+            "apply an explicit {old: new} mapping, and return a unified diff with its `digest`. Writes nothing "
+            "unless apply=true with the digest of the diff the user saw: then writes exactly that diff, "
+            "atomically, keeping encoding and line endings, inside `path`, and refuses (writing nothing) if any "
+            "file or the plan changed since. Show the diff to the user before applying."
         ),
     )
     async def fix_model_references(
@@ -335,11 +344,15 @@ def create_server(config: Config) -> MCPServer[AppState]:
             Field(description="Explicit mapping {old_id: new_id}; default: the scan's suggestions."),
         ] = None,
         apply: Annotated[bool, Field(description="Write the changes (default: only show the diff).")] = False,
+        digest: Annotated[
+            str | None,
+            Field(description="With apply=true: the `digest` of the plan shown to the user.", max_length=100),
+        ] = None,
     ) -> FixResult:
         from .code import fix_for_tool
 
         try:
-            return await fix_for_tool(_state(ctx), path, replacements, apply)
+            return await fix_for_tool(_state(ctx), path, replacements, apply, digest)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
         except OSError as exc:

@@ -221,11 +221,30 @@ class Reference(BaseModel):
     suggestion: str | None = None
 
 
+class FileCount(BaseModel):
+    file: str
+    references: int
+    problems: int
+
+
+class ScanSummary(BaseModel):
+    """What an assistant reads first: totals by problem and the files with the most problems."""
+
+    references: int
+    problems: dict[str, int]
+    top_files: list[FileCount]
+    shown: int  # references in this result (after problems_only, cursor and limit)
+    next_cursor: str | None = None  # pass as `cursor` for the next page; None on the last page
+
+
 class ScanResult(BaseModel):
+    summary: ScanSummary | None = None
     references: list[Reference]
     files_scanned: int
     counts: dict[str, int]
     skipped: list[str] = Field(default_factory=list)
+    # files_walked, prefiltered_away (read, no candidate, never parsed), parsed, cache_hits, streamed
+    stats: dict[str, int] = Field(default_factory=dict)
 
 
 class Edit(BaseModel):
@@ -241,3 +260,6 @@ class FixResult(BaseModel):
     edits: list[Edit]
     applied: bool
     files_changed: list[str]
+    # SHA-256 of this plan (file hashes + edits): pass it back with apply=true to write exactly this diff.
+    digest: str | None = None
+    not_editable: list[str] = Field(default_factory=list)

@@ -11,15 +11,29 @@ import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from ..errors import ModelAccessError
+from ..errors import InvalidInput, ModelAccessError
 from ..results import FixResult, ScanResult
-from .fix import Plan, apply_plan, check_mapping, fix_result, plan_fix
-from .report import failing, parse_fail_on, render
-from .scan import Judge, RawScan, raw_scan, to_result
+from .scan import Judge, RawScan, View, raw_scan, to_result
+
+if TYPE_CHECKING:
+    from .fix import Plan, apply_plan
+
+
+def __getattr__(name: str) -> Any:
+    # fix.py (difflib, the write path) loads only when a fix is planned: `scan` starts faster.
+    if name in ("Plan", "apply_plan"):
+        from . import fix
+
+        return getattr(fix, name)
+    raise AttributeError(name)
+
+
+# One MCP result stays under ~10k tokens by default (about 60 tokens per reference).
+DEFAULT_LIMIT = 100
 
 __all__ = [
     "Plan",
@@ -55,11 +69,13 @@ def scan_sync(
     exclude: Any = None,
     listed: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    view: View | None = None,
+    use_cache: bool = True,
 ) -> tuple[RawScan, ScanResult, Judge]:
     catalog = state.catalog
-    raw = raw_scan(state.config.roots, path, include, exclude, catalog, progress)
+    raw = raw_scan(state.config.roots, path, include, exclude, catalog, progress, use_cache=use_cache)
     judge = Judge(catalog, listed)
-    return raw, to_result(raw, judge), judge
+    return raw, to_result(raw, judge, view), judge
 
 
 async def scan_path(state: Any, path: str, include: Any, exclude: Any) -> ScanResult:
@@ -68,7 +84,18 @@ async def scan_path(state: Any, path: str, include: Any, exclude: Any) -> ScanRe
     return result
 
 
-async def scan_for_tool(state: Any, path: str, include: Any, exclude: Any, ctx: Any) -> ScanResult:
+async def scan_for_tool(
+    state: Any,
+    path: str,
+    include: Any,
+    exclude: Any,
+    ctx: Any,
+    limit: int | None = DEFAULT_LIMIT,
+    problems_only: bool = False,
+    cursor: str | None = None,
+) -> ScanResult:
+    """The MCP tool's scan: a summary, then one page of references (see View)."""
+    view = View.make(path, include, exclude, limit, problems_only, cursor)
     listed = await _listed(state)
     token = anyio.lowlevel.current_token()
 
@@ -82,26 +109,63 @@ async def scan_for_tool(state: Any, path: str, include: Any, exclude: Any, ctx: 
         with contextlib.suppress(Exception):
             anyio.from_thread.run(report, done, total, token=token)
 
-    _, result, _ = await anyio.to_thread.run_sync(lambda: scan_sync(state, path, include, exclude, listed, progress))
+    _, result, _ = await anyio.to_thread.run_sync(
+        lambda: scan_sync(state, path, include, exclude, listed, progress, view)
+    )
     return result
 
 
 def plan_fix_sync(state: Any, path: str, replacements: Any = None, listed: set[str] | None = None) -> Plan:
+    from .fix import check_mapping, plan_fix
+
     mapping = check_mapping(state.catalog, replacements)
     raw, _, judge = scan_sync(state, path, None, None, listed)
     return plan_fix(raw, judge, mapping)
 
 
-def fix_sync(state: Any, path: str, replacements: Any = None, apply: bool = False) -> FixResult:
+def fix_sync(
+    state: Any,
+    path: str,
+    replacements: Any = None,
+    apply: bool = False,
+    digest: str | None = None,
+    require_digest: bool = False,
+) -> FixResult:
+    """Plan; with apply, write exactly the plan whose digest is `digest` (required when require_digest).
+
+    The CLI's `fix --apply` may omit the digest: it prints the plan it applies in the same run.
+    """
+    from .fix import apply_plan, fix_result
+
     plan = plan_fix_sync(state, path, replacements)
-    if not apply or not plan.files:
+    if not apply:
+        return fix_result(plan, False, [])
+    if digest is None and require_digest:
+        raise InvalidPlan(
+            "apply=true needs the digest of the plan the user saw: call fix_model_references without apply, "
+            "show the diff to the user, then call it again with apply=true and that result's digest; nothing was written"
+        )
+    if digest is not None and digest.strip().lower() != plan.digest:
+        raise InvalidPlan(
+            "the plan changed since it was shown (a file was edited, or the suggested ids changed); nothing was "
+            "written. Plan again without apply, show the new diff, and apply with its digest."
+        )
+    if not plan.files:
         return fix_result(plan, False, [])
     changed = apply_plan(plan, state.config.roots)
     return fix_result(plan, True, changed)
 
 
-async def fix_for_tool(state: Any, path: str, replacements: Any, apply: bool) -> FixResult:
-    result: FixResult = await anyio.to_thread.run_sync(lambda: fix_sync(state, path, replacements, bool(apply)))
+class InvalidPlan(InvalidInput):
+    """apply=true without the digest of the shown plan, or with one that no longer matches."""
+
+
+async def fix_for_tool(
+    state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None, require_digest: bool = True
+) -> FixResult:
+    result: FixResult = await anyio.to_thread.run_sync(
+        lambda: fix_sync(state, path, replacements, bool(apply), digest, require_digest)
+    )
     return result
 
 
@@ -109,12 +173,14 @@ async def scan_for_cli(state: Any, path: str, include: Any, exclude: Any) -> Sca
     return await scan_path(state, path, include, exclude)
 
 
-async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool) -> FixResult:
-    return await fix_for_tool(state, path, replacements, apply)
+async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None) -> FixResult:
+    return await fix_for_tool(state, path, replacements, apply, digest, require_digest=False)
 
 
 async def check_for_cli(state: Any, args: Any, out: Any) -> int:
     """Exit 1 when code/config uses failing ids, 0 otherwise, 2 on bad input."""
+    from .report import failing, parse_fail_on, render
+
     try:
         fail_on = parse_fail_on(getattr(args, "fail_on", "unknown,retired,deprecated"))
         within = int(getattr(args, "within_days", 90))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..catalog import Catalog
-from .ids import TOKEN, Accepted, Mode, classify
+from .ids import ID_FULL, Accepted, Mode, classify, iter_tokens
 
 Kind = Literal["code", "config", "comment", "prose"]
 
@@ -128,10 +128,38 @@ class FileContext:
             return
         self.found.append(Found(text_start + len(acc.prefix), acc.ident, acc, kind, call, endpoints, fixable))
 
+    def add_literal(
+        self,
+        content_start: int,
+        value: str,
+        key: str | None = None,
+        call: str | None = None,
+        endpoints: tuple[str, ...] = (),
+        strict: bool = False,
+        exact: bool = True,
+    ) -> None:
+        """A string literal in code: a whole id, or ids inside a longer string.
+
+        `exact`: the literal's value is written verbatim at `content_start` (no escapes), so offsets
+        inside it are offsets in the file. Inside a longer string, a line that is only an id (an id
+        list in a triple-quoted string) is read like a whole literal; elsewhere only exact catalog
+        ids count ("… e.g. 'openai/gpt-4' …").
+        """
+        before = len(self.found)
+        self.add(content_start, value, "code", "literal", key, call, endpoints, strict, exact)
+        if len(self.found) > before or not exact or ID_FULL.fullmatch(value):
+            return  # found, or an id-shaped literal that was rejected on purpose (a family label, a word)
+        for m in iter_tokens(value):
+            line_start = value.rfind("\n", 0, m.start()) + 1
+            line_end = value.find("\n", m.end())
+            line = value[line_start : line_end if line_end >= 0 else len(value)].strip().strip(",;'\"`")
+            mode: Mode = "literal" if line == m.group(0) and "\n" in value else "text"
+            self.add(content_start + m.start(), m.group(0), "code", mode, key, call, endpoints, strict, True)
+
 
 def scan_text_tokens(fc: FileContext, text: str, start: int, end: int, kind: Kind) -> None:
     """Ids in running text (comments, docstrings, prose)."""
-    for m in TOKEN.finditer(text, start, end):
+    for m in iter_tokens(text, start, end):
         fc.add(m.start(), m.group(0), kind, "text")
 
 

@@ -7,40 +7,117 @@ catalog then decides. Precision rules live here so every language applies the sa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ..catalog import Catalog, Resolution
 
-_PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai/|azure_ai/|azure/|openai:|azure:)"
-_STEM = (
-    r"(?:ft:[a-z0-9][\w.\-]*:[\w.:\-]*"
-    r"|(?:chat)?gpt-?[0-9][\w.\-]*"
+# Known provider prefixes, then any other `word/` (github/, litellm/, azure_openai/, bedrock/…): one or two
+# levels. A prefix that is not a known provider needs an exact catalog id after it (Hugging Face repos).
+_KNOWN_PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai/|azure_ai/|azure/|openai:|azure:)"
+_PREFIX = r"(?:openrouter/openai/|litellm/openai/|~openai/|openai:|azure:|(?:[a-z][a-z0-9_.\-]{0,40}/){1,2})"
+_FT = r"ft:[a-z0-9][\w.\-]*:[\w.:\-]*"
+_NAMED = (
+    r"(?:chat)?gpt-?[0-9][\w.\-]*"
     r"|gpt-(?:image|audio|realtime|live|transcribe|daybreak|rosalind)[\w.\-]*"
     r"|o[1-9](?:-[\w.\-]+)?"
     r"|text-(?:embedding|davinci|curie|babbage|ada|moderation|search|similarity)[\w.\-]*"
     r"|omni-moderation[\w.\-]*|dall-e-?[0-9][\w.\-]*|tts-1[\w.\-]*|whisper-1"
     r"|(?:davinci|babbage)-\d+|code-(?:davinci|cushman|search)[\w.\-]*|codex-mini[\w.\-]*"
     r"|computer-use-preview[\w.\-]*|sora-2[\w.\-]*|chatgpt-[\w.\-]+|chat-latest"
-    r"|ada|babbage|curie|davinci)"
+    r"|ada|babbage|curie|davinci"
 )
+_STEM = rf"(?:{_FT}|{_NAMED})"
 _SUFFIX = r"(?::(?:free|beta|extended|online|floor|nitro|thinking|batch))?"
+# Hugging Face organisations whose repos are named after OpenAI models (tokenizers, ports): not an id in use.
+HF_ORGS = frozenset({"xenova", "openai-community", "hf-internal-testing", "onnx-community", "huggingface", "hf"})
 
 #: A candidate inside running text (comments, prose, config lines, unknown languages).
 TOKEN = re.compile(rf"(?<![\w./@:\-~])(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}(?![\w/@\-]|[.:]\w)", re.IGNORECASE)
 #: A whole string literal that is an id (with an optional provider prefix).
 ID_FULL = re.compile(rf"(?P<prefix>{_PREFIX})?(?P<id>{_STEM}){_SUFFIX}", re.IGNORECASE)
-#: Cheap pre-filter over a file's lower-cased bytes: no match → the file holds no candidate.
-PREFILTER_TEXT = (
-    r"gpt-?[0-9]|gpt-(?:image|audio|realtime|live|transcribe)|o[1-9]|text-(?:embedding|davinci|curie|babbage|ada"
-    r"|moderation|search|similarity)|omni-moderation|dall-e|tts-1|whisper-1|davinci|babbage|curie|['\"]ada['\"]"
-    r"|code-cushman|codex-mini|computer-use|sora-2|chat-latest|ft:"
-)
-PREFILTER = re.compile(PREFILTER_TEXT.encode())
+#: The pre-filter: every id stem between word boundaries ("ada" but not "adapter"). Built from `_STEM`, the same source as TOKEN and
+#: ID_FULL, so a file (or literal) the pre-filter drops can hold no id the extractors would accept.
+#: Written in the syntax RE2 and `re` share (no look-behind) and run on raw bytes.
+PREFILTER_TEXT = rf"\b(?:ft:|(?:{_NAMED})\b)"
+_KNOWN = re.compile(_KNOWN_PREFIX, re.IGNORECASE)
+
+
+def _compile_prefilter() -> Callable[[bytes], bool]:
+    # The same pattern on two engines: `re` for short strings (one literal: RE2's Python wrapper costs
+    # more per call than the search), RE2 for files (a linear-time automaton, ~20x faster than `re` here).
+    small = re.compile(PREFILTER_TEXT.encode(), re.IGNORECASE)
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - google-re2 is a dependency; `re` gives the same answers
+        return lambda data: small.search(data) is not None
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = 64 << 20
+    fast = re2.compile(PREFILTER_TEXT.encode(), options)
+    return lambda data: (small if len(data) < 2048 else fast).search(data) is not None
+
+
+_prefilter: Callable[[bytes], bool] | None = None
 
 
 def has_candidate(data: bytes) -> bool:
-    return PREFILTER.search(data.lower()) is not None
+    """Whether `data` may hold a model id (no false negatives against TOKEN / ID_FULL)."""
+    global _prefilter
+    if _prefilter is None:
+        _prefilter = _compile_prefilter()
+    return _prefilter(data)
+
+
+_RUN = frozenset("./@:-~")
+_text_finder: Any = None
+
+
+def _find_starts(text: str, start: int, end: int) -> Iterator[int]:
+    global _text_finder
+    if _text_finder is None:
+        try:
+            import re2
+
+            options = re2.Options()
+            options.case_sensitive = False
+            options.max_mem = 64 << 20
+            _text_finder = re2.compile(PREFILTER_TEXT, options)
+        except ImportError:  # pragma: no cover - google-re2 is a dependency
+            _text_finder = re.compile(PREFILTER_TEXT, re.IGNORECASE)
+    for m in _text_finder.finditer(text, start, end):
+        yield m.start()
+
+
+def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+    """TOKEN.finditer(text, start, end), ~6x faster: RE2 finds the stems, TOKEN confirms each one.
+
+    A token can only begin where TOKEN's look-behind allows, i.e. at the start of the run of id-ish
+    characters ([\\w./@:-~]) that ends at the stem: with a provider prefix there, else at the stem.
+    """
+    end = len(text) if end is None else end
+    if end - start < 2048:  # a literal or a comment: RE2's per-call cost outweighs its speed
+        yield from TOKEN.finditer(text, start, end)
+        return
+    last = start
+    for p in _find_starts(text, start, end):
+        if p < last:
+            continue
+        q = p
+        floor = max(start, p - 100)
+        while q > floor and (text[q - 1].isalnum() or text[q - 1] in _RUN or text[q - 1] == "_"):
+            q -= 1
+        m = TOKEN.match(text, q, end) if q < p else None
+        if m is None or m.start("id") != p:
+            m = TOKEN.match(text, p, end) if q == p else None
+        if m is not None:
+            last = m.end()
+            yield m
+
+
+def known_prefix(prefix: str) -> bool:
+    return not prefix or _KNOWN.fullmatch(prefix) is not None
 
 
 # Ids that read as plain words: only a reference where a model is expected.
@@ -48,7 +125,7 @@ AMBIGUOUS = frozenset({"ada", "babbage", "curie", "davinci", "chat-latest"})
 _SHORT_O = re.compile(r"^o[1-9]$")
 # An unresolved string that is shaped like an OpenAI id is an intended (unknown) id.
 LOOKS_LIKE = re.compile(
-    r"(?:gpt-(?:[3-9]|image|audio|realtime|live|transcribe)|chatgpt-|o[1-9](?:-|$)|text-embedding-|text-davinci-"
+    r"(?:gpt-(?:[3-9]|image|audio|realtime|live|transcribe|daybreak|rosalind)|chatgpt-|o[1-9](?:-|$)|text-embedding-|text-davinci-"
     r"|dall-e-\d|tts-\d|whisper-\d|omni-moderation|text-moderation|codex-mini|computer-use|sora-\d)[a-z0-9.\-]*",
     re.IGNORECASE,
 )
@@ -81,6 +158,11 @@ def classify(
     ident = m.group("id").rstrip(".-")
     if not ident or _FILE_LIKE.search(ident):
         return None
+    if prefix and not known_prefix(prefix):
+        # `github/gpt-4o`, `litellm/o3`: an exact id after any provider; never a Hugging Face repo.
+        if prefix.split("/", 1)[0].lower() in HF_ORGS or prefix.endswith(("./", "-/")):
+            return None
+        strict = True
     lowered = ident.lower()
     if lowered.startswith("gpt-35-"):
         return None  # Azure's spelling of a model name (gpt-35-turbo), not an OpenAI id

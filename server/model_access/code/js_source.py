@@ -25,6 +25,7 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _REGEX = re.compile(r"/(?:\\.|\[(?:\\.|[^\]\\\r\n])*\]|[^/\\\r\n\[])+/[a-z]*")
+_KEY_AFTER = re.compile(r"[ \t]*\??:(?!:)")
 _OPERAND_END_WORDS = frozenset({"this", "super", "null", "true", "false", "undefined"})
 _KEYWORDS_BEFORE_EXPR = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "yield", "await"})  # fmt: skip
 _FAMILY_SUFFIXES = tuple(f".{m}" for m in FAMILY_METHODS)
@@ -72,6 +73,15 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
             chain = []
             continue
         if kind == "id":
+            if (
+                prev in ("{", ",")
+                and stack
+                and stack[-1][0] == "{"
+                and _KEY_AFTER.match(text, pos)
+                and has_candidate(value.encode())
+            ):
+                # An unquoted object key: `{ o3: 15, o1: 60 }` (exact catalog ids only).
+                fc.add(m.start(), value, "code", "literal", None, None, (), strict=True)
             if prev == ".":
                 chain.append(value)
             else:
@@ -141,4 +151,4 @@ def _literal(
     key = None if positional else pending_key
     strict = key in _AZURE_KEYS or (fc.azure_file and key in ("deployment", "engine"))
     endpoints = endpoints_for_call(call, "model" if key == "model" else (None if positional else key)) if call else ()
-    fc.add(start, content, "code", "literal", key, call, endpoints, strict)
+    fc.add_literal(start, content, key, call, endpoints, strict, exact="\\" not in content)

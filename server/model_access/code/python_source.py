@@ -12,7 +12,7 @@ import warnings
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, Found, Lines, scan_text_tokens
-from .ids import MODELISH, TOKEN, has_candidate
+from .ids import MODELISH, has_candidate, iter_tokens
 
 _QUOTE = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 _PIECE_HINT = re.compile(r"gpt-?['\"{]", re.IGNORECASE)
@@ -52,6 +52,7 @@ class _Py:
         self.parents: dict[int, ast.AST] = {}
         self.spans: list[tuple[int, int]] = []
         self.assigned: dict[str, list[tuple[ast.AST, int]]] = {}
+        self.assigns: list[ast.Assign] = []
 
     def offset(self, lineno: int, byte_col: int) -> int:
         line = self.lines.line_text(lineno)
@@ -63,7 +64,7 @@ class _Py:
 
     def run(self) -> None:
         text = self.text
-        self.tokens = list(TOKEN.finditer(text))
+        self.tokens = list(iter_tokens(text))
         lines = {self.lines.locate(m.start())[0] for m in self.tokens}
         lines.update(self.lines.locate(m.start())[0] for m in _PIECE_HINT.finditer(text))
         if not lines:
@@ -80,9 +81,14 @@ class _Py:
             holder = stack.pop()
             for child in ast.iter_child_nodes(holder):
                 lo = getattr(child, "lineno", None)
+                decorators = getattr(child, "decorator_list", None)
+                if lo is not None and decorators:
+                    lo = min([lo, *(d.lineno for d in decorators)])  # decorators sit above the `def` line
                 if lo is not None and not relevant(lo, getattr(child, "end_lineno", None) or lo):
                     continue
                 self.parents[id(child)] = holder
+                if isinstance(child, ast.Assign):
+                    self.assigns.append(child)
                 if isinstance(child, ast.JoinedStr) or (
                     isinstance(child, ast.Constant) and isinstance(child.value, str)
                 ):
@@ -160,7 +166,7 @@ class _Py:
             return
         strict = key in _AZURE_KEYS or (self.fc.azure_file and key == "engine")
         endpoints = endpoints_for_call(call, key) if call else ()
-        self.fc.add(content, value, "code", "literal", key, call, endpoints, strict, fixable)
+        self.fc.add_literal(content, value, key, call, endpoints, strict, fixable)
 
     def _context(self, node: ast.AST) -> tuple[bool, str | None, str | None]:
         """(family check → skip, keyword/variable name, call as written)."""
@@ -267,7 +273,8 @@ def extract_python(fc: FileContext, text: str) -> bool:
 
 def _flow(py: _Py, by_start: dict[int, Found]) -> None:
     assigned: dict[str, Found] = {}
-    for node in ast.walk(py.tree):
+    # Only assignments on lines with an id were visited (and can hold one): no second walk of the tree.
+    for node in py.assigns:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -281,12 +288,15 @@ def _flow(py: _Py, by_start: dict[int, Found]) -> None:
                         assigned[target.id] = found
     if not assigned:
         return
-    for node in ast.walk(py.tree):
-        if not isinstance(node, ast.Call):
+    names = "|".join(re.escape(n) for n in assigned)
+    if not re.search(rf"=\s*(?:{names})\b", py.text):
+        return  # no keyword argument names one of them: no call to find
+    for call in ast.walk(py.tree):
+        if not isinstance(call, ast.Call):
             continue
-        for kw in node.keywords:
+        for kw in call.keywords:
             if isinstance(kw.value, ast.Name) and kw.arg and MODELISH.search(kw.arg):
                 found = assigned.get(kw.value.id)
                 if found is not None and found.call is None:
-                    found.call = dotted(node.func)
+                    found.call = dotted(call.func)
                     found.endpoints = endpoints_for_call(found.call, kw.arg)

@@ -179,3 +179,33 @@ def _sarif(scan: ScanResult, fails: list[Reference], notes: list[Reference], roo
             }
         ],
     }
+
+
+def redact_scan(scan: ScanResult, redact: Any) -> ScanResult:
+    """Apply the redaction policy to every string of a scan, each distinct string once.
+
+    A site-packages scan has ~10k references but a few hundred distinct strings; redacting the
+    2.5 MB JSON text as a whole took 0.4 s of a CLI run, this takes milliseconds.
+    """
+    seen: dict[str, str] = {}
+
+    def once(text: str | None) -> str | None:
+        if text is None:
+            return None
+        out = seen.get(text)
+        if out is None:
+            out = seen[text] = redact(text)
+        return out
+
+    for ref in scan.references:
+        ref.file = once(ref.file) or ref.file
+        ref.model = once(ref.model) or ref.model
+        ref.call = once(ref.call)
+        ref.suggestion = once(ref.suggestion)
+        ref.shutdown_date = once(ref.shutdown_date)
+    scan.skipped = [once(s) or s for s in scan.skipped]
+    if scan.summary is not None:
+        for top in scan.summary.top_files:
+            top.file = once(top.file) or top.file
+        scan.summary.next_cursor = once(scan.summary.next_cursor)
+    return scan

@@ -1,31 +1,73 @@
-"""Scanning a file or folder: walk, read, pre-filter, extract, then judge each id against the catalog."""
+"""Scanning a file or folder: walk, pre-filter bytes, extract, then judge each id against the catalog.
+
+Cost model: the walk and one `lstat` per file are unavoidable; a file whose size and mtime match the
+result cache is not opened; a file is read once and dropped unless the byte pre-filter (one RE2
+pattern built from the same id stems as the extractors) finds a candidate; only then is it decoded
+and parsed. Files over MAX_BYTES are streamed through the pre-filter in chunks and only chunks with a
+candidate are read as text; past MAX_STREAM_BYTES a file is skipped, and says so. Every skipped file
+is listed with its reason.
+"""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..catalog import Catalog
-from ..results import Reference, ScanResult
+from ..errors import InvalidInput
+from ..results import FileCount, Reference, ScanResult, ScanSummary
+from .cache import ResultCache, cache_dir, code_fingerprint
 from .extract import Found, extract, file_type
-from .ids import has_candidate
-from .walk import MAX_BYTES, Globs, check_globs, resolve_inside_roots, walk
+from .ids import Accepted, has_candidate
+from .walk import MAX_BYTES, MAX_STREAM_BYTES, WalkResult, check_globs, resolve_inside_roots, unchanged, walk
 
 PROBLEMS = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 KINDS = ("code", "config", "comment", "prose")
+_CHUNK = 1024 * 1024
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def display(rel: str) -> str:
+    """A path fit for JSON: bytes that are not UTF-8 (surrogate escapes) shown as \\xNN."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return rel
 
 
 @dataclass
 class FileScan:
-    path: Path
+    path: str  # absolute; str, not Path: thousands are made per scan
     rel: str
     digest: str
-    text: str
-    bom: bool
-    strict_ok: bool  # decodes as UTF-8 and re-encodes to the same bytes
+    text: str | None  # None when the findings came from the result cache (fix re-reads the file)
+    bom: bytes
+    strict_ok: bool  # decodes and re-encodes to exactly the same bytes: safe to edit
     found: list[Found]
+    encoding: str = "utf-8"
+
+    @property
+    def shown(self) -> str:
+        return display(self.rel)
+
+
+@dataclass
+class ScanStats:
+    files_walked: int = 0  # files of a scanned type that the walk listed
+    prefiltered_away: int = 0  # read, no candidate: never decoded or parsed
+    parsed: int = 0  # decoded and parsed
+    cache_hits: int = 0  # answered from the result cache without opening the file
+    streamed: int = 0  # larger than MAX_BYTES: read in chunks through the pre-filter
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
 
 
 @dataclass
@@ -34,21 +76,53 @@ class RawScan:
     files: list[FileScan] = field(default_factory=list)
     files_scanned: int = 0
     skipped: list[str] = field(default_factory=list)
+    stats: ScanStats = field(default_factory=ScanStats)
 
 
-def decode(data: bytes) -> tuple[str, bool, bool]:
-    """(text, had a UTF-8 BOM, round-trips exactly)."""
-    bom = data.startswith(b"\xef\xbb\xbf")
-    body = data[3:] if bom else data
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, bytes, str, bool]:
+    """(text, BOM as found, encoding, round-trips exactly). UTF-8, UTF-16 with a BOM, else Latin-1."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                return body.decode(encoding), bom, encoding, True
+            except UnicodeDecodeError:
+                return body.decode(encoding, errors="replace"), bom, encoding, False
     try:
-        text = body.decode("utf-8")
+        return data.decode("utf-8"), b"", "utf-8", True
     except UnicodeDecodeError:
-        return body.decode("utf-8", errors="replace"), bom, False
-    return text, bom, True
+        # Not UTF-8: a legacy 8-bit file. Latin-1 maps every byte to one character and back, so the
+        # ASCII ids in it can be found, located and replaced without touching any other byte.
+        return data.decode("latin-1"), b"", "latin-1", True
 
 
-def encode(text: str, bom: bool) -> bytes:
-    return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+def encode(text: str, bom: bytes, encoding: str = "utf-8") -> bytes:
+    return bom + text.encode(encoding)
+
+
+def _pack(found: list[Found]) -> list[tuple[Any, ...]]:
+    return [
+        (f.start, f.ident, f.accepted.prefix, f.kind, f.call, f.endpoints, f.fixable, f.line, f.column, f.cell)
+        for f in found
+    ]
+
+
+def _unpack(rows: list[tuple[Any, ...]], catalog: Catalog, resolved: dict[str, Any]) -> list[Found]:
+    out = []
+    for start, ident, prefix, kind, call, endpoints, fixable, line, column, cell in rows:
+        res = resolved.get(ident)
+        if res is None:
+            res = resolved[ident] = catalog.resolve(ident)
+        accepted = Accepted(prefix, ident, res)
+        out.append(Found(start, ident, accepted, kind, call, tuple(endpoints), fixable, line, column, cell))
+    return out
 
 
 def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None = None) -> FileScan | str | None:
@@ -56,21 +130,119 @@ def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None 
     ftype = file_type(path.name)
     if ftype is None:
         return None
+    return _read(str(path), rel, ftype, catalog, ScanStats(), data)
+
+
+def _read(
+    path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, data: bytes | None = None, size: int = -1
+) -> FileScan | str:
+    if data is None and 0 <= size <= MAX_BYTES:
+        # The common case, without a buffered file object: os.open/os.read cost a third as much per file.
+        try:
+            fd = os.open(path, _READ_FLAGS)
+            try:
+                data = os.read(fd, size + 1)
+                if len(data) > size:  # grew since the walk: read the rest the careful way
+                    data = None
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            return f"{display(rel)}: unreadable ({exc.strerror})"
     if data is None:
         try:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    return _stream(fh, path, rel, ftype, catalog, stats, data)
         except OSError as exc:
-            return f"{rel}: unreadable ({exc.strerror})"
-    if len(data) > MAX_BYTES:
-        return f"{rel}: larger than 2 MB"
-    if b"\0" in data[:8192]:
-        return f"{rel}: binary"
-    if not has_candidate(data):
-        return FileScan(path, rel, "", "", False, True, [])
-    text, bom, ok = decode(data)
+            return f"{display(rel)}: unreadable ({exc.strerror})"
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\0" in data[:8192]:
+        return f"{display(rel)}: binary (a NUL byte in the first 8 KB)"
+    if not utf16 and not has_candidate(data):
+        stats.prefiltered_away += 1
+        return FileScan(path, rel, "", "", b"", True, [])  # no hash: nothing here will ever be edited
+    digest = hashlib.sha256(data).hexdigest()
+    text, bom, encoding, ok = decode(data)
+    if utf16 and not has_candidate(text.encode("utf-8", "replace")):
+        stats.prefiltered_away += 1
+        return FileScan(path, rel, digest, text, bom, ok, [], encoding)
+    stats.parsed += 1
     found = extract(text, ftype, catalog)
-    return FileScan(path, rel, hashlib.sha256(data).hexdigest(), text, bom, ok, found)
+    return FileScan(path, rel, digest, text, bom, ok, found, encoding)
+
+
+def _stream(
+    fh: Any, path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, head: bytes
+) -> FileScan | str:
+    """A big file, chunk by chunk (whole lines): only chunks with a candidate are decoded and read."""
+    size = os.fstat(fh.fileno()).st_size
+    if size > MAX_STREAM_BYTES:
+        return f"{display(rel)}: larger than {MAX_STREAM_BYTES // (1024 * 1024)} MB ({size // (1024 * 1024)} MB)"
+    if b"\0" in head[:8192]:
+        return f"{display(rel)}: binary (a NUL byte in the first 8 KB)"
+    stats.streamed += 1
+    # Region extraction: config keeps its line rules; everything else is read as running text.
+    region_type = {"config": "config", "prose": "prose", "notebook": "prose"}.get(ftype, "generic")
+    sha = hashlib.sha256()
+    found: list[Found] = []
+    lines_before = 0
+    pending = head
+    while True:
+        more = fh.read(_CHUNK)
+        block = pending + more
+        if more:
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                cut = len(block)  # one very long line: cut anywhere, an id split here is a rare loss
+            chunk, pending = block[:cut], block[cut:]
+        else:
+            chunk, pending = block, b""
+        sha.update(chunk)
+        if has_candidate(chunk):
+            text = chunk.decode("utf-8", errors="replace")
+            for f in extract(text, region_type, catalog):
+                f.line += lines_before
+                f.fixable = False  # edits to a file this size are left to the developer
+                found.append(f)
+        lines_before += chunk.count(b"\n")
+        if not more:
+            break
+    if not found:
+        stats.prefiltered_away += 1
+    return FileScan(path, rel, sha.hexdigest(), None, b"", False, found)
+
+
+def _fingerprint(catalog: Catalog) -> str:
+    return f"{catalog.as_of}|{catalog.sdk_version}|{len(catalog.ids())}|{code_fingerprint()}"
+
+
+def _cached_walk(
+    cache: ResultCache,
+    root: Path,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    hidden: bool,
+    wanted: Callable[[str], bool],
+) -> WalkResult:
+    """The walk of the last scan when no folder or ignore file it depended on changed, else a new walk."""
+    key = json.dumps([include, exclude, hidden])
+    previous = cache.listing(key)
+    if previous is not None and root.is_dir():
+        watch, listed, skipped = previous
+        if unchanged(watch):
+            files = []
+            for path, rel in listed:
+                try:
+                    files.append((path, rel, os.lstat(path)))
+                except OSError:
+                    break  # gone after all: walk again
+            else:
+                return WalkResult(files, list(skipped), watch)
+    walked = walk(root, include, exclude, hidden=hidden, wanted=wanted)
+    if root.is_dir():
+        cache.put_listing(key, (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped))
+    return walked
 
 
 def raw_scan(
@@ -80,23 +252,59 @@ def raw_scan(
     exclude: object,
     catalog: Catalog,
     progress: Callable[[int, int], None] | None = None,
+    use_cache: bool = True,
+    hidden: bool = False,
 ) -> RawScan:
     root = resolve_inside_roots(path, roots)
-    inc = Globs(check_globs(include, "include"))
-    exc = Globs(check_globs(exclude, "exclude"))
-    walked = walk(root, roots, inc, exc)
-    result = RawScan(root if root.is_dir() else root.parent, skipped=list(walked.skipped))
+    inc = check_globs(include, "include")
+    exc = check_globs(exclude, "exclude")
+    types: dict[str, str | None] = {}
+
+    def wanted(name: str) -> bool:
+        ftype = types.get(name, "")
+        if ftype == "":
+            ftype = types[name] = file_type(name)
+        return ftype is not None
+
+    cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
+    walked = _cached_walk(cache, root, inc, exc, hidden, wanted)
+    scan_root = root if root.is_dir() else root.parent
+    result = RawScan(scan_root, skipped=list(walked.skipped))
+    stats = result.stats
     total = len(walked.files)
-    for index, (file_path, rel) in enumerate(walked.files, 1):
-        outcome = read_and_extract(file_path, rel, catalog)
+    stats.files_walked = total
+    seen: set[str] = set()
+    resolved: dict[str, Any] = {}
+    for index, (file_path, rel, st) in enumerate(walked.files, 1):
+        seen.add(rel)
+        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
+        assert ftype is not None
+        hit = cache.get(rel, st.st_size, st.st_mtime_ns)
+        if hit is not None:
+            stats.cache_hits += 1
+            result.files_scanned += 1
+            rows = hit[3]
+            if isinstance(rows, str):
+                result.skipped.append(rows)
+                result.files_scanned -= 1
+            elif rows:
+                found = _unpack(rows, catalog, resolved)
+                result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
+            continue
+        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
         if isinstance(outcome, str):
             result.skipped.append(outcome)
-        elif outcome is not None:
+            cache.put(rel, (st.st_size, st.st_mtime_ns, "", outcome))
+        else:
             result.files_scanned += 1
             if outcome.found:
                 result.files.append(outcome)
+            cache.put(rel, (st.st_size, st.st_mtime_ns, outcome.digest, _pack(outcome.found)))
         if progress is not None and total > 100 and index % 50 == 0:
             progress(index, total)
+    if use_cache:
+        cache.retain(seen)
+        cache.save()
     return result
 
 
@@ -107,23 +315,41 @@ class Judge:
         self.catalog = catalog
         self.listed = listed
         self._cache: dict[tuple[str, str | None], str | None] = {}
+        self._verdicts: dict[tuple[Any, ...], tuple[Any, Any, str | None, str | None]] = {}
 
     def suggestion(self, model: str, endpoint: str | None = None, intended: bool = False) -> str | None:
-        """The top suggestion; for a lifecycle problem the first one that is not itself deprecated."""
-        key = (model, endpoint) if not intended else (model, "\0intended")
+        """The replacement, from the one place that decides it (fix.replacement_for), cached per id/endpoint."""
+        key = (model, endpoint)
         if key not in self._cache:
-            from ..suggest import suggest_replacement
+            from .fix import replacement_for
 
-            try:
-                advice = suggest_replacement(self.catalog, model, endpoint, limit=5)
-                active = [s for s in advice.suggestions if s.lifecycle == "active"]
-                best = advice.suggestions[:1] if intended else (active or advice.suggestions)[:1]
-                self._cache[key] = best[0].id if best else None
-            except Exception:
-                self._cache[key] = None
+            self._cache[key] = replacement_for(self.catalog, model, endpoint)
         return self._cache[key]
 
     def reference(self, file: str, f: Found) -> Reference:
+        # The verdict depends on the id, its resolution, the call's endpoints and the kind only:
+        # computed once per distinct combination (a big tree repeats a few hundred ids thousands of times).
+        res = f.accepted.resolution
+        key = (f.ident, res.match, res.record.id if res.record is not None else None, f.endpoints, f.kind)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._verdict(f)
+        lifecycle, problem, shutdown, suggestion = verdict
+        # model_construct: every value was made here, from typed sources; no need to validate 10k times.
+        return Reference.model_construct(
+            file=f"{file}#cell{f.cell}" if f.cell is not None else file,
+            line=f.line,
+            column=f.column,
+            model=f.ident,
+            kind=f.kind,
+            call=f.call,
+            lifecycle=lifecycle,
+            problem=problem,
+            shutdown_date=shutdown,
+            suggestion=suggestion,
+        )
+
+    def _verdict(self, f: Found) -> tuple[Any, Any, str | None, str | None]:
         res = f.accepted.resolution
         record = res.record
         catalog = self.catalog
@@ -158,28 +384,83 @@ class Judge:
                 shutdown = None
         if suggestion == f.ident:
             suggestion = None
-        return Reference(
-            file=f"{file}#cell{f.cell}" if f.cell is not None else file,
-            line=f.line,
-            column=f.column,
-            model=f.ident,
-            kind=f.kind,
-            call=f.call,
-            lifecycle=lifecycle,
-            problem=problem,  # type: ignore[arg-type]
-            shutdown_date=shutdown,
-            suggestion=suggestion,
-        )
+        return lifecycle, problem, shutdown, suggestion
 
 
-def to_result(raw: RawScan, judge: Judge) -> ScanResult:
-    refs = [judge.reference(fs.rel, f) for fs in raw.files for f in fs.found]
+def to_result(raw: RawScan, judge: Judge, view: View | None = None) -> ScanResult:
+    """Every reference, counted; then the page `view` asks for (all of them when view is None)."""
+    refs = [judge.reference(fs.shown, f) for fs in raw.files for f in fs.found]
     refs.sort(key=lambda r: (r.file, r.line, r.column))
-    counts = {"references": len(refs)}
-    counts.update({k: sum(r.kind == k for r in refs) for k in KINDS})
-    counts.update({p: sum(r.problem == p for r in refs) for p in PROBLEMS})
-    counts["ok"] = sum(r.problem is None for r in refs)
+    counts = {"references": len(refs), **dict.fromkeys(KINDS, 0), **dict.fromkeys(PROBLEMS, 0), "ok": 0}
+    per_file: dict[str, list[int]] = {}
+    for r in refs:
+        counts[r.kind] += 1
+        counts[r.problem or "ok"] += 1
+        tally = per_file.setdefault(r.file, [0, 0])
+        tally[0] += 1
+        tally[1] += r.problem is not None
+    top = sorted(per_file.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))[:10]
+    shown = refs
+    next_cursor = None
+    max_skipped = 500
+    if view is not None:
+        if view.problems_only:
+            shown = [r for r in shown if r.problem is not None]
+        start = view.offset()
+        end = start + view.limit if view.limit is not None else len(shown)
+        if end < len(shown):
+            next_cursor = view.cursor_for(end)
+        shown = shown[start:end]
+        max_skipped = view.max_skipped
+    summary = ScanSummary(
+        references=len(refs),
+        problems={p: counts[p] for p in PROBLEMS if counts[p]},
+        top_files=[FileCount(file=f, references=n, problems=p) for f, (n, p) in top],
+        shown=len(shown),
+        next_cursor=next_cursor,
+    )
     skipped = raw.skipped
-    if len(skipped) > 500:
-        skipped = [*skipped[:500], f"… and {len(raw.skipped) - 500} more"]
-    return ScanResult(references=refs, files_scanned=raw.files_scanned, counts=counts, skipped=skipped)
+    if len(skipped) > max_skipped:
+        skipped = [*skipped[:max_skipped], f"… and {len(raw.skipped) - max_skipped} more"]
+    return ScanResult(
+        summary=summary,
+        references=shown,
+        files_scanned=raw.files_scanned,
+        counts=counts,
+        skipped=skipped,
+        stats=raw.stats.as_dict(),
+    )
+
+
+@dataclass
+class View:
+    """One page of a scan for an assistant: `limit` references from `cursor`, optionally problems only.
+
+    The cursor is stateless: the offset plus a hash of the question (path, globs, problems_only), so a
+    cursor from another scan is refused instead of silently paging through a different list.
+    """
+
+    key: str
+    limit: int | None = 100
+    problems_only: bool = False
+    cursor: str | None = None
+    max_skipped: int = 20
+
+    def cursor_for(self, offset: int) -> str:
+        return f"{offset}.{self.key}"
+
+    def offset(self) -> int:
+        if not self.cursor:
+            return 0
+        head, _, key = self.cursor.partition(".")
+        if key != self.key or not head.isdigit():
+            raise InvalidInput("cursor does not belong to this scan (same path, include, exclude, problems_only)")
+        return int(head)
+
+    @classmethod
+    def make(
+        cls, path: str, include: object, exclude: object, limit: int | None, problems_only: bool, cursor: str | None
+    ) -> View:
+        question = json.dumps([path, include, exclude, bool(problems_only)], default=str)
+        key = hashlib.sha256(question.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        return cls(key, limit, bool(problems_only), cursor)

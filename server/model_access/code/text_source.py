@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .extract import FileContext, Lines, scan_text_tokens
-from .ids import TOKEN
+from .ids import iter_tokens
 
 _KEY = re.compile(r"""^\s*(?:-\s+)?(?:export\s+)?["']?([\w.\-]+)["']?\s*[:=]""")
 _BEFORE_OK = set("\"'`=:[,({") | {""}
@@ -30,7 +30,7 @@ def _comment_start(line: str, marks: str) -> int:
 def extract_config(fc: FileContext, text: str, marks: str = "#;") -> None:
     lines = Lines(text)
     is_json = text.lstrip()[:1] in ("{", "[")
-    for m in TOKEN.finditer(text):
+    for m in iter_tokens(text):
         line_no, col = lines.locate(m.start())
         line = lines.line_text(line_no)
         index = col - 1
@@ -51,7 +51,7 @@ def extract_config(fc: FileContext, text: str, marks: str = "#;") -> None:
 def extract_generic(fc: FileContext, text: str, comment: str) -> None:
     """Quoted ids are code literals; ids after a comment mark are comments; others need an exact id."""
     lines = Lines(text)
-    for m in TOKEN.finditer(text):
+    for m in iter_tokens(text):
         line_no, col = lines.locate(m.start())
         line = lines.line_text(line_no)
         index = col - 1

@@ -1,128 +1,75 @@
-"""Walking a folder as developers expect: .gitignore, no virtualenvs or build output, no escapes."""
+"""Walking a folder with ripgrep's rules, and never leaving the allowed roots.
 
-# os.scandir/os.path on purpose: the walk is hot and works on str paths.
-# ruff: noqa: PTH100, PTH110, PTH112, PTH113, PTH116, PTH118
+The rules are ripgrep's because developers already know them: `.gitignore` (nested, with negations;
+only inside a git repository, as rg), `.ignore`, `.git/info/exclude`, and the parent folders' ignore
+files; hidden files and folders are skipped unless `hidden=True`; nothing is skipped by name (a `dist/`
+or `build/` folder is code unless an ignore file says otherwise). The walk itself is `ignore-python`, the
+Python binding of the Rust `ignore` crate that ripgrep uses, so the semantics are rg's own and every
+glob is matched by a linear-time automaton. One deliberate addition: `.env` files (`.env`, `.env.*`,
+`*.env`) are scanned although hidden, unless an ignore file excludes them — that is where model ids are
+configured. `.git` is never entered, even with `hidden=True`. Symlinks are not followed (rg's default).
+
+include/exclude are rg's `-g` globs: an include glob keeps only files that match it, `!glob` /
+exclude drops matches; as in rg, an include glob wins over ignore files. They are validated here
+first so that the error names the mistake.
+"""
+
+# os.path on purpose: the walk is hot and works on str paths.
+# ruff: noqa: PTH100, PTH116, PTH118, PTH120
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InvalidInput, PathRefused
 
+# Files larger than this are streamed through the pre-filter; past MAX_STREAM_BYTES they are skipped.
 MAX_BYTES = 2 * 1024 * 1024
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", "__pycache__", "dist", "build", ".tox", ".nox", ".mypy_cache",
-     ".pytest_cache", ".ruff_cache", ".venv", "venv", ".eggs", ".next", ".cache", "site-packages"}
-)  # fmt: skip
-_QUIET_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+MAX_STREAM_BYTES = 256 * 1024 * 1024
 
 
-def glob_to_regex(pattern: str) -> tuple[re.Pattern[str], bool]:
-    """A gitignore-style pattern → (regex over a '/'-separated relative path, directory-only)."""
-    dir_only = pattern.endswith("/")
-    pattern = pattern.rstrip("/")
-    anchored = "/" in pattern
-    pattern = pattern.lstrip("/")
-    out = []
-    i = 0
-    while i < len(pattern):
+class GlobError(InvalidInput):
+    """A malformed include/exclude glob (an unclosed or reversed character class, a dangling escape)."""
+
+
+def validate_glob(pattern: str, name: str) -> str:
+    """`pattern` unchanged, or GlobError naming what is wrong. Linear in the pattern's length."""
+    i, n = 0, len(pattern)
+    while i < n:
         c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-            continue
-        if pattern.startswith("/**", i) and i + 3 == len(pattern):
-            out.append("/.*")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
+        if c == "\\":
+            if i + 1 >= n:
+                raise GlobError(f"{name}: glob {pattern!r} ends with a lone backslash")
             i += 2
             continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            close = pattern.find("]", i + 1)
-            if close < 0:
-                out.append(re.escape(c))
-            else:
-                body = pattern[i + 1 : close].replace("\\", "\\\\")
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
-                i = close + 1
-                continue
-        elif c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
+        if c == "[":
+            j = i + 1
+            if j < n and pattern[j] in "!^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1  # a leading ']' is a literal member
+            members: list[str] = []
+            while j < n and pattern[j] != "]":
+                if pattern[j] == "\\" and j + 1 < n:
+                    j += 1
+                members.append(pattern[j])
+                j += 1
+            if j >= n:
+                raise GlobError(f"{name}: glob {pattern!r} has an unclosed '[' character class")
+            body = "".join(members)
+            for k in range(1, len(body) - 1):
+                if body[k] == "-" and body[k - 1] > body[k + 1]:
+                    raise GlobError(
+                        f"{name}: glob {pattern!r} has the reversed range [{body[k - 1]}-{body[k + 1]}]; "
+                        f"write [{body[k + 1]}-{body[k - 1]}]"
+                    )
+            i = j + 1
             continue
-        else:
-            out.append(re.escape(c))
         i += 1
-    body = "".join(out)
-    prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"^{prefix}{body}$"), dir_only
-
-
-@dataclass
-class IgnoreRules:
-    base: str  # '/'-separated path of the .gitignore's folder, relative to the walk root ("" = root)
-    rules: list[tuple[re.Pattern[str], bool, bool]] = field(default_factory=list)  # (regex, negate, dir_only)
-
-    @classmethod
-    def parse(cls, base: str, text: str) -> IgnoreRules:
-        rules = []
-        for raw in text.splitlines():
-            line = raw.rstrip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            if negate or line.startswith("\\"):
-                line = line[1:]
-            if not line:
-                continue
-            regex, dir_only = glob_to_regex(line)
-            rules.append((regex, negate, dir_only))
-        return cls(base, rules)
-
-    def decide(self, rel: str, is_dir: bool) -> bool | None:
-        """True ignored, False re-included, None no rule matched."""
-        if self.base:
-            if not rel.startswith(self.base + "/"):
-                return None
-            rel = rel[len(self.base) + 1 :]
-        result = None
-        for regex, negate, dir_only in self.rules:
-            if dir_only and not is_dir:
-                continue
-            if regex.match(rel):
-                result = not negate
-        return result
-
-
-def _ignored(stack: Sequence[IgnoreRules], rel: str, is_dir: bool) -> bool:
-    result = False
-    for rules in stack:
-        decision = rules.decide(rel, is_dir)
-        if decision is not None:
-            result = decision
-    return result
-
-
-class Globs:
-    def __init__(self, patterns: Sequence[str] | None) -> None:
-        self.compiled = [glob_to_regex(p.strip()) for p in (patterns or []) if p and p.strip()]
-
-    def __bool__(self) -> bool:
-        return bool(self.compiled)
-
-    def match(self, rel: str, is_dir: bool = False) -> bool:
-        return any(regex.match(rel) and (is_dir or not dir_only) for regex, dir_only in self.compiled)
+    return pattern
 
 
 def check_globs(patterns: object, name: str) -> list[str] | None:
@@ -134,7 +81,7 @@ def check_globs(patterns: object, name: str) -> list[str] | None:
         raise InvalidInput(f"{name} must be a list of glob patterns such as ['src/**/*.py']")
     if len(patterns) > 100 or any(len(p) > 500 for p in patterns):
         raise InvalidInput(f"{name}: at most 100 patterns of at most 500 characters")
-    return list(patterns)
+    return [validate_glob(p.strip(), name) for p in patterns if p and p.strip()]
 
 
 def resolve_inside_roots(path: str, roots: Sequence[Path]) -> Path:
@@ -164,114 +111,135 @@ def resolve_inside_roots(path: str, roots: Sequence[Path]) -> Path:
 
 @dataclass
 class WalkResult:
-    files: list[tuple[Path, str]]  # (real path, '/'-separated path relative to the scanned folder)
+    # (absolute path, '/'-separated path relative to the scanned folder, lstat result)
+    files: list[tuple[str, str, os.stat_result]]
     skipped: list[str]
+    # Everything the file list depends on: each folder walked, each ignore file, the ignore files and
+    # `.git` of the parent folders. While none of these changed, the same walk gives the same list.
+    watch: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
-def _parent_ignores(root: Path, roots: Sequence[Path]) -> list[IgnoreRules]:
-    """.gitignore files of the enclosing repository (up to its .git folder, inside the allowed roots)."""
-    found: list[IgnoreRules] = []
+_IGNORE_NAMES = frozenset({".gitignore", ".ignore"})
+
+
+def _mark(path: str) -> tuple[str, int, int, int]:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return (path, -1, -1, -1)
+    return (path, st.st_mtime_ns, st.st_ctime_ns, st.st_size if stat.S_ISREG(st.st_mode) else -1)
+
+
+def unchanged(watch: Sequence[tuple[str, int, int, int]]) -> bool:
+    """Whether every folder and ignore file a walk depended on is as it was (one lstat each)."""
+    return all(_mark(entry[0]) == tuple(entry) for entry in watch)
+
+
+def _context_marks(root: str) -> list[tuple[str, int, int, int]]:
+    marks = [_mark(root), _mark(os.path.join(root, ".git", "info", "exclude"))]
     folder = root
     while True:
-        parent = folder.parent
-        if parent == folder or not any(parent == r or parent.is_relative_to(r) for r in roots):
-            break
-        if (folder / ".git").exists():
+        parent = os.path.dirname(folder)
+        if parent == folder:
             break
         folder = parent
-        ignore = folder / ".gitignore"
-        if ignore.is_file():
-            try:
-                text = ignore.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            # Keep only rules that can apply below `root`: rebase them as unanchored-if-possible.
-            rel_root = root.relative_to(folder).as_posix()
-            rules = IgnoreRules.parse("", text)
-            found.insert(0, _Rebased(rules, rel_root))  # type: ignore[arg-type]
-    return found
+        for name in (".gitignore", ".ignore", ".git"):
+            marks.append(_mark(os.path.join(folder, name)))
+        marks.append(_mark(os.path.join(folder, ".git", "info", "exclude")))
+    return marks
 
 
-class _Rebased:
-    def __init__(self, rules: IgnoreRules, prefix: str) -> None:
-        self.rules = rules
-        self.prefix = prefix
-
-    def decide(self, rel: str, is_dir: bool) -> bool | None:
-        return self.rules.decide(f"{self.prefix}/{rel}", is_dir)
+def _dotenv(name: str) -> bool:
+    return name == ".env" or name.startswith(".env.") or name.endswith(".env")
 
 
-def walk(root: Path, roots: Sequence[Path], include: Globs, exclude: Globs) -> WalkResult:
-    """Regular files under `root` (already resolved), pruned like a developer expects."""
+def overrides_for(include: Sequence[str] | None, exclude: Sequence[str] | None, hidden: bool) -> list[str]:
+    out = list(include or [])
+    out += [p if p.startswith("!") else f"!{p}" for p in exclude or []]
+    # Hidden folders are pruned by glob (cheap, in Rust); hidden files are filtered after, so that
+    # `.env` files can be kept. `.git` is never a place for model ids.
+    out.append("!.git/" if hidden else "!.*/")
+    return out
+
+
+def walk(
+    root: Path,
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    hidden: bool = False,
+    no_ignore: bool = False,
+    wanted: Callable[[str], bool] | None = None,
+) -> WalkResult:
+    """Regular files under `root` (already resolved), as `rg --files` lists them (plus `.env` files).
+
+    `wanted(name)` filters by file name before any system call (the scan's file types).
+    """
+    import ignore  # ignore-python: a compiled extension, imported when a walk happens, not at start-up
+    from ignore.overrides import OverrideBuilder
+
     skipped: list[str] = []
-    files: list[tuple[Path, str]] = []
+    files: list[tuple[str, str, os.stat_result]] = []
     if root.is_file():
-        return WalkResult([(root, root.name)], skipped)
-    stack: list[IgnoreRules] = _parent_ignores(root, roots)
-    visited: set[tuple[int, int]] = set()
+        return WalkResult([(str(root), root.name, os.stat(root))], skipped)
     root_str = str(root)
-
-    def inside(target: str) -> bool:
-        return target == root_str or target.startswith(root_str.rstrip(os.sep) + os.sep)
-
-    def visit(folder: str, rel: str, depth: int) -> Iterator[None]:
+    cut = len(root_str) + 1
+    watch = _context_marks(root_str)
+    globs = OverrideBuilder(root)
+    try:
+        for glob in overrides_for(include, exclude, hidden):
+            globs.add(glob)
+        overrides = globs.build()
+    except ignore.Error as exc:  # validate_glob caught the common mistakes; this is the crate's word
+        raise GlobError(f"include/exclude: {exc}") from None
+    walker = (
+        ignore.WalkBuilder(root)
+        .hidden(False)  # hidden folders are pruned by an override glob, hidden files filtered below
+        .ignore(not no_ignore)
+        .parents(not no_ignore)
+        .git_ignore(not no_ignore)
+        .git_exclude(not no_ignore)
+        .git_global(False)  # the user's global excludes file is machine-specific
+        .require_git(True)  # rg: .gitignore rules apply only inside a git repository
+        .overrides(overrides)
+        .follow_links(False)
+        .build()
+    )
+    entries = iter(walker)
+    while True:
         try:
-            st = os.stat(folder)
-        except OSError:
-            return
-        if (st.st_dev, st.st_ino) in visited or depth > 200:
-            return
-        visited.add((st.st_dev, st.st_ino))
-        pushed = False
-        ignore_file = os.path.join(folder, ".gitignore")
-        if os.path.isfile(ignore_file):
-            try:
-                with open(ignore_file, encoding="utf-8", errors="replace") as fh:
-                    stack.append(IgnoreRules.parse(rel, fh.read()))
-                    pushed = True
-            except OSError:
-                pass
+            entry = next(entries)
+        except StopIteration:
+            break
+        except (ignore.Error, ignore.IOError, OSError) as exc:
+            skipped.append(f"unreadable entry ({exc})")
+            continue
+        # str once, then plain string work (a name that is not UTF-8 arrives surrogate-escaped).
+        path = str(entry.path())
+        if len(path) < cut:
+            continue  # the root itself
+        rel = path[cut:]
+        name = rel.rsplit("/", 1)[-1]
+        keep = wanted is None or wanted(name)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            st = os.lstat(path)  # one system call: kind, size and mtime (the result cache's key)
         except OSError as exc:
-            skipped.append(f"{rel or '.'}/: unreadable ({exc.strerror})")
-            entries = []
-        for entry in entries:
-            child = f"{rel}/{entry.name}" if rel else entry.name
-            try:
-                if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    if not inside(target):
-                        skipped.append(f"{child}: symlink leaves the scanned folder")
-                    elif os.path.isdir(target):
-                        skipped.append(f"{child}: symlink to a folder inside the tree (scanned there)")
-                    continue
-                is_dir = entry.is_dir(follow_symlinks=False)
-                if is_dir:
-                    venv = os.path.exists(os.path.join(entry.path, "pyvenv.cfg"))
-                    if venv or entry.name in SKIP_DIRS:
-                        if entry.name not in _QUIET_DIRS:
-                            why = "virtualenv" if venv or entry.name in ("venv", ".venv") else "dependency/build folder"
-                            skipped.append(f"{child}/: {why}")
-                        continue
-                    if _ignored(stack, child, True) or exclude.match(child, True):
-                        continue
-                    yield from visit(entry.path, child, depth + 1)
-                    continue
-                if not entry.is_file(follow_symlinks=False):
-                    skipped.append(f"{child}: not a regular file")
-                    continue
-                if _ignored(stack, child, False) or exclude.match(child):
-                    continue
-                if include and not include.match(child):
-                    continue
-                files.append((Path(entry.path), child))
-            except OSError as exc:
-                skipped.append(f"{child}: {exc.strerror or 'unreadable'}")
-        if pushed:
-            stack.pop()
-        yield None
-
-    for _ in visit(root_str, "", 0):
-        pass
-    return WalkResult(files, skipped)
+            skipped.append(f"{rel}: {exc.strerror or 'unreadable'}")
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            watch.append((path, st.st_mtime_ns, st.st_ctime_ns, -1))
+            continue
+        if name in _IGNORE_NAMES:
+            watch.append((path, st.st_mtime_ns, st.st_ctime_ns, st.st_size))
+        if not hidden and not include and name[:1] == "." and not _dotenv(name):
+            continue  # (with include globs every file listed matched one: rg lists it even if hidden)
+        if stat.S_ISLNK(st.st_mode):
+            if not keep and "." in name:
+                continue  # a link to a file type we do not scan: nothing to say
+            target = os.path.realpath(path)
+            inside = target == root_str or target.startswith(root_str + os.sep)
+            skipped.append(f"{rel}: symlink, not followed" + ("" if inside else " (it leaves the scanned folder)"))
+            continue
+        if not keep or not stat.S_ISREG(st.st_mode):
+            continue  # a folder (its files follow), a socket, a FIFO
+        files.append((path, rel, st))
+    return WalkResult(files, skipped, watch)
