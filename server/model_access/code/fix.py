@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import InvalidInput, PathRefused
-from ..results import Edit, FixResult
+from ..results import Edit, FixResult, Suggestion
 from .scan import FileScan, Judge, RawScan, decode, display, encode
 
 FIXABLE_KINDS = ("code", "config")
@@ -37,19 +37,28 @@ DEFAULT_PROBLEMS = ("retired", "unknown", "deprecated")
 def replacement_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
     """THE replacement for `model_id` used on `endpoint` — every scan suggestion and fix edit asks here.
 
-    An id the catalog knows exactly gets the first active suggestion (the chain ends at an active model);
-    a misspelt or unknown id gets the id it most likely means.
+    It is the judgment's first replacement (the same one diagnose_error, suggest_replacement and
+    check_model_access name): the chain ends at an active model that serves the call's endpoint; a
+    misspelt id gets the id it most likely means.
     """
-    from ..suggest import suggest_replacement
+    found = _first(catalog, model_id, endpoint)
+    return found.id if found is not None else None
+
+
+def call_move_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
+    """The endpoint the call must move to for the replacement, when no current model serves this one."""
+    found = _first(catalog, model_id, endpoint)
+    return found.endpoint if found is not None else None
+
+
+def _first(catalog: Catalog, model_id: str, endpoint: str | None) -> Suggestion | None:
+    from ..errors import ModelAccessError
+    from ..suggest import first_replacement
 
     try:
-        intended = catalog.resolve(model_id).match != "exact"
-        advice = suggest_replacement(catalog, model_id, endpoint, limit=5)
-    except Exception:
+        return first_replacement(catalog, model_id, endpoint)
+    except ModelAccessError:  # an id the model-id check refuses has no replacement
         return None
-    active = [s for s in advice.suggestions if s.lifecycle == "active"]
-    best = advice.suggestions[:1] if intended else (active or advice.suggestions)[:1]
-    return best[0].id if best else None
 
 
 @dataclass
@@ -135,6 +144,15 @@ def plan_fix(raw: RawScan, judge: Judge, mapping: dict[str, str] | None) -> Plan
                     continue  # a fine-tune must be retrained, not renamed
                 ref = judge.reference(fs.shown, f)
                 new = ref.suggestion if ref.problem in DEFAULT_PROBLEMS else None
+                endpoint = f.endpoints[0] if f.endpoints else None
+                move = call_move_for(judge.catalog, f.ident, endpoint) if new else None
+                if new and move:
+                    # Writing the id alone would break the call: the endpoint itself must change.
+                    plan.not_editable.append(
+                        f"{fs.shown}:{f.line}: {f.ident} → {new} needs the call moved to {move} "
+                        f"(no current model serves {endpoint}); change the call by hand"
+                    )
+                    continue
             if new and new != f.ident:
                 pending.append((f.start, f.ident, new, f.line, f.column))
         if not pending:
