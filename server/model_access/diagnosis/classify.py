@@ -40,216 +40,370 @@ class Verdict:
 
 
 _R = re.IGNORECASE
-# (category, confidence, pattern, evidence label)
-_RULES: tuple[tuple[Category, float, re.Pattern[str], str], ...] = tuple(
-    (cast(Category, cat), conf, re.compile(pat, _R), label)
-    for cat, conf, pat, label in (
-        (
-            "azure_deployment_not_found",
-            0.97,
-            r"DeploymentNotFound|API deployment for this resource does not exist",
-            "Azure says the deployment does not exist",
-        ),
-        (
-            "model_retired",
-            0.95,
-            r"ModelDeprecated|deployment is deprecated and no longer available",
-            "Azure says the deployment's model is retired (410)",
-        ),
-        (
-            "wrong_endpoint",
-            0.93,
-            r"OperationNotSupported|operation does not work with the specified model",
-            "Azure says the operation does not work with this model",
-        ),
-        (
-            "region_not_supported",
-            0.96,
-            r"unsupported_country_region_territory|Country, region,? or territory not supported|"
-            r"not (?:supported|available) in (?:this|your) region",
-            "the API refuses requests from this country or region",
-        ),
-        (
-            "organization_verification_required",
-            0.96,
-            r"organization must be verified",
-            "the organization must be verified",
-        ),
-        (
-            "key_permission_denied",
-            0.95,
-            r"Missing scopes?:|insufficient permissions for this operation",
-            "the key lacks a required scope",
-        ),
-        (
-            "project_access_denied",
-            0.95,
-            r"Project\s*[^\n]{0,60}?\s*does\s*not\s*have\s*access\s*to\s*model",
-            "the project is not allowed to use the model",
-        ),
-        (
-            "wrong_endpoint",
-            0.95,
-            r"This is a chat model and not supported in the v1/completions|not a chat model and thus not supported|"
-            r"only supported in /?v1/responses|not supported with the Responses API",
-            "the model does not serve the endpoint that was called",
-        ),
-        (
-            "client_misconfigured",
-            0.93,
-            r"mismatched_organization|OpenAI-Organization header should match|no such organization|"
-            r"invalid_organization|No such project|OpenAI-Project header",
-            "the organization or project header does not match the key",
-        ),
-        (
-            "client_misconfigured",
-            0.93,
-            r"APIRemovedInV1|no longer supported in openai>=1\.0\.0|openai migrate",
-            "code written for openai<1.0 runs on a newer SDK",
-        ),
-        (
-            "client_misconfigured",
-            0.9,
-            r"Invalid URL \((?:POST|GET|PUT|DELETE) ",
-            "the request went to a path the API does not have (base URL or path mistake)",
-        ),
-        (
-            "client_misconfigured",
-            0.8,
-            r"<title>404 Not Found</title>|\"error\":\s*\"Not Found\",\s*\"path\"|/v\d/v1/",
-            "a plain 404 page, not an OpenAI error body: the base URL is wrong",
-        ),
-        (
-            "account_access_denied",
-            0.9,
-            r"not supported when using Codex with a ChatGPT account|is not in the list of available models",
-            "the account cannot use this model",
-        ),
-        (
-            "unsupported_parameter",
-            0.9,
-            r"Unsupported parameter|Unsupported value|unsupported_parameter|unsupported_value|"
-            r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported",
-            "a parameter or value this model does not accept",
-        ),
-        (
-            "context_length_exceeded",
-            0.93,
-            r"maximum context length|context_length_exceeded|context window",
-            "the request is longer than the model's context window",
-        ),
-        (
-            "invalid_api_key",
-            0.92,
-            r"Incorrect API key provided|invalid_api_key|api_key client option must be set|"
-            r"OPENAI_API_KEY environment variable|invalid subscription key|Invalid Authentication|"
-            r"You didn't provide an API key|No API key provided",
-            "the API key is missing or wrong",
-        ),
-        (
-            "insufficient_quota",
-            0.8,
-            r"exceeded your current quota|insufficient_quota|billing_hard_limit",
-            "the account has no quota (billing) left",
-        ),
-        (
-            "rate_limited",
-            0.88,
-            r"Rate limit reached|rate_limit_exceeded|Request too large for \S{1,80} in organization|Too Many Requests",
-            "the request hit a rate limit",
-        ),
-        (
-            "connection_error",
-            0.82,
-            r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Request timed out|"
-            r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
-            r"Max retries exceeded with url|ConnectTimeout|ReadTimeout",
-            "the client could not reach the server",
-        ),
-        (
-            "server_error",
-            0.78,
-            r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
-            r"Internal Server Error|Gateway Time-?out",
-            "the server failed",
-        ),
-        (
-            "invalid_request",
-            0.72,
-            r"could not parse the JSON body|Invalid type for|Invalid value for|Invalid value:|invalid_request_body|"
-            r"is not of type|Missing required parameter|Additional properties are not allowed",
-            "the request body is malformed",
-        ),
-        (
-            "unknown",
-            0.6,
-            r"flagged as potentially violating|rejected as a result of our safety system|invalid_prompt|"
-            r"content_policy_violation|cyber_policy",
-            "the prompt was refused by the safety system (not a model-access problem)",
-        ),
-    )
+
+# Message families, written as meaning: each row is (category, confidence, gates, pattern,
+# evidence label). A row is tried only when one of its gates (lower-case literals) occurs in the
+# lower-cased text, so the table costs a handful of substring tests per text. Confidence is what
+# the phrase alone proves: phrasings that only one cause produces are ≥ 0.8; phrasings shared
+# by two causes stay below, and the facts table (status, exception class) never goes above 0.75.
+_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
+    # ---- Azure
+    (
+        "azure_deployment_not_found",
+        0.97,
+        ("deploymentnotfound", "deployment for this resource"),
+        r"DeploymentNotFound|API deployment for this resource does not exist",
+        "Azure says the deployment does not exist",
+    ),
+    (
+        "model_retired",
+        0.95,
+        ("modeldeprecated", "no longer available"),
+        r"ModelDeprecated|deployment is deprecated and no longer available",
+        "Azure says the deployment's model is retired (410)",
+    ),
+    (
+        "wrong_endpoint",
+        0.93,
+        ("operationnotsupported", "operation does not work"),
+        r"OperationNotSupported|operation does not work with the specified model",
+        "Azure says the operation does not work with this model",
+    ),
+    # ---- retired (the provider says so, whatever the catalog knows)
+    (
+        "model_retired",
+        0.93,
+        ("decommissioned", "retired", "shut down", "sunset", "下线", "弃用", "停用", "廃止"),
+        r"has been decommissioned|model_decommissioned|model\S{0,3}\s[^.]{0,80}(?:has been|was) (?:retired|shut down|"
+        r"sunset)|模型\S{0,80}(?:已下线|已弃用|已停用)|モデル\S{0,80}廃止",
+        "the provider says the model has been retired",
+    ),
+    # ---- region
+    (
+        "region_not_supported",
+        0.96,
+        ("country", "region", "地区", "地域", "región", "região"),
+        r"unsupported_country_region_territory|Country, region,? or territory not supported|"
+        r"not (?:supported|available) in (?:this|your) (?:region|country)|不支持的(?:国家|地区)|(?:国家|地区)不受支持|"
+        r"サポートされていない(?:国|地域)|país,? región|país,? região",
+        "the API refuses requests from this country or region",
+    ),
+    # ---- verification
+    (
+        "organization_verification_required",
+        0.96,
+        ("verified", "verification", "verify your organization", "验证", "認証"),
+        r"organization must be verified|verify your organization|organization verification|"
+        r"组织(?:必须)?(?:经过)?验证|組織の認証",
+        "the organization must be verified",
+    ),
+    # ---- scope
+    (
+        "key_permission_denied",
+        0.95,
+        ("scope", "insufficient permissions", "作用域", "范围", "スコープ", "범위", "permisos insuficientes"),
+        r"Missing scopes?:|missing_scope|insufficient permissions for this operation|required scopes?\b|"
+        r"缺少(?:作用域|范围|权限范围)|スコープが(?:不足|ありません)|권한 범위|permisos insuficientes",
+        "the key lacks a required scope",
+    ),
+    # ---- project policy
+    (
+        "project_access_denied",
+        0.95,
+        ("project",),
+        r"Project\s?[^\n]{0,60}?\s?does\s?not\s?have\s?access\s?to\s?model",
+        "the project is not allowed to use the model",
+    ),
+    # ---- endpoint mismatch
+    (
+        "wrong_endpoint",
+        0.95,
+        ("chat model", "v1/responses", "responses api", "embeddings from", "legacy protocol", "/v1/chat/completions is"),
+        r"This is a chat model and not supported in the v1/completions|not a chat model and thus not supported|"
+        r"only supported in /?v1/responses|not supported with the Responses API|does not support (?:the )?Responses API|"
+        r"/?v1/chat/completions is not supported|Please use /?v1/responses|"
+        r"not allowed to generate embeddings from this model|Unsupported legacy protocol",
+        "the model does not serve the endpoint that was called",
+    ),
+    (
+        "wrong_endpoint",
+        0.85,
+        ("does not support", "not supported on", "is not a", "不支持"),
+        r"does not support (?:the )?(?:chat(?: completions?)?|completions?|embeddings?) (?:endpoint|api|operation)|"
+        r"(?:model )?is not supported on (?:the )?/?v1/|is not an? (?:chat|completions?|embeddings?) model|"
+        r"(?:模型)?不支持(?:该|此)?(?:接口|端点|endpoint)",
+        "the model does not serve the endpoint that was called",
+    ),
+    # ---- client configuration
+    (
+        "client_misconfigured",
+        0.93,
+        ("organization", "project"),
+        r"mismatched_organization|OpenAI-Organization header should match|no such organization|"
+        r"invalid_organization|No such project|OpenAI-Project header",
+        "the organization or project header does not match the key",
+    ),
+    (
+        "client_misconfigured",
+        0.93,
+        ("apiremovedinv1", "openai>=1.0.0", "openai migrate"),
+        r"APIRemovedInV1|no longer supported in openai>=1\.0\.0|openai migrate",
+        "code written for openai<1.0 runs on a newer SDK",
+    ),
+    (
+        "client_misconfigured",
+        0.9,
+        ("invalid url",),
+        r"Invalid URL \((?:POST|GET|PUT|DELETE) ",
+        "the request went to a path the API does not have (base URL or path mistake)",
+    ),
+    (
+        "client_misconfigured",
+        0.8,
+        ("not found", "/v1/"),
+        r"<title>404 Not Found</title>|\"error\":\s?\"Not Found\",\s?\"path\"|/v\d/v1/",
+        "a plain 404 page, not an OpenAI error body: the base URL is wrong",
+    ),
+    (
+        "client_misconfigured",
+        0.88,
+        ("llm provider not provided", "provide a valid openai model name"),
+        r"LLM Provider NOT provided|Please provide a valid OpenAI model name",
+        "the client library does not know how to route this model id (provider prefix or library version)",
+    ),
+    # ---- account
+    (
+        "account_access_denied",
+        0.9,
+        ("codex with a chatgpt account", "list of available models"),
+        r"not supported when using Codex with a ChatGPT account|is not in the list of available models",
+        "the account cannot use this model",
+    ),
+    # ---- unsupported parameter
+    (
+        "unsupported_parameter",
+        0.9,
+        ("unsupported", "not supported with", "hosted tool", "model_not_supported", "support tool", "不支持", "サポート",
+         "no soportado", "não suportado", "nicht unterstützt", "non pris en charge", "не поддерживается"),
+        r"Unsupported parameter|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
+        r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
+        r"No endpoints found that support|does not support (?:tools|tool use|tool calling|function calling|images|"
+        r"image input|vision|streaming|system messages?|temperature|logprobs)|"
+        r"不支持(?:参数|该参数|此参数|工具|函数调用|图片)|パラメータ\S{0,20}サポートされていません|"
+        r"parámetro no (?:soportado|compatible)|parâmetro não suportado|Parameter \S{0,40}(?:wird )?nicht unterstützt|"
+        r"paramètre \S{0,40}non pris en charge|параметр \S{0,40}не поддерживается",
+        "a parameter or value this model does not accept",
+    ),
+    # ---- context length
+    (
+        "context_length_exceeded",
+        0.93,
+        ("context", "prompt is too long", "上下文", "コンテキスト", "컨텍스트"),
+        r"maximum context length|context_length_exceeded|context window|ContextWindowExceeded|prompt is too long|"
+        r"exceeds the (?:model's )?(?:maximum )?context|上下文(?:长度|窗口)|コンテキスト長|컨텍스트 길이",
+        "the request is longer than the model's context window",
+    ),
+    # ---- authentication
+    (
+        "invalid_api_key",
+        0.92,
+        ("api key", "api_key", "authentication", "auth credentials", "x-api-key", "apikey", "密钥", "令牌", "api キー",
+         "apiキー", "clave de api", "chave de api", "api 키", "api-schlüssel", "clé api", "ключ api"),
+        r"Incorrect API key provided|invalid_api_key|api_key client option must be set|"
+        r"OPENAI_API_KEY environment variable|invalid subscription key|Invalid Authentication|"
+        r"You didn't provide an API key|No API key provided|No auth credentials found|invalid x-api-key|"
+        r"Authentication Fails|API key not valid|API key is invalid|invalid api[ _-]?key|"
+        r"API ?密钥(?:无效|错误|不正确)|无效的(?:API ?密钥|令牌)|令牌(?:无效|已过期)|API ?キーが(?:無効|正しくありません)|"
+        r"clave de API (?:no válida|inválida|incorrecta)|chave de API inválida|API 키가 (?:유효하지|잘못)|"
+        r"ungültiger API-Schlüssel|clé API (?:invalide|incorrecte)|неверный ключ API|недействительный ключ API",
+        "the API key is missing or wrong",
+    ),
+    # ---- quota and credits
+    (
+        "insufficient_quota",
+        0.8,
+        ("quota", "billing"),
+        r"exceeded your current quota|insufficient_quota|billing_hard_limit",
+        "the account has no quota (billing) left",
+    ),
+    (
+        "insufficient_quota",
+        0.88,
+        ("credit", "balance", "funds", "payment required", "budget", "余额", "额度", "欠费", "残高", "saldo", "crédit",
+         "guthaben", "баланс", "잔액"),
+        r"requires more credits|insufficient credits|(?:credit|account) balance is too low|insufficient (?:account )?"
+        r"balance|insufficient funds|Payment Required|Budget has been exceeded|exceeded (?:your |the )?(?:monthly )?"
+        r"budget|余额不足|额度(?:不足|已用完)|欠费|残高不足|saldo insuficiente|crédit insuffisant|"
+        r"Guthaben (?:reicht nicht|aufgebraucht)|недостаточно средств|баланс|잔액(?:이)? 부족",
+        "the account has run out of credits or budget",
+    ),
+    # ---- rate limits
+    (
+        "rate_limited",
+        0.88,
+        ("rate limit", "rate_limit", "too large for", "too many requests"),
+        r"Rate limit reached|rate_limit_exceeded|Request too large for \S{1,80} in organization|Too Many Requests",
+        "the request hit a rate limit",
+    ),
+    (
+        "rate_limited",
+        0.8,
+        ("rate limit", "rate-limit", "ratelimit", "频繁", "频率", "速率", "レート", "límite de", "limite de taxa",
+         "요청 한도", "ratenlimit", "limite de débit", "лимит запросов"),
+        r"\brate[ -]?limit(?:ed)?\b|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
+        r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
+        "the request hit a rate limit",
+    ),
+    # ---- transport
+    (
+        "connection_error",
+        0.82,
+        ("connection", "econn", "etimedout", "enotfound", "timed out", "timeout", "fetch failed", "getaddrinfo",
+         "max retries", "dial tcp", "i/o ", "und_err", "unknownhost", "no such host", "eai_again", "socket hang up",
+         "certificate verify", "sslerror", "httprequestexception", "resolve host", "unreachable", "连接", "网络",
+         "接続", "tiempo de espera", "zeitüberschreitung", "délai d'attente", "время ожидания", "연결"),
+        r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|EAI_AGAIN|Request timed out|"
+        r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
+        r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
+        r"\bi/o timeout|dial tcp|UND_ERR_\w{2,30}|Connect Timeout Error|I/O error on (?:POST|GET|PUT) request|"
+        r"SocketTimeoutException|UnknownHostException|ConnectException|no such host|socket hang up|"
+        r"certificate verify failed|SSLError|HttpRequestException|Could not resolve host|Network is unreachable|"
+        r"Connection to \S{1,100} timed out|连接(?:超时|失败|被拒绝)|网络(?:错误|异常)|接続(?:がタイムアウト|できません)|"
+        r"tiempo de espera agotado|Zeitüberschreitung|délai d'attente dépassé|время ожидания истекло|연결(?:할 수 없|시간 초과)",
+        "the client could not reach the server",
+    ),
+    # ---- server
+    (
+        "server_error",
+        0.78,
+        ("server", "bad gateway", "service unavailable", "gateway time", "overloaded", "服务器"),
+        r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
+        r"Internal Server Error|Gateway Time-?out|is currently overloaded|overloaded_error|服务器(?:错误|内部错误|繁忙)",
+        "the server failed",
+    ),
+    # ---- other malformed requests
+    (
+        "invalid_request",
+        0.72,
+        ("parse the json", "invalid type", "invalid value", "invalid_request_body", "is not of type", "missing required",
+         "additional properties"),
+        r"could not parse the JSON body|Invalid type for|Invalid value for|Invalid value:|invalid_request_body|"
+        r"is not of type|Missing required parameter|Additional properties are not allowed",
+        "the request body is malformed",
+    ),
+    # ---- not a model-access problem at all
+    (
+        "unknown",
+        0.6,
+        ("flagged", "safety system", "invalid_prompt", "content_policy", "cyber_policy"),
+        r"flagged as potentially violating|rejected as a result of our safety system|invalid_prompt|"
+        r"content_policy_violation|cyber_policy",
+        "the prompt was refused by the safety system (not a model-access problem)",
+    ),
+    # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
+    (
+        "unknown_model_name",
+        0.86,
+        ("invalid model name passed", "no models loaded", "not a valid model id", "invalid model identifier",
+         "no 'model_name' with this string"),
+        r"Invalid model name passed|No models loaded|is not a valid model ID|Invalid model identifier|"
+        r"no 'model_name' with this string",
+        "the server does not serve a model by that name",
+    ),
+    (
+        "unknown_model_name",
+        0.7,
+        ("model", "模型", "モデル", "모델", "модель"),
+        r"model (?:does not exist|not found|not exist)|no such model|unknown model|invalid model\b|"
+        r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
+        r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
+        r"modèle (?:introuvable|n'existe pas)",
+        "the error says the model was not found, without naming it",
+    ),
+)
+_RULES: tuple[tuple[Category, float, tuple[str, ...], re.Pattern[str], str], ...] = tuple(
+    (cat, conf, gates, re.compile(pattern, _R), label) for cat, conf, gates, pattern, label in _FAMILIES
 )
 
+# When no message family decides, the facts do: the runtime's exception class, then the HTTP
+# status. Never above 0.75 — a status is shared by several causes.
+_EXCEPTIONS: tuple[tuple[str, Category, float], ...] = (
+    ("ContextWindowExceeded", "context_length_exceeded", 0.85),
+    ("UnsupportedParams", "unsupported_parameter", 0.8),
+    ("BudgetExceeded", "insufficient_quota", 0.75),
+    ("ContentPolicyViolation", "unknown", 0.5),
+    ("AuthenticationError", "invalid_api_key", 0.75),
+    ("RateLimitError", "rate_limited", 0.6),
+    ("APIConnectionError", "connection_error", 0.75),
+    ("APITimeoutError", "connection_error", 0.75),
+    ("Timeout", "connection_error", 0.7),
+    ("ConnectError", "connection_error", 0.75),
+    ("ConnectionError", "connection_error", 0.7),
+    ("SocketException", "connection_error", 0.7),
+    ("InternalServerError", "server_error", 0.7),
+    ("ServiceUnavailable", "server_error", 0.7),
+    ("PermissionDeniedError", "account_access_denied", 0.4),
+    ("BadRequestError", "invalid_request", 0.4),
+    ("UnprocessableEntityError", "invalid_request", 0.4),
+)
+_STATUS_TABLE: dict[int, tuple[Category, float, tuple[tuple[Category, float], ...]]] = {
+    401: ("invalid_api_key", 0.7, (("key_permission_denied", 0.2),)),
+    402: ("insufficient_quota", 0.75, ()),
+    403: ("account_access_denied", 0.35, (("key_permission_denied", 0.3), ("region_not_supported", 0.2))),
+    404: ("client_misconfigured", 0.35, (("unknown_model_name", 0.3),)),
+    408: ("connection_error", 0.5, (("server_error", 0.3),)),
+    413: ("context_length_exceeded", 0.45, (("invalid_request", 0.3),)),
+    429: ("rate_limited", 0.6, (("insufficient_quota", 0.3),)),
+    400: ("invalid_request", 0.4, (("unsupported_parameter", 0.2),)),
+    422: ("invalid_request", 0.4, ()),
+}
+# Providers whose "not found" means "not served here": no OpenAI account question to ask.
+_COMPATIBLE = frozenset({"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"})
 
-def _alternatives(pattern: str) -> list[str]:
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
-def keywords(pattern: str) -> tuple[str, ...] | None:
-    """Lower-case literal prefixes, one per top-level alternative; None when one has none."""
-    words: list[str] = []
-    for alt in _alternatives(pattern):
-        lit: list[str] = []
-        i = 0
-        while i < len(alt):
-            ch = alt[i]
-            if ch == "\\" and i + 1 < len(alt) and alt[i + 1] in ".()[]-/{}*+?":
-                lit.append(alt[i + 1])
-                i += 2
-                continue
-            if ch.isalnum() or ch in " _,'/:<>\"=-":
-                lit.append(ch)
-                i += 1
-                continue
-            if ch in "?*{" and lit:
-                lit.pop()
-            break
-        word = "".join(lit).lower()
-        if len(word) < 3:
-            return None
-        words.append(word)
-    return tuple(words)
-
-
-_KEYWORDS = tuple(keywords(rule[2].pattern) for rule in _RULES)
-
+_MISSING_GATES = (
+    "does not exi",
+    "doesnotexi",
+    "does not have access",
+    "doesnothaveaccess",
+    "not found",
+    "not_found",
+    "has been deprecated",
+    "not a valid model",
+    "not available for fine-tuning",
+    "not supported when using",
+    "no endpoints found for",
+    "invalid model",
+    "unknown model",
+    "no such model",
+    "not exist",
+    "may not exist",
+    "模型",
+    "モデル",
+    "modelo",
+    "모델",
+    "modell",
+    "modèle",
+    "модель",
+)
 _MODEL_MISSING = re.compile(
-    r"does\s*not\s*exi|does\s*not\s*have\s*access|model[_ ]not[_ ]found|not\s+found|has been deprecated|"
-    r"is not a valid model|not available for fine-tuning|is not supported when using",
+    r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|has been deprecated|"
+    r"is not a valid model|not available for fine-tuning|is not supported when using|no endpoints found for|"
+    r"invalid model (?:name|identifier)|unknown model|no such model|not exist|"
+    r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
+    r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
     _R,
 )
-_NOT_EXIST = re.compile(r"does\s*not\s*exi", _R)
+_NOT_EXIST = re.compile(r"does\s?not\s?exi", _R)
 _DEPRECATED_MSG = re.compile(r"has been deprecated", _R)
-_INVALID_ID_MSG = re.compile(r"is not a valid model ID|try pulling it first", _R)
+_INVALID_ID_MSG = re.compile(
+    r"is not a valid model ID|try pulling it first|no endpoints found for|Invalid model name passed|"
+    r"Invalid model identifier|unknown model",
+    _R,
+)
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)
-_AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s*=\s*[\"']azure", _R)
+_AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s?=\s?[\"']azure", _R)
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
-_TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s*\"?type", _R)
+_TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
 
 
 def is_fine_tune(model: str) -> bool:
@@ -269,18 +423,21 @@ def _resolve(catalog: Catalog, model: str) -> tuple[str | None, str, str | None]
 
 def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdict:
     flat = parsed.flat
-    lower = flat.lower()
+    lower = parsed.lower or flat.lower()
+    # 1. Message families (meaning), each behind its literal gates.
     hits: dict[Category, tuple[float, str]] = {}
-    for (category, confidence, pattern, label), words in zip(_RULES, _KEYWORDS, strict=True):
-        if words is not None and not any(w in lower for w in words):
+    for category, confidence, gates, pattern, label in _RULES:
+        if not any(w in lower for w in gates):
+            continue
+        if category in hits and hits[category][0] >= confidence:
             continue
         match = pattern.search(flat)
-        if match and (category not in hits or hits[category][0] < confidence):
+        if match:
             hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
     code = (parsed.error_code or "").lower()
-    if _OPENAI_KEY_MSG.search(flat) and _AZURE.search(flat):
+    if "incorrect api key" in lower and _AZURE.search(flat):
         hits["client_misconfigured"] = (0.94, "an Azure key was sent to api.openai.com (the key is refused there)")
-    if code and code == "insufficient_quota":
+    if code == "insufficient_quota":
         hits.setdefault("insufficient_quota", (0.9, "error code insufficient_quota"))
 
     model = parsed.model
@@ -289,8 +446,13 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     if model:
         resolved, match_kind, lifecycle = _resolve(catalog, model)
 
-    # The ambiguous not-found family.
-    model_missing = bool(model and parsed.model_from_message and _MODEL_MISSING.search(flat))
+    # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
+    model_missing = bool(
+        model
+        and parsed.model_from_message
+        and any(w in lower for w in _MISSING_GATES)
+        and _MODEL_MISSING.search(flat)
+    )
     if (
         "project_access_denied" not in hits
         and code == "model_not_found"
@@ -307,13 +469,31 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
             if cat not in hits or hits[cat][0] < conf:
                 hits[cat] = (conf, verdict_extra.evidence[0] if verdict_extra.evidence else "")
 
-    if not hits and parsed.status:
-        hits.update(_by_status(parsed.status))
+    # 3. No message decides: the facts do (exception class, then status, then a bare code).
+    fallback: list[tuple[Category, float]] = []
+    if not hits and parsed.exception:
+        found = _by_exception(parsed.exception)
+        if found is not None:
+            hits[found[0]] = (found[1], f"the runtime raised {parsed.exception}")
+    if parsed.status:
+        by_status = _by_status(parsed.status)
+        if by_status is not None:
+            cat, conf, alts = by_status
+            fallback = [(cat, conf), *alts]
+            if not hits:
+                hits[cat] = (conf, f"HTTP {parsed.status} with no recognisable error message")
+                for alt, alt_conf in alts:
+                    hits.setdefault(alt, (alt_conf, f"HTTP {parsed.status} is also used for this"))
     if not hits and code:
         hits["invalid_request"] = (0.4, f"error code {code}")
     if not hits:
         return Verdict(
-            "unknown", 0.2, ["no recognisable OpenAI error in the text"], resolved=resolved, lifecycle=lifecycle
+            "unknown",
+            0.2,
+            ["no recognisable OpenAI error in the text"],
+            alternatives=fallback[:3],
+            resolved=resolved,
+            lifecycle=lifecycle,
         )
 
     ranked = sorted(hits.items(), key=lambda kv: -kv[1][0])
@@ -489,21 +669,23 @@ def _resolve_missing(
     )
 
 
-def _by_status(status: int) -> dict[Category, tuple[float, str]]:
-    table: dict[int, tuple[Category, float]] = {
-        401: ("invalid_api_key", 0.5),
-        403: ("account_access_denied", 0.35),
-        404: ("client_misconfigured", 0.35),
-        429: ("rate_limited", 0.5),
-        400: ("invalid_request", 0.4),
-        422: ("invalid_request", 0.4),
-    }
+def _by_status(status: int) -> tuple[Category, float, tuple[tuple[Category, float], ...]] | None:
     if status >= 500:
-        return {"server_error": (0.6, f"HTTP {status}")}
-    if status in table:
-        cat, conf = table[status]
-        return {cat: (conf, f"HTTP {status} with no recognisable OpenAI error body")}
-    return {}
+        return ("server_error", 0.65, (("connection_error", 0.2),))
+    return _STATUS_TABLE.get(status)
+
+
+def _by_exception(name: str) -> tuple[Category, float] | None:
+    for marker, category, confidence in _EXCEPTIONS:
+        if marker in name:
+            return category, confidence
+    lowered = name.lower()
+    if lowered.startswith(("econn", "etimedout", "enotfound", "eai_again", "und_err", "ehostunreach", "enetunreach")) or (
+        lowered in ("i/o timeout", "dial tcp", "no such host", "connection refused", "connection timed out",
+                    "socket hang up", "fetch failed", "timed out")
+    ):
+        return "connection_error", 0.75
+    return None
 
 
 def _snippet(flat: str, match: re.Match[str]) -> str:
