@@ -82,7 +82,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "region_not_supported",
         0.96,
-        ("country", "region", "地区", "地域", "región", "região"),
+        ("country", "region", "地区", "国家", "地域", "サポートされていない", "región", "região"),
         r"unsupported_country_region_territory|Country, region,? or territory not supported|"
         r"not (?:supported|available) in (?:this|your) (?:region|country)|不支持的(?:国家|地区)|(?:国家|地区)不受支持|"
         r"サポートされていない(?:国|地域)|país,? región|país,? região",
@@ -118,7 +118,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "wrong_endpoint",
         0.95,
-        ("chat model", "v1/responses", "responses api", "embeddings from", "legacy protocol", "/v1/chat/completions is"),
+        ("chat model", "v1/responses", "responses api", "embeddings from", "legacy protocol", "v1/chat/completions is"),
         r"This is a chat model and not supported in the v1/completions|not a chat model and thus not supported|"
         r"only supported in /?v1/responses|not supported with the Responses API|does not support (?:the )?Responses API|"
         r"/?v1/chat/completions is not supported|Please use /?v1/responses|"
@@ -171,6 +171,27 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"LLM Provider NOT provided|Please provide a valid OpenAI model name",
         "the client library does not know how to route this model id (provider prefix or library version)",
     ),
+    (
+        "client_misconfigured",
+        0.78,
+        ("resource not found", "detail"),
+        r"\bResource not found\b|\"detail\":\s?\"Not Found\"",
+        "a bare 404 from the host, not an API error body: the base URL, path, API version or deployment path is wrong",
+    ),
+    (
+        "invalid_request",
+        0.88,
+        ("model=none", "model=null", "model=undefined", "items are not persisted"),
+        r"model=None\b|model=null\b|model=undefined\b|Items are not persisted",
+        "the request itself is incomplete (no model, or a reference to an item that was not stored)",
+    ),
+    (
+        "client_misconfigured",
+        0.93,
+        ("provide a valid openai model name",),
+        r"Please provide a valid OpenAI model name",
+        "the client library does not know how to route this model id (provider prefix or library version)",
+    ),
     # ---- account
     (
         "account_access_denied",
@@ -183,7 +204,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "unsupported_parameter",
         0.9,
-        ("unsupported", "not supported with", "hosted tool", "model_not_supported", "support tool", "不支持", "サポート",
+        ("unsupported", "not supported with", "hosted tool", "model_not_supported", "no endpoints found that support",
+         "does not support", "parámetro", "不支持", "サポート",
          "no soportado", "não suportado", "nicht unterstützt", "non pris en charge", "не поддерживается"),
         r"Unsupported parameter|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
         r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
@@ -208,11 +230,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "invalid_api_key",
         0.92,
         ("api key", "api_key", "authentication", "auth credentials", "x-api-key", "apikey", "密钥", "令牌", "api キー",
+         "subscription key", "deactivated", "terminated", "authorization header", "invalid", "キーが",
          "apiキー", "clave de api", "chave de api", "api 키", "api-schlüssel", "clé api", "ключ api"),
         r"Incorrect API key provided|invalid_api_key|api_key client option must be set|"
         r"OPENAI_API_KEY environment variable|invalid subscription key|Invalid Authentication|"
         r"You didn't provide an API key|No API key provided|No auth credentials found|invalid x-api-key|"
-        r"Authentication Fails|API key not valid|API key is invalid|invalid api[ _-]?key|"
+        r"Authentication Fails|API key not valid|API key is invalid|invalid (?:\w{1,20} )?api[ _-]?key|"
+        r"api key (?:might|may) (?:be )?invalid|Missing Authentication header|missing (?:the )?authorization header|"
+        r"associated with a deactivated account|account_deactivated|access was terminated|access_terminated|"
         r"API ?密钥(?:无效|错误|不正确)|无效的(?:API ?密钥|令牌)|令牌(?:无效|已过期)|API ?キーが(?:無効|正しくありません)|"
         r"clave de API (?:no válida|inválida|incorrecta)|chave de API inválida|API 키가 (?:유효하지|잘못)|"
         r"ungültiger API-Schlüssel|clé API (?:invalide|incorrecte)|неверный ключ API|недействительный ключ API",
@@ -230,10 +255,10 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "insufficient_quota",
         0.88,
         ("credit", "balance", "funds", "payment required", "budget", "余额", "额度", "欠费", "残高", "saldo", "crédit",
-         "guthaben", "баланс", "잔액"),
+         "guthaben", "баланс", "недостаточно", "잔액"),
         r"requires more credits|insufficient credits|(?:credit|account) balance is too low|insufficient (?:account )?"
         r"balance|insufficient funds|Payment Required|Budget has been exceeded|exceeded (?:your |the )?(?:monthly )?"
-        r"budget|余额不足|额度(?:不足|已用完)|欠费|残高不足|saldo insuficiente|crédit insuffisant|"
+        r"budget|余额不足|额度(?:不足|已用完)|预扣费额度失败|剩余额度|欠费|残高不足|saldo insuficiente|crédit insuffisant|"
         r"Guthaben (?:reicht nicht|aufgebraucht)|недостаточно средств|баланс|잔액(?:이)? 부족",
         "the account has run out of credits or budget",
     ),
@@ -250,7 +275,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         0.8,
         ("rate limit", "rate-limit", "ratelimit", "频繁", "频率", "速率", "レート", "límite de", "limite de taxa",
          "요청 한도", "ratenlimit", "limite de débit", "лимит запросов"),
-        r"\brate[ -]?limit(?:ed)?\b|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
+        r"\brate limit|\brate-limit|\bratelimit|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
         r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
         "the request hit a rate limit",
     ),
@@ -258,9 +283,10 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "connection_error",
         0.82,
-        ("connection", "econn", "etimedout", "enotfound", "timed out", "timeout", "fetch failed", "getaddrinfo",
+        ("connect", "econn", "etimedout", "enotfound", "timed out", "timeout", "fetch failed", "getaddrinfo",
          "max retries", "dial tcp", "i/o ", "und_err", "unknownhost", "no such host", "eai_again", "socket hang up",
          "certificate verify", "sslerror", "httprequestexception", "resolve host", "unreachable", "连接", "网络",
+         "forcibly closed", "connection aborted", "error communicating",
          "接続", "tiempo de espera", "zeitüberschreitung", "délai d'attente", "время ожидания", "연결"),
         r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|EAI_AGAIN|Request timed out|"
         r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
@@ -268,7 +294,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"\bi/o timeout|dial tcp|UND_ERR_\w{2,30}|Connect Timeout Error|I/O error on (?:POST|GET|PUT) request|"
         r"SocketTimeoutException|UnknownHostException|ConnectException|no such host|socket hang up|"
         r"certificate verify failed|SSLError|HttpRequestException|Could not resolve host|Network is unreachable|"
-        r"Connection to \S{1,100} timed out|连接(?:超时|失败|被拒绝)|网络(?:错误|异常)|接続(?:がタイムアウト|できません)|"
+        r"Connection to \S{1,100} timed out|forcibly closed by the remote host|ConnectionResetError|Connection aborted|"
+        r"Error communicating with OpenAI|远程主机强迫关闭了一个现有的连接|连接(?:超时|失败|被拒绝)|网络(?:错误|异常)|接続(?:がタイムアウト|できません)|"
         r"tiempo de espera agotado|Zeitüberschreitung|délai d'attente dépassé|время ожидания истекло|연결(?:할 수 없|시간 초과)",
         "the client could not reach the server",
     ),
@@ -313,8 +340,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "unknown_model_name",
         0.7,
-        ("model", "模型", "モデル", "모델", "модель"),
-        r"model (?:does not exist|not found|not exist)|no such model|unknown model|invalid model\b|"
+        ("model", "模型", "モデル", "모델", "модель", "modèle", "modell", "modelo", "找不到", "無効な"),
+        r"model (?:does not exist|not found|not exist)|no such model|unknown model|invalid model (?:name|id|identifier)\b|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
         r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
         r"modèle (?:introuvable|n'existe pas)",

@@ -192,7 +192,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("verified",), r"(?i)verified\sto\suse\sthe\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s.\"',]|$)"),
         (
             ("model",),
-            r"(?i)the\s(?:requested\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
+            r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
             r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|not\sfound|is\snot|was\snot)",
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
@@ -209,6 +209,10 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
         (("unknown model",), r"(?i)unknown\smodel[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
+        (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
+        (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
+        (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
+        (("request", "call"), r"(?i)\b(?:requests?|calls?)\sto\s[`'\"](" + _QID + r"?)[`'\"]\s(?:fail|return|give|error)"),
         (
             ("rate limit", "too large"),
             r"(?i)(?:rate\slimit\sreached|request\stoo\slarge)\sfor\s(" + _ID + r"?)\sin\s",
@@ -228,6 +232,10 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
+# does not know it, as long as it looks like an id (a digit, a dash or a slash).
+_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])model(?:\sname|\sid)?\s?[:=]\s?[`'\"]?(" + _IDG + r")")
+_LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
     re.compile(p)
@@ -506,7 +514,8 @@ def _clean_id(value: str, quoted: bool) -> str:
     value = value.strip()
     if not quoted:
         value = value.rstrip(_TRAIL) if not value.endswith(">") else value
-    return value.strip("`'\"")
+    # An id never ends in a full stop: "No endpoints found for x:free." ends a sentence.
+    return value.strip("`'\"").rstrip(".,")
 
 
 def _model(text: str, flat: str, lower: str) -> tuple[str | None, bool]:
@@ -526,6 +535,13 @@ def _model(text: str, flat: str, lower: str) -> tuple[str | None, bool]:
 def context_model(text: str, flat: str, is_known: object) -> str | None:
     """A model id named around the error (config, call, prose) that the catalog knows."""
     check = is_known if callable(is_known) else (lambda _s: False)
+    if "model" in flat.lower():
+        for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
+            if count >= 64:
+                break
+            value = _clean_id(match.group(1), False)
+            if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
+                return value
     for pattern in _MODEL_CONTEXT:
         for source in (text, flat) if pattern.flags & re.MULTILINE else (flat,):
             for count, match in enumerate(pattern.finditer(source)):
@@ -550,7 +566,12 @@ def _plausible_id(value: str) -> bool:
     if len(value) > 150 or len(value) < 2:
         return False
     lowered = value.lower()
-    return lowered not in {"the", "model", "this", "that", "it", "a", "an", "is", "you", "your", "has", "was"}
+    return lowered not in _NOT_IDS
+
+
+_NOT_IDS = frozenset(
+    {"the", "model", "this", "that", "it", "a", "an", "is", "you", "your", "has", "was", "none", "null", "undefined", "nil"}
+)
 
 
 def provider_in(lower: str) -> str | None:
