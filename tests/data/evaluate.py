@@ -54,9 +54,13 @@ class Report:
         return good, total
 
     def table(self) -> str:
-        lines = [f"part={self.part} texts={self.total} accuracy={self.accuracy:.3f} "
-                 f"model_ids={self.models_ok}/{self.models_total} ({self.model_accuracy:.3f}) leaks={len(self.leaks)}",
-                 "", "| category | right | texts | accuracy |", "|---|---|---|---|"]
+        lines = [
+            f"part={self.part} texts={self.total} accuracy={self.accuracy:.3f} "
+            f"model_ids={self.models_ok}/{self.models_total} ({self.model_accuracy:.3f}) leaks={len(self.leaks)}",
+            "",
+            "| category | right | texts | accuracy |",
+            "|---|---|---|---|",
+        ]
         for category, (good, total) in sorted(self.per_category.items(), key=lambda kv: -kv[1][1]):
             lines.append(f"| {category} | {good} | {total} | {good / total:.2f} |")
         lines += ["", "| confidence | right | answers | accuracy |", "|---|---|---|---|"]

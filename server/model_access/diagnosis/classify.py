@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import cast
 
 from ..catalog import Catalog, strip_provider
 from ..results import Category, ProjectPermissions
@@ -204,9 +203,22 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "unsupported_parameter",
         0.9,
-        ("unsupported", "not supported with", "hosted tool", "model_not_supported", "no endpoints found that support",
-         "does not support", "parámetro", "不支持", "サポート",
-         "no soportado", "não suportado", "nicht unterstützt", "non pris en charge", "не поддерживается"),
+        (
+            "unsupported",
+            "not supported with",
+            "hosted tool",
+            "model_not_supported",
+            "no endpoints found that support",
+            "does not support",
+            "parámetro",
+            "不支持",
+            "サポート",
+            "no soportado",
+            "não suportado",
+            "nicht unterstützt",
+            "non pris en charge",
+            "не поддерживается",
+        ),
         r"Unsupported parameter|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
         r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
         r"No endpoints found that support|does not support (?:tools|tool use|tool calling|function calling|images|"
@@ -229,9 +241,30 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "invalid_api_key",
         0.92,
-        ("api key", "api_key", "authentication", "auth credentials", "x-api-key", "apikey", "密钥", "令牌", "api キー",
-         "subscription key", "deactivated", "terminated", "authorization header", "invalid", "キーが",
-         "apiキー", "clave de api", "chave de api", "api 키", "api-schlüssel", "clé api", "ключ api"),
+        (
+            "api key",
+            "api_key",
+            "authentication",
+            "auth credentials",
+            "x-api-key",
+            "apikey",
+            "密钥",
+            "令牌",
+            "api キー",
+            "subscription key",
+            "deactivated",
+            "terminated",
+            "authorization header",
+            "invalid",
+            "キーが",
+            "apiキー",
+            "clave de api",
+            "chave de api",
+            "api 키",
+            "api-schlüssel",
+            "clé api",
+            "ключ api",
+        ),
         r"Incorrect API key provided|invalid_api_key|api_key client option must be set|"
         r"OPENAI_API_KEY environment variable|invalid subscription key|Invalid Authentication|"
         r"You didn't provide an API key|No API key provided|No auth credentials found|invalid x-api-key|"
@@ -254,8 +287,23 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "insufficient_quota",
         0.88,
-        ("credit", "balance", "funds", "payment required", "budget", "余额", "额度", "欠费", "残高", "saldo", "crédit",
-         "guthaben", "баланс", "недостаточно", "잔액"),
+        (
+            "credit",
+            "balance",
+            "funds",
+            "payment required",
+            "budget",
+            "余额",
+            "额度",
+            "欠费",
+            "残高",
+            "saldo",
+            "crédit",
+            "guthaben",
+            "баланс",
+            "недостаточно",
+            "잔액",
+        ),
         r"requires more credits|insufficient credits|(?:credit|account) balance is too low|insufficient (?:account )?"
         r"balance|insufficient funds|Payment Required|Budget has been exceeded|exceeded (?:your |the )?(?:monthly )?"
         r"budget|余额不足|额度(?:不足|已用完)|预扣费额度失败|剩余额度|欠费|残高不足|saldo insuficiente|crédit insuffisant|"
@@ -273,8 +321,21 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "rate_limited",
         0.8,
-        ("rate limit", "rate-limit", "ratelimit", "频繁", "频率", "速率", "レート", "límite de", "limite de taxa",
-         "요청 한도", "ratenlimit", "limite de débit", "лимит запросов"),
+        (
+            "rate limit",
+            "rate-limit",
+            "ratelimit",
+            "频繁",
+            "频率",
+            "速率",
+            "レート",
+            "límite de",
+            "limite de taxa",
+            "요청 한도",
+            "ratenlimit",
+            "limite de débit",
+            "лимит запросов",
+        ),
         r"\brate limit|\brate-limit|\bratelimit|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
         r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
         "the request hit a rate limit",
@@ -283,11 +344,40 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "connection_error",
         0.82,
-        ("connect", "econn", "etimedout", "enotfound", "timed out", "timeout", "fetch failed", "getaddrinfo",
-         "max retries", "dial tcp", "i/o ", "und_err", "unknownhost", "no such host", "eai_again", "socket hang up",
-         "certificate verify", "sslerror", "httprequestexception", "resolve host", "unreachable", "连接", "网络",
-         "forcibly closed", "connection aborted", "error communicating",
-         "接続", "tiempo de espera", "zeitüberschreitung", "délai d'attente", "время ожидания", "연결"),
+        (
+            "connect",
+            "econn",
+            "etimedout",
+            "enotfound",
+            "timed out",
+            "timeout",
+            "fetch failed",
+            "getaddrinfo",
+            "max retries",
+            "dial tcp",
+            "i/o ",
+            "und_err",
+            "unknownhost",
+            "no such host",
+            "eai_again",
+            "socket hang up",
+            "certificate verify",
+            "sslerror",
+            "httprequestexception",
+            "resolve host",
+            "unreachable",
+            "连接",
+            "网络",
+            "forcibly closed",
+            "connection aborted",
+            "error communicating",
+            "接続",
+            "tiempo de espera",
+            "zeitüberschreitung",
+            "délai d'attente",
+            "время ожидания",
+            "연결",
+        ),
         r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|EAI_AGAIN|Request timed out|"
         r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
         r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
@@ -312,8 +402,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "invalid_request",
         0.72,
-        ("parse the json", "invalid type", "invalid value", "invalid_request_body", "is not of type", "missing required",
-         "additional properties"),
+        (
+            "parse the json",
+            "invalid type",
+            "invalid value",
+            "invalid_request_body",
+            "is not of type",
+            "missing required",
+            "additional properties",
+        ),
         r"could not parse the JSON body|Invalid type for|Invalid value for|Invalid value:|invalid_request_body|"
         r"is not of type|Missing required parameter|Additional properties are not allowed",
         "the request body is malformed",
@@ -331,8 +428,13 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "unknown_model_name",
         0.86,
-        ("invalid model name passed", "no models loaded", "not a valid model id", "invalid model identifier",
-         "no 'model_name' with this string"),
+        (
+            "invalid model name passed",
+            "no models loaded",
+            "not a valid model id",
+            "invalid model identifier",
+            "no 'model_name' with this string",
+        ),
         r"Invalid model name passed|No models loaded|is not a valid model ID|Invalid model identifier|"
         r"no 'model_name' with this string",
         "the server does not serve a model by that name",
@@ -385,7 +487,9 @@ _STATUS_TABLE: dict[int, tuple[Category, float, tuple[tuple[Category, float], ..
     422: ("invalid_request", 0.4, ()),
 }
 # Providers whose "not found" means "not served here": no OpenAI account question to ask.
-_COMPATIBLE = frozenset({"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"})
+_COMPATIBLE = frozenset(
+    {"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"}
+)
 
 _MISSING_GATES = (
     "does not exi",
@@ -475,10 +579,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = bool(
-        model
-        and parsed.model_from_message
-        and any(w in lower for w in _MISSING_GATES)
-        and _MODEL_MISSING.search(flat)
+        model and parsed.model_from_message and any(w in lower for w in _MISSING_GATES) and _MODEL_MISSING.search(flat)
     )
     if (
         "project_access_denied" not in hits
@@ -509,8 +610,8 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
             fallback = [(cat, conf), *alts]
             if not hits:
                 hits[cat] = (conf, f"HTTP {parsed.status} with no recognisable error message")
-                for alt, alt_conf in alts:
-                    hits.setdefault(alt, (alt_conf, f"HTTP {parsed.status} is also used for this"))
+                for other, other_conf in alts:
+                    hits.setdefault(other, (other_conf, f"HTTP {parsed.status} is also used for this"))
     if not hits and code:
         hits["invalid_request"] = (0.4, f"error code {code}")
     if not hits:
@@ -553,9 +654,9 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
             evidence_list.append(f"catalog: {resolved} is {lifecycle}")
     alternatives = [(c, round(min(v[0], confidence) * 0.8, 3)) for c, v in ranked[1:4]]
     if verdict_extra is not None:
-        for alt in verdict_extra.alternatives:
-            if alt[0] != category and all(alt[0] != a[0] for a in alternatives):
-                alternatives.append(alt)
+        for extra in verdict_extra.alternatives:
+            if extra[0] != category and all(extra[0] != a[0] for a in alternatives):
+                alternatives.append(extra)
     return Verdict(
         category,
         round(confidence, 3),
@@ -707,9 +808,20 @@ def _by_exception(name: str) -> tuple[Category, float] | None:
         if marker in name:
             return category, confidence
     lowered = name.lower()
-    if lowered.startswith(("econn", "etimedout", "enotfound", "eai_again", "und_err", "ehostunreach", "enetunreach")) or (
-        lowered in ("i/o timeout", "dial tcp", "no such host", "connection refused", "connection timed out",
-                    "socket hang up", "fetch failed", "timed out")
+    if lowered.startswith(
+        ("econn", "etimedout", "enotfound", "eai_again", "und_err", "ehostunreach", "enetunreach")
+    ) or (
+        lowered
+        in (
+            "i/o timeout",
+            "dial tcp",
+            "no such host",
+            "connection refused",
+            "connection timed out",
+            "socket hang up",
+            "fetch failed",
+            "timed out",
+        )
     ):
         return "connection_error", 0.75
     return None

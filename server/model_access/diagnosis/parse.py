@@ -212,7 +212,10 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
         (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
-        (("request", "call"), r"(?i)\b(?:requests?|calls?)\sto\s[`'\"](" + _QID + r"?)[`'\"]\s(?:fail|return|give|error)"),
+        (
+            ("request", "call"),
+            r"(?i)\b(?:requests?|calls?)\sto\s[`'\"](" + _QID + r"?)[`'\"]\s(?:fail|return|give|error)",
+        ),
         (
             ("rate limit", "too large"),
             r"(?i)(?:rate\slimit\sreached|request\stoo\slarge)\sfor\s(" + _ID + r"?)\sin\s",
@@ -242,7 +245,9 @@ _MODEL_CONTEXT = tuple(
     for p in (
         r"(?i)[\"']model[\"']\s?(?::|=>|=)\s?[\"'](" + _IDG + r")[\"']",
         r"(?i)\bmodel\s?=\s?[\"'](" + _IDG + r")[\"']",
-        r"(?im)^[ \t│|>*\-↳]{0,12}model(?: in use| version)?\*{0,2}[ \t]{0,4}:[ \t]{0,4}\*{0,2}[ \t]{0,4}(" + _IDG + r")"
+        r"(?im)^[ \t│|>*\-↳]{0,12}model(?: in use| version)?\*{0,2}[ \t]{0,4}:[ \t]{0,4}\*{0,2}[ \t]{0,4}("
+        + _IDG
+        + r")"
         r"[ \t]{0,4}[.│|]?[ \t]{0,4}$",
         r"(?i)/(?:engines|deployments)/(" + _IDG + r")/",
         r"(?i)\b(?:use|using|picked|selected|tried)\s(?:the\s)?(?:model[:\s]\s?)?(?:openai\s)?[`'\"]?(" + _IDG + r")",
@@ -265,7 +270,10 @@ _EP_MESSAGE = (
         "chat.completions",
     ),
     (re.compile(r"(?i)/?v1/chat/completions\sis\snot\ssupported"), "chat.completions"),
-    (re.compile(r"(?i)not\ssupported\swith\sthe\sResponses\sAPI|does\snot\ssupport\s(?:the\s)?Responses\sAPI"), "responses"),
+    (
+        re.compile(r"(?i)not\ssupported\swith\sthe\sResponses\sAPI|does\snot\ssupport\s(?:the\s)?Responses\sAPI"),
+        "responses",
+    ),
     (re.compile(r"(?i)Missing\sscopes?:\s?api\.responses"), "responses"),
     (re.compile(r"(?i)generate\sembeddings\sfrom\sthis\smodel"), "embeddings"),
 )
@@ -570,7 +578,24 @@ def _plausible_id(value: str) -> bool:
 
 
 _NOT_IDS = frozenset(
-    {"the", "model", "this", "that", "it", "a", "an", "is", "you", "your", "has", "was", "none", "null", "undefined", "nil"}
+    {
+        "the",
+        "model",
+        "this",
+        "that",
+        "it",
+        "a",
+        "an",
+        "is",
+        "you",
+        "your",
+        "has",
+        "was",
+        "none",
+        "null",
+        "undefined",
+        "nil",
+    }
 )
 
 
