@@ -146,3 +146,32 @@ def test_no_pattern_nests_unbounded_repetition() -> None:
     patterns += [p.pattern for p in facts._MODEL_CONTEXT]
     nested = [p for p in patterns if _NESTED.search(p)]
     assert not nested, nested
+
+
+def test_every_catalog_id_starts_the_way_the_context_search_expects(catalog) -> None:  # type: ignore[no-untyped-def]
+    missed = [model_id for model_id in catalog.ids() if not facts._FAMILY_START.match(model_id.lower())]
+    assert not missed, missed
+
+
+def test_both_engines_read_every_family_the_same_way() -> None:
+    """The families run on RE2 when installed and on `re` otherwise: same verdicts either way."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("diagnosis_corpus.jsonl", "diagnosis_real.jsonl")
+        if (data / name).exists()
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    flats = [facts.normalize(facts.window(text))[1] for text in texts]
+    patterns = [p for _c, _f, _g, p, _l in rules._RULES] + [rules._MODEL_MISSING]
+    differ = []
+    for pattern in patterns:
+        stdlib = re.compile(pattern.pattern, re.IGNORECASE)
+        for flat in flats:
+            if bool(stdlib.search(flat)) != bool(pattern.search(flat)):
+                differ.append(f"{pattern.pattern[:60]!r} on {flat[:80]!r}")
+    assert not differ, differ[:5]

@@ -8,8 +8,10 @@ parsing and every output string is scrubbed again.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
+
+import anyio.to_thread
 
 from ..catalog import Catalog, strip_provider
 from ..endpoints import UnknownEndpointError, parse_endpoint
@@ -215,7 +217,8 @@ async def diagnose(
 ) -> Diagnosis:
     """Diagnose with the catalog, then confirm model-access causes with the key's live facts."""
     catalog: Catalog = state.catalog
-    first = diagnose_offline(catalog, error, model=model, endpoint=endpoint)
+    # CPU work runs in a worker thread so that a megabyte paste never stalls the other calls.
+    first = await anyio.to_thread.run_sync(partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint))
     if not live or not state.config.has_key or first.category not in _LIVE_CATEGORIES or not first.facts.model:
         return first
     listed: set[str] | None = None
@@ -232,6 +235,7 @@ async def diagnose(
             permissions = None
     if listed is None and permissions is None:
         return first
-    return diagnose_offline(
-        catalog, error, model=model, endpoint=endpoint, live_facts=LiveFacts(listed=listed, permissions=permissions)
+    facts = LiveFacts(listed=listed, permissions=permissions)
+    return await anyio.to_thread.run_sync(
+        partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint, live_facts=facts)
     )

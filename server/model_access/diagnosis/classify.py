@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..catalog import Catalog, strip_provider
 from ..results import Category, ProjectPermissions
-from .parse import Parsed
+from .parse import Match, Parsed, Pattern, gates, linear, present_gates
 
 
 @dataclass(frozen=True)
@@ -450,8 +450,11 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "the error says the model was not found, without naming it",
     ),
 )
-_RULES: tuple[tuple[Category, float, tuple[str, ...], re.Pattern[str], str], ...] = tuple(
-    (cat, conf, gates, re.compile(pattern, _R), label) for cat, conf, gates, pattern, label in _FAMILIES
+# Compiled for RE2 when installed (linear time; ~10× faster than `re` on these case-insensitive
+# alternations), else for `re`: the families use only the syntax both engines share.
+_RULES: tuple[tuple[Category, float, tuple[str, ...], Pattern, str], ...] = tuple(
+    (cat, conf, gates(*words), linear(pattern, ignore_case=True), label)
+    for cat, conf, words, pattern, label in _FAMILIES
 )
 
 # When no message family decides, the facts do: the runtime's exception class, then the HTTP
@@ -491,7 +494,7 @@ _COMPATIBLE = frozenset(
     {"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"}
 )
 
-_MISSING_GATES = (
+_MISSING_GATES = gates(
     "does not exi",
     "doesnotexi",
     "does not have access",
@@ -516,13 +519,13 @@ _MISSING_GATES = (
     "modèle",
     "модель",
 )
-_MODEL_MISSING = re.compile(
+_MODEL_MISSING = linear(
     r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|has been deprecated|"
     r"is not a valid model|not available for fine-tuning|is not supported when using|no endpoints found for|"
     r"invalid model (?:name|identifier)|unknown model|no such model|not exist|"
     r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
     r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
-    _R,
+    ignore_case=True,
 )
 _NOT_EXIST = re.compile(r"does\s?not\s?exi", _R)
 _DEPRECATED_MSG = re.compile(r"has been deprecated", _R)
@@ -556,9 +559,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     flat = parsed.flat
     lower = parsed.lower or flat.lower()
     # 1. Message families (meaning), each behind its literal gates.
+    present = parsed.present or present_gates(lower)
     hits: dict[Category, tuple[float, str]] = {}
-    for category, confidence, gates, pattern, label in _RULES:
-        if not any(w in lower for w in gates):
+    for category, confidence, words, pattern, label in _RULES:
+        if present.isdisjoint(words):
             continue
         if category in hits and hits[category][0] >= confidence:
             continue
@@ -579,7 +583,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = bool(
-        model and parsed.model_from_message and any(w in lower for w in _MISSING_GATES) and _MODEL_MISSING.search(flat)
+        model and parsed.model_from_message and not present.isdisjoint(_MISSING_GATES) and _MODEL_MISSING.search(flat)
     )
     if (
         "project_access_denied" not in hits
@@ -827,7 +831,7 @@ def _by_exception(name: str) -> tuple[Category, float] | None:
     return None
 
 
-def _snippet(flat: str, match: re.Match[str]) -> str:
+def _snippet(flat: str, match: Match) -> str:
     start = max(0, match.start() - 30)
     end = min(len(flat), match.end() + 50)
     text = flat[start:end].strip()

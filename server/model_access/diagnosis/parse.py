@@ -17,11 +17,82 @@ repeated `key=` pairs costs what a megabyte of prose costs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Protocol, cast
 
 from ..endpoints import canonical_endpoint as _canonical
 from ..redact import redact
+
+try:  # google-re2: a linear-time engine (no backtracking at all); benchmarks/bench_diagnosis.py
+    import re2 as _re2  # shows it ~10× faster than `re` on the case-insensitive families.
+except ImportError:  # pragma: no cover - wheels exist for every platform we support
+    _re2 = None
+
+
+class Match(Protocol):
+    def group(self, index: int = 0, /) -> Any: ...
+    def start(self, index: int = 0, /) -> int: ...
+    def end(self, index: int = 0, /) -> int: ...
+    def span(self, index: int = 0, /) -> tuple[int, int]: ...
+
+
+class Pattern(Protocol):
+    @property
+    def pattern(self) -> str: ...
+    def search(self, string: str, pos: int = ..., endpos: int = ..., /) -> Match | None: ...
+    def finditer(self, string: str, pos: int = ..., endpos: int = ..., /) -> Iterator[Match]: ...
+
+
+def linear(pattern: str, ignore_case: bool = False) -> Pattern:
+    """A pattern for RE2 when it is installed (linear time by construction), else for `re`; the
+    patterns given here use only the syntax both share (no look-arounds, no back-references)."""
+    if _re2 is not None:
+        options = _re2.Options()
+        options.case_sensitive = not ignore_case
+        compiled: Pattern = _re2.compile(pattern, options)
+        return compiled
+    return cast(Pattern, re.compile(pattern, re.IGNORECASE if ignore_case else 0))
+
+
+class GateScanner:
+    """Which of many literal words occur in a text, in one pass (an RE2 set: one automaton for all
+    words), or with one substring test per word without RE2. Words and text are lower-case."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(sorted(set(words)))
+        self._set: Any = None
+        if _re2 is not None and self.words:
+            options = _re2.Options()
+            options.case_sensitive = True
+            gate_set = _re2.Set.SearchSet(options)
+            for word in self.words:
+                gate_set.Add(_re2.escape(word))
+            gate_set.Compile()
+            self._set = gate_set
+
+    def present(self, lower: str) -> frozenset[str]:
+        if self._set is not None:
+            return frozenset(self.words[i] for i in self._set.Match(lower) or ())
+        return frozenset(w for w in self.words if w in lower)
+
+
+_GATE_WORDS: set[str] = set()
+_SCANNER: list[GateScanner] = []
+
+
+def gates(*words: str) -> tuple[str, ...]:
+    """Declare literal gates (lower-case); every declared word is found by one scan per text."""
+    _GATE_WORDS.update(words)
+    return words
+
+
+def present_gates(lower: str) -> frozenset[str]:
+    if not _SCANNER or len(_SCANNER[0].words) != len(_GATE_WORDS):
+        _SCANNER[:] = [GateScanner(_GATE_WORDS)]
+    return _SCANNER[0].present(lower)
+
 
 HEAD = 16_384
 TAIL = 65_536
@@ -160,7 +231,7 @@ _CODE_PATTERNS = (
         r"(?i)[\"'\[{(\s,]?(?:error_?code|responseCode|code)" + _KEY_VALUE + r"[\"']?([A-Za-z][\w\-]{1,60})(?![\w.])"
     ),
 )
-_KNOWN_CODES = re.compile(
+_KNOWN_CODES = linear(
     r"\b(model_not_found|insufficient_quota|invalid_api_key|rate_limit_exceeded|context_length_exceeded|"
     r"unsupported_parameter|unsupported_value|DeploymentNotFound|ModelDeprecated|OperationNotSupported|"
     r"mismatched_organization|unsupported_country_region_territory|invalid_prompt|model_not_supported|"
@@ -174,7 +245,7 @@ _PROJECT = re.compile(r"\bproj_[A-Za-z0-9]{24}|\bproj_[A-Za-z0-9]{3,40}")
 _PROJECT_HEADER = re.compile(r"(?i)openai-project[\"']?\s?[:=]\s?[\"']?(proj_[A-Za-z0-9]{3,40})")
 _ORG = re.compile(r"\borg-[A-Za-z0-9]{8,40}\b")
 _ORG_HEADER = re.compile(r"(?i)openai-organization[\"']?\s?[:=]\s?[\"']?(org-[A-Za-z0-9]{8,40})")
-_REQUEST_ID = re.compile(
+_REQUEST_ID = linear(
     r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s?(?::|=|is)?\s?[\"']?([A-Za-z0-9_\-]{8,80})"
 )
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
@@ -183,7 +254,7 @@ _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 # occur in the lower-cased text. Phrasings of OpenAI and of compatible servers (vLLM, LM Studio,
 # OpenRouter, LiteLLM, Ollama, Groq) and of the major languages.
 _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (gate, re.compile(p))
+    (gates(*gate), re.compile(p))
     for gate, p in (
         (
             ("access",),
@@ -256,6 +327,13 @@ _MODEL_CONTEXT = tuple(
         r"(?i)(?:^|\s)(" + _IDG + r")\s(?:goes|causes|model)\b",
     )
 )
+# How every OpenAI model id starts (tests/test_diagnosis_rules.py checks the catalog against it):
+# a text with none of these has no id for the context search to find, which spares the search.
+_FAMILY_START = re.compile(
+    r"(?<![a-z0-9])(?:gpt|text-|o\d|code-|sora|babbage|chat-|chatgpt|computer-use|dall|davinci|omni|tts|"
+    r"ada(?![a-z])|codex|curie|whisper|ft:)"
+)
+_MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
     r"^(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
 )
@@ -277,11 +355,11 @@ _EP_MESSAGE = (
     (re.compile(r"(?i)Missing\sscopes?:\s?api\.responses"), "responses"),
     (re.compile(r"(?i)generate\sembeddings\sfrom\sthis\smodel"), "embeddings"),
 )
-_EP_PATH = re.compile(
+_EP_PATH = linear(
     r"(?i)(?:https?://[^\s/\"']{1,200})?(?:/\s?[\w.\-]{1,60}){0,6}?/v1((?:/[\w.\-]{1,80}){1,6})|"
     r"(?:POST|GET)\s((?:/[\w.\-]{1,80}){1,8})"
 )
-_EP_SDK = re.compile(
+_EP_SDK = linear(
     r"(?:\b(?:client|openai|oai|aclient|async_client|openai_client|self\.client|self\._client)\.(?:beta\.)?"
     r"((?:chat\.completions|responses|embeddings|completions|images|moderations|audio\.\w{1,20}|fine_tuning\.jobs"
     r"|realtime)\.(?:create|acreate|generate|edit|parse|stream|connect))\s?\()|"
@@ -305,21 +383,44 @@ _SDK_WORDS = {
 # Who answered: a compatible server's "not found" means "not served here", not an OpenAI
 # account question. Literal markers, first match wins.
 _PROVIDERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("azure", ("openai.azure.com", "azure openai", "azureopenai", "deploymentnotfound", "api_type=azure", "azure_")),
-    ("openrouter", ("openrouter",)),
-    ("litellm", ("litellm",)),
-    ("ollama", ("ollama", "try pulling it first")),
-    ("vllm", ("vllm", "'object': 'error'", '"object": "error"', '"object":"error"')),
-    ("lmstudio", ("lm studio", "lmstudio", "lms load")),
-    ("groq", ("groq",)),
-    ("deepseek", ("deepseek.com",)),
-    ("anthropic", ("anthropic.com", "x-api-key")),
-    ("gemini", ("generativelanguage.googleapis", "gemini api")),
-    ("openai", ("api.openai.com", "platform.openai.com", "openai.com/", "help.openai.com")),
+    (
+        "azure",
+        gates("openai.azure.com", "azure openai", "azureopenai", "deploymentnotfound", "api_type=azure", "azure_"),
+    ),
+    (
+        "openrouter",
+        gates(
+            "openrouter",
+        ),
+    ),
+    (
+        "litellm",
+        gates(
+            "litellm",
+        ),
+    ),
+    ("ollama", gates("ollama", "try pulling it first")),
+    ("vllm", gates("vllm", "'object': 'error'", '"object": "error"', '"object":"error"')),
+    ("lmstudio", gates("lm studio", "lmstudio", "lms load")),
+    (
+        "groq",
+        gates(
+            "groq",
+        ),
+    ),
+    (
+        "deepseek",
+        gates(
+            "deepseek.com",
+        ),
+    ),
+    ("anthropic", gates("anthropic.com", "x-api-key")),
+    ("gemini", gates("generativelanguage.googleapis", "gemini api")),
+    ("openai", gates("api.openai.com", "platform.openai.com", "openai.com/", "help.openai.com")),
 )
 
 # The runtime's exception class or error code, when the text names one.
-_EXCEPTION = re.compile(
+_EXCEPTION = linear(
     r"\b((?:[a-z][\w]{0,40}\.){0,6}[A-Z][A-Za-z0-9]{1,60}(?:Error|Exception|Timeout|Failure))\b|"
     r"\b(E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE)|"
     r"UND_ERR_[A-Z_]{2,30}|i/o timeout|dial tcp|no such host|connection refused|"
@@ -348,26 +449,29 @@ class Parsed:
     notes: list[str] = field(default_factory=list)
     lower: str = ""  # flat, lower-cased: the one text every literal gate reads
     provider: str | None = None  # who answered, when the text says (openrouter, vllm, azure…)
+    present: frozenset[str] = frozenset()  # the declared gate words that occur in `lower`
     exception: str | None = None  # the runtime's exception class or error code (APIConnectionError…)
 
 
 def normalize(text: str) -> tuple[str, str]:
-    text = text.translate(_QUOTES)
+    if not text.isascii():  # every character _QUOTES changes is outside ASCII
+        text = text.translate(_QUOTES)
     flat = text
     if "\\" in flat:
         # Escapes from JSON-in-a-string, in linear time: runs of backslashes become one, then \" \' \n.
         flat = _BACKSLASHES.sub(r"\\", flat)
         for escaped, plain in (('\\"', '"'), ("\\'", "'"), ("\\n", " "), ("\\r", " "), ("\\t", " ")):
             flat = flat.replace(escaped, plain)
-    flat = _SPACES.sub(" ", flat)
+    # One space for every run of whitespace (str.split's whitespace is re's \s), without a regex.
+    flat = " ".join(flat.split())
     return text, flat
 
 
 def parse(raw: str) -> Parsed:
     text, flat = normalize(raw)
     lower = flat.lower()
-    parsed = Parsed(text=text, flat=flat, lower=lower)
-    anchor = _anchor(lower)
+    parsed = Parsed(text=text, flat=flat, lower=lower, present=present_gates(lower))
+    anchor = _anchor(lower, parsed.present)
     parsed.status = _status(flat, anchor)
     parsed.error_code = _code(flat, lower)
     if "type" in lower:
@@ -375,7 +479,7 @@ def parse(raw: str) -> Parsed:
         parsed.error_type = match.group(1) if match else None
     if "param" in lower:
         parsed.param = _param(flat)
-    parsed.model, parsed.model_from_message = _model(text, flat, lower)
+    parsed.model, parsed.model_from_message = _model(flat, parsed.present)
     if "proj_" in flat:
         parsed.project_id = _project(flat)
     if "org-" in flat:
@@ -389,13 +493,13 @@ def parse(raw: str) -> Parsed:
             req2 = _REQ.search(flat)
             parsed.request_id = req2.group(0) if req2 else None
     parsed.endpoint = endpoint_in(flat, lower)
-    parsed.provider = provider_in(lower)
+    parsed.provider = provider_in(lower, parsed.present)
     parsed.exception = exception_in(flat)
     return parsed
 
 
 # Where the error itself is said: status numbers near it are the error's, not a log's.
-_ANCHOR_WORDS = (
+_ANCHOR_WORDS = gates(
     "does not exi",
     "does not have access",
     "doesnotexi",
@@ -432,9 +536,9 @@ _ANCHOR_WORDS = (
 )
 
 
-def _anchor(lower: str) -> int:
+def _anchor(lower: str, present: frozenset[str]) -> int:
     best = len(lower)
-    for word in _ANCHOR_WORDS:
+    for word in present.intersection(_ANCHOR_WORDS):
         at = lower.find(word, 0, best)
         if at != -1:
             best = at
@@ -496,7 +600,7 @@ def _code(flat: str, lower: str) -> str | None:
         if known:
             before = flat[max(0, known.start() - 12) : known.start()].lower()
             if "type" not in before:
-                return known.group(1)
+                return str(known.group(1))
     return None
 
 
@@ -526,9 +630,9 @@ def _clean_id(value: str, quoted: bool) -> str:
     return value.strip("`'\"").rstrip(".,")
 
 
-def _model(text: str, flat: str, lower: str) -> tuple[str | None, bool]:
+def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     for gate, pattern in _MODEL_PATTERNS:
-        if not any(word in lower for word in gate):
+        if present.isdisjoint(gate):
             continue
         match = pattern.search(flat)
         if match:
@@ -550,12 +654,18 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             value = _clean_id(match.group(1), False)
             if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
                 return value
-    for pattern in _MODEL_CONTEXT:
-        for source in (text, flat) if pattern.flags & re.MULTILINE else (flat,):
+    if not _FAMILY_START.search(flat.lower()):
+        return None  # no word starts like an OpenAI model id: nothing below could return one
+    seen: set[str] = set()  # a paste repeats its words; each is looked up once
+    for pattern, multiline in _MODEL_CONTEXT_FLAGS:
+        for source in (text, flat) if multiline else (flat,):
             for count, match in enumerate(pattern.finditer(source)):
                 if count >= 512:
                     break
                 value = _clean_id(match.group(1), False)
+                if value in seen:
+                    continue
+                seen.add(value)
                 known = check(value)
                 if known:
                     return str(known)
@@ -564,7 +674,11 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
     for count, match in enumerate(_TOKEN.finditer(flat)):
         if count >= 4096:
             break
-        known = check(_clean_id(match.group(0), False))
+        value = match.group(0)
+        if value in seen:
+            continue
+        seen.add(value)
+        known = check(_clean_id(value, False))
         if known:
             return str(known)
     return None
@@ -599,9 +713,10 @@ _NOT_IDS = frozenset(
 )
 
 
-def provider_in(lower: str) -> str | None:
+def provider_in(lower: str, present: frozenset[str] | None = None) -> str | None:
+    present = present_gates(lower) if present is None else present
     for name, markers in _PROVIDERS:
-        if any(marker in lower for marker in markers):
+        if not present.isdisjoint(markers):
             return name
     return None
 
