@@ -363,7 +363,6 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "socket hang up",
             "certificate verify",
             "sslerror",
-            "httprequestexception",
             "resolve host",
             "unreachable",
             "连接",
@@ -383,7 +382,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
         r"\bi/o timeout|dial tcp|UND_ERR_\w{2,30}|Connect Timeout Error|I/O error on (?:POST|GET|PUT) request|"
         r"SocketTimeoutException|UnknownHostException|ConnectException|no such host|socket hang up|"
-        r"certificate verify failed|SSLError|HttpRequestException|Could not resolve host|Network is unreachable|"
+        r"certificate verify failed|SSLError|Could not resolve host|Network is unreachable|"
         r"Connection to \S{1,100} timed out|forcibly closed by the remote host|ConnectionResetError|Connection aborted|"
         r"Error communicating with OpenAI|远程主机强迫关闭了一个现有的连接|连接(?:超时|失败|被拒绝)|网络(?:错误|异常)|接続(?:がタイムアウト|できません)|"
         r"tiempo de espera agotado|Zeitüberschreitung|délai d'attente dépassé|время ожидания истекло|연결(?:할 수 없|시간 초과)",
@@ -393,9 +392,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "server_error",
         0.78,
-        ("server", "bad gateway", "service unavailable", "gateway time", "overloaded", "服务器"),
+        ("server", "bad gateway", "service unavailable", "gateway time", "overloa", "服务器"),
         r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
-        r"Internal Server Error|Gateway Time-?out|is currently overloaded|overloaded_error|服务器(?:错误|内部错误|繁忙)",
+        r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|服务器(?:错误|内部错误|繁忙)",
         "the server failed",
     ),
     # ---- other malformed requests
@@ -424,6 +423,96 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"content_policy_violation|cyber_policy",
         "the prompt was refused by the safety system (not a model-access problem)",
     ),
+    # ---- more phrasings of the same meanings (compatible servers, gateways, relays, SDKs)
+    (
+        "unknown",
+        0.8,
+        ("contentpolicy", "responsibleaipolicy", "content_filter", "content management policy"),
+        r"ContentPolicyViolation|ResponsibleAIPolicyViolation|content_filter|content management policy",
+        "the prompt was refused by a content filter (not a model-access problem)",
+    ),
+    (
+        "unsupported_parameter",
+        0.85,
+        ("does not support", "unrecognized request argument"),
+        r"does not support (?:thinking|reasoning)|Unrecognized request argument supplied",
+        "a parameter or value this model (or this API version) does not accept",
+    ),
+    (
+        "context_length_exceeded",
+        0.9,
+        ("too long", "exceeds limit", "max_model_len"),
+        r"is too long to fit into the model|is too long and exceeds limit|max_model_len",
+        "the request is longer than the model's context window",
+    ),
+    (
+        "invalid_api_key",
+        0.88,
+        ("api key", "apikey", "api_key", "invalid user key", "proxy server token", "member of an organization"),
+        r"API key (?:无效|無效|status invalid)|APIkey (?:无效|無效)|api_key_invalid|invalid user key|Invalid proxy server token|"
+        r"must be a member of an organization to use the API|An API key is required",
+        "the API key is missing or wrong",
+    ),
+    (
+        "key_permission_denied",
+        0.85,
+        (
+            "not allowed to access model",
+            "not available for this api key",
+            "key_model_access_denied",
+            "not authorized to access the requested model",
+            "无权使用模型",
+            "無權使用模型",
+        ),
+        r"Token not allowed to access model|not available for this API key|key_model_access_denied|"
+        r"not authorized to access the requested model|(?:令牌|密钥|key)\S{0,4}(?:无权使用模型|無權使用模型)",
+        "the key is not allowed to use this model (a restricted or virtual key)",
+    ),
+    (
+        "account_access_denied",
+        0.85,
+        ("has not activated the model", "modelnotopen", "non-serverless model", "dedicated endpoint for the model"),
+        r"has not activated the model|ModelNotOpen|Unable to access non-serverless model|"
+        r"create and start a new dedicated endpoint for the model",
+        "the account has not enabled this model with the provider",
+    ),
+    (
+        "insufficient_quota",
+        0.88,
+        ("余额不足", "餘額不足", "balance is insufficient", "insufficient_user_quota"),
+        r"余额不足|餘額不足|balance is insufficient|insufficient_user_quota",
+        "the account has run out of credits or budget",
+    ),
+    (
+        "client_misconfigured",
+        0.8,
+        ("cannot post /", "cannot get /", "404 page not found", "file not found", "specify a model"),
+        r"Cannot POST /|Cannot GET /|404 page not found|404 Not Found\S{0,3} response: File Not Found|"
+        r"Multiple models are loaded\. Please specify a model",
+        "the request reached a server that does not serve this path or needs a model named (base URL or setup)",
+    ),
+    (
+        "invalid_request",
+        0.8,
+        ("invalid model: ", "is required for", "inputrequired"),
+        r"Invalid model: [\"',}]|InputRequired|\bis required for\b",
+        "the request lacks a required field (an empty model, a required id)",
+    ),
+    (
+        "unknown_model_name",
+        0.86,
+        (
+            "incorrect model id",
+            "模型名字錯誤",
+            "模型名称错误",
+            "无可用渠道",
+            "無可用渠道",
+            "no available channel",
+            "沒有可用的管道",
+        ),
+        r"Incorrect model ID|模型名字錯誤|模型名称错误|无可用渠道|無可用渠道|no available channel|沒有可用的管道",
+        "the gateway has no model by that name (or none for your group)",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
@@ -442,8 +531,20 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "unknown_model_name",
         0.7,
-        ("model", "模型", "モデル", "모델", "модель", "modèle", "modell", "modelo", "找不到", "無効な"),
-        r"model (?:does not exist|not found|not exist)|no such model|unknown model|invalid model (?:name|id|identifier)\b|"
+        (
+            "model",
+            "模型",
+            "モデル",
+            "모델",
+            "модель",
+            "modèle",
+            "modell",
+            "modelo",
+            "找不到",
+            "無効な",
+            "does not exist or you do not have access",
+        ),
+        r"model (?:does not exist|doesn't exist|not found|not exist|was not found)|no such model|unknown model|does not exist or you do not have access|invalid model (?:name|id|identifier)\b|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
         r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
         r"modèle (?:introuvable|n'existe pas)",
@@ -489,6 +590,29 @@ _STATUS_TABLE: dict[int, tuple[Category, float, tuple[tuple[Category, float], ..
     400: ("invalid_request", 0.4, (("unsupported_parameter", 0.2),)),
     422: ("invalid_request", 0.4, ()),
 }
+# Error codes and types that name their cause, whatever the message says.
+_CODES: dict[str, tuple[Category, float]] = {
+    "insufficient_quota": ("insufficient_quota", 0.95),
+    "billing_hard_limit_reached": ("insufficient_quota", 0.93),
+    "insufficient_user_quota": ("insufficient_quota", 0.93),
+    "invalid_api_key": ("invalid_api_key", 0.95),
+    "account_deactivated": ("invalid_api_key", 0.9),
+    "rate_limit_exceeded": ("rate_limited", 0.93),
+    "context_length_exceeded": ("context_length_exceeded", 0.95),
+    "unsupported_parameter": ("unsupported_parameter", 0.93),
+    "unsupported_value": ("unsupported_parameter", 0.93),
+    "model_decommissioned": ("model_retired", 0.95),
+    "deploymentnotfound": ("azure_deployment_not_found", 0.97),
+    "unsupported_country_region_territory": ("region_not_supported", 0.97),
+    "missing_scope": ("key_permission_denied", 0.95),
+    "mismatched_organization": ("client_misconfigured", 0.93),
+    "invalid_organization": ("client_misconfigured", 0.93),
+    "operationnotsupported": ("wrong_endpoint", 0.93),
+    "content_filter": ("unknown", 0.8),
+    "server_error": ("server_error", 0.9),
+}
+_NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
+
 # Providers whose "not found" means "not served here": no OpenAI account question to ask.
 _COMPATIBLE = frozenset(
     {"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"}
@@ -562,6 +686,8 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     present = parsed.present or present_gates(lower)
     hits: dict[Category, tuple[float, str]] = {}
     for category, confidence, words, pattern, label in _RULES:
+        if category == "unknown_model_name":
+            continue  # the not-found phrasings wait for the model id (step 2)
         if present.isdisjoint(words):
             continue
         if category in hits and hits[category][0] >= confidence:
@@ -572,8 +698,12 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     code = (parsed.error_code or "").lower()
     if "incorrect api key" in lower and _AZURE.search(flat):
         hits["client_misconfigured"] = (0.94, "an Azure key was sent to api.openai.com (the key is refused there)")
-    if code == "insufficient_quota":
-        hits.setdefault("insufficient_quota", (0.9, "error code insufficient_quota"))
+    # An error code or type in the body is a fact: it outranks the prose around it ("Invalid API
+    # Key" said by an app whose body says insufficient_quota).
+    for fact, label in ((code, "error code"), ((parsed.error_type or "").lower(), "error type")):
+        by_code = _CODES.get(fact)
+        if by_code is not None and (by_code[0] not in hits or hits[by_code[0]][0] < by_code[1]):
+            hits[by_code[0]] = (by_code[1], f"{label} {fact}")
 
     model = parsed.model
     resolved = lifecycle = None
@@ -600,22 +730,41 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
             cat, conf = verdict_extra.category, verdict_extra.confidence
             if cat not in hits or hits[cat][0] < conf:
                 hits[cat] = (conf, verdict_extra.evidence[0] if verdict_extra.evidence else "")
+    if verdict_extra is None:
+        # Not-found phrasings whose model id could not be read (or that no resolution settled).
+        for category, confidence, words, pattern, label in _RULES:
+            if category != "unknown_model_name" or present.isdisjoint(words):
+                continue
+            if category in hits and hits[category][0] >= confidence:
+                continue
+            match = pattern.search(flat)
+            if match:
+                hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
 
-    # 3. No message decides: the facts do (exception class, then status, then a bare code).
+    # A model-access answer outranks the transport, quota and server words pasted around it
+    # ("OpenAI connection error: The model `x` does not exist…").
+    if verdict_extra is not None and verdict_extra.confidence >= 0.8:
+        for neighbour in _NEIGHBOURS:
+            if neighbour in hits and neighbour != verdict_extra.category:
+                conf, evidence = hits[neighbour]
+                hits[neighbour] = (round(conf - 0.15, 3), evidence)
+
+    # 3. No message decides: the facts do (exception class and status, the surer one wins; then a
+    # bare code). Never above 0.75.
     fallback: list[tuple[Category, float]] = []
-    if not hits and parsed.exception:
-        found = _by_exception(parsed.exception)
-        if found is not None:
-            hits[found[0]] = (found[1], f"the runtime raised {parsed.exception}")
     if parsed.status:
         by_status = _by_status(parsed.status)
         if by_status is not None:
             cat, conf, alts = by_status
             fallback = [(cat, conf), *alts]
-            if not hits:
-                hits[cat] = (conf, f"HTTP {parsed.status} with no recognisable error message")
-                for other, other_conf in alts:
-                    hits.setdefault(other, (other_conf, f"HTTP {parsed.status} is also used for this"))
+    if not hits:
+        found = _by_exception(parsed.exception) if parsed.exception else None
+        if found is not None:
+            hits[found[0]] = (found[1], f"the runtime raised {parsed.exception}")
+        for position, (cat, conf) in enumerate(fallback):
+            if cat not in hits or hits[cat][0] < conf:
+                why = "with no recognisable error message" if position == 0 else "is also used for this"
+                hits[cat] = (conf, f"HTTP {parsed.status} {why}")
     if not hits and code:
         hits["invalid_request"] = (0.4, f"error code {code}")
     if not hits:

@@ -271,7 +271,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
         (
             ("model",),
-            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot|does\snot|not\sfound|has\sbeen)",
+            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot|does\snot|not\sfound|has\sbeen|was\snot)",
         ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
         (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
@@ -280,6 +280,12 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
         (("unknown model",), r"(?i)unknown\smodel[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
+        (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
+        (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
+        (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
+        (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\snot\sfound"),
+        (("invalid model: ",), r"(?i)invalid\smodel:\s(" + _IDG + r")"),
+        (("does not support",), r"(?:^|[\s\"'`])" + _Q + r"(" + _QID + r"?)" + _Q + r"\sdoes\snot\ssupport\s"),
         (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
         (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
@@ -300,7 +306,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("模型", "モデル", "modelo", "모델", "modell", "modèle", "модель"),
             r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
-            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|が見つかりません|は存在しません|no existe|no encontrado|não existe|"
+            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|não existe|"
             r"não encontrado|을 찾을 수 없|를 찾을 수 없|이\(가\) 존재하지|nicht gefunden|existiert nicht|n'existe pas|"
             r"introuvable|не найдена|не существует)",
         ),
@@ -308,7 +314,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 )
 # A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
-_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])model(?:\sname|\sid)?\s?[:=]\s?[`'\"]?(" + _IDG + r")")
+_MODEL_LABEL = re.compile(
+    r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")"
+)
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
