@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..catalog import Catalog, strip_provider
 from ..results import Category, ProjectPermissions
-from .parse import Match, Parsed, Pattern, gates, linear, present_gates
+from .parse import Match, Parsed, Pattern, gates, linear, openai_shaped, present_gates
 
 
 @dataclass(frozen=True)
@@ -435,8 +435,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "unsupported_parameter",
         0.85,
         ("does not support", "unrecognized request argument"),
-        r"does not support (?:thinking|reasoning)|Unrecognized request argument supplied",
-        "a parameter or value this model (or this API version) does not accept",
+        r"does not support (?:thinking|reasoning)",
+        "a parameter or value this model does not accept",
+    ),
+    (
+        "unsupported_parameter",
+        0.7,
+        ("unrecognized request argument",),
+        r"Unrecognized request argument supplied",
+        "a request argument this model or API version does not accept (on Azure, often an old api-version)",
     ),
     (
         "context_length_exceeded",
@@ -510,8 +517,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "no available channel",
             "沒有可用的管道",
         ),
-        r"Incorrect model ID|模型名字錯誤|模型名称错误|无可用渠道|無可用渠道|no available channel|沒有可用的管道",
-        "the gateway has no model by that name (or none for your group)",
+        r"Incorrect model ID|模型名字錯誤|模型名称错误",
+        "the gateway has no model by that name",
+    ),
+    (
+        "unknown_model_name",
+        0.72,
+        ("无可用渠道", "無可用渠道", "no available channel", "沒有可用的管道"),
+        r"无可用渠道|無可用渠道|no available channel|沒有可用的管道",
+        "the gateway has no channel for this model in your group (a model name or a gateway setting)",
     ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
@@ -612,6 +626,9 @@ _CODES: dict[str, tuple[Category, float]] = {
     "server_error": ("server_error", 0.9),
 }
 _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
+
+# Servers that serve exactly the names they list (a miss there is a name the server lacks).
+_SERVES_BY_NAME = frozenset({"openrouter", "litellm", "ollama", "vllm", "lmstudio"})
 
 # Providers whose "not found" means "not served here": no OpenAI account question to ask.
 _COMPATIBLE = frozenset(
@@ -779,6 +796,9 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
 
     ranked = sorted(hits.items(), key=lambda kv: -kv[1][0])
     category, (confidence, evidence) = ranked[0]
+    if len(ranked) > 1 and ranked[1][1][0] >= 0.75 and ranked[1][1][0] >= confidence - 0.15:
+        # Two strong readings of the same text disagree: answer the likelier one, not surely.
+        confidence = min(confidence, 0.75)
     evidence_list = [evidence] if evidence else []
     checked_live = False
     note = ""
@@ -908,6 +928,11 @@ def _resolve_missing(
             why = "is not a valid model id for this provider"
         conf = 0.9 if resolved is None else 0.88
         alts: list[tuple[Category, float]] = [("account_access_denied", 0.15)]
+        if resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME:
+            # Another provider's id: the catalog cannot tell a typo from that provider's retired
+            # model or from a client that builds the wrong path, so say so.
+            conf = 0.75
+            alts = [("model_retired", 0.2), ("client_misconfigured", 0.15)]
         if in_list is False:
             conf = min(0.97, conf + 0.05)
         return Verdict(

@@ -314,9 +314,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 )
 # A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
-_MODEL_LABEL = re.compile(
-    r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")"
-)
+_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")")
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
@@ -690,6 +688,11 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         if known:
             return str(known)
     return None
+
+
+def openai_shaped(model: str) -> bool:
+    """Whether an id starts the way OpenAI's ids do (after any provider prefix)."""
+    return bool(_FAMILY_START.match(model.rsplit("/", 1)[-1].lower()))
 
 
 def _plausible_id(value: str) -> bool:
