@@ -527,6 +527,20 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"无可用渠道|無可用渠道|no available channel|沒有可用的管道",
         "the gateway has no channel for this model in your group (a model name or a gateway setting)",
     ),
+    (
+        "connection_error",
+        0.8,
+        ("network",),
+        r"\bNetwork (?:Problem|error|failure)\b",
+        "the client could not reach the server",
+    ),
+    (
+        "account_access_denied",
+        0.7,
+        ("requested model is not supported",),
+        r"The requested model is not supported",
+        "the service does not offer this model to this account",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
@@ -663,7 +677,7 @@ _MISSING_GATES = gates(
 _MODEL_MISSING = linear(
     r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|has been deprecated|"
     r"is not a valid model|not available for fine-tuning|is not supported when using|no endpoints found for|"
-    r"invalid model (?:name|identifier)|unknown model|no such model|not exist|"
+    r"invalid model (?:name|identifier)|invalid model: ?[\w/]|unknown model|no such model|not exist|"
     r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
     r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
     ignore_case=True,

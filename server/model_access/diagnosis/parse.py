@@ -462,6 +462,10 @@ class Parsed:
 def normalize(text: str) -> tuple[str, str]:
     if not text.isascii():  # every character _QUOTES changes is outside ASCII
         text = text.translate(_QUOTES)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: no engine can read them, and no error has them
+            text = text.encode("utf-8", "replace").decode("utf-8")
     flat = text
     if "\\" in flat:
         # Escapes from JSON-in-a-string, in linear time: runs of backslashes become one, then \" \' \n.
