@@ -8,6 +8,7 @@ parsing and every output string is scrubbed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
 
@@ -217,8 +218,7 @@ async def diagnose(
 ) -> Diagnosis:
     """Diagnose with the catalog, then confirm model-access causes with the key's live facts."""
     catalog: Catalog = state.catalog
-    # CPU work runs in a worker thread so that a megabyte paste never stalls the other calls.
-    first = await anyio.to_thread.run_sync(partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint))
+    first = await _off_loop(partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint), error)
     if not live or not state.config.has_key or first.category not in _LIVE_CATEGORIES or not first.facts.model:
         return first
     listed: set[str] | None = None
@@ -236,6 +236,14 @@ async def diagnose(
     if listed is None and permissions is None:
         return first
     facts = LiveFacts(listed=listed, permissions=permissions)
-    return await anyio.to_thread.run_sync(
-        partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint, live_facts=facts)
+    return await _off_loop(
+        partial(diagnose_offline, catalog, error, model=model, endpoint=endpoint, live_facts=facts), error
     )
+
+
+async def _off_loop(work: Callable[[], Diagnosis], error: str) -> Diagnosis:
+    """A long paste is diagnosed in a worker thread, so that it never stalls the other calls; a
+    screenful (a fraction of a millisecond) runs in place, where the thread hop would cost more."""
+    if len(error) <= 16_384:
+        return work()
+    return await anyio.to_thread.run_sync(work)

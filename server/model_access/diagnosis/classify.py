@@ -541,6 +541,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"The requested model is not supported",
         "the service does not offer this model to this account",
     ),
+    (
+        "insufficient_quota",
+        0.88,
+        ("cuota", "cota", "kontingent", "quota", "квот", "クォータ", "할당량", "配额"),
+        r"excedido (?:tu|su) cuota|excedeu (?:sua|a sua) cota|Kontingent (?:überschritten|aufgebraucht)|"
+        r"dépassé votre quota|превысили (?:текущую |вашу )?квоту|クォータを超え|할당량을 초과|超出(?:当前)?配额|配额(?:不足|已用完)",
+        "the account has no quota (billing) left",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
