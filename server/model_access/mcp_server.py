@@ -29,7 +29,7 @@ from . import access, endpoints
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
-from .redact import clip, install_log_redaction, redact, redact_obj
+from .redact import clip, install_log_redaction, redact, redact_obj, redact_window
 from .results import (
     AccessCheck,
     AccessibleModels,
@@ -511,7 +511,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
             "without apply; show the diff and apply only when the user agrees.\n"
             "5. If the project's allow/deny list blocks the model and an admin key is configured, show "
             "get_project_model_permissions and offer update_project_model_permissions (it asks before writing).\n"
-            "Never print API keys.\n\nError:\n" + redact(error)
+            "Never print API keys.\n\nError:\n" + redact_window(error)
         )
 
     @app.completion()  # type: ignore[no-untyped-call, untyped-decorator]

@@ -22,11 +22,13 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     # Session tokens of the web console.
     re.compile(r"(?<![A-Za-z0-9])sess-[A-Za-z0-9_\-]{8,}"),
     # Bearer / Basic credentials in headers or logs.
-    re.compile(r"(?i)\b(?:bearer|basic)\s+(?P<s>[A-Za-z0-9_\-.=:+/~*]{6,})"),
+    re.compile(r"(?i)\b(?:bearer|basic)\s{1,8}(?P<s>[A-Za-z0-9_\-.=:+/~*]{6,})"),
     # Header or assignment forms: api-key: …, api_key="…", OPENAI_API_KEY=…, Ocp-Apim-Subscription-Key: …
     re.compile(
         r"(?i)(?:api[-_ ]?key|apikey|subscription[-_]key|access[-_]token|secret|password|token)"
-        r"""[\"']?\s*[:=]\s*[\"']?(?P<s>(?!\[REDACTED)(?=[^\s\"',;}{)\]]*\d)[^\s\"',;}{)\]]{8,})"""
+        # The look-ahead for a digit is bounded: unbounded, it rescans the rest of a long run at every
+        # "key=" of "api_key=api_key=…" (quadratic).
+        r"""[\"']?\s{0,8}[:=]\s{0,8}[\"']?(?P<s>(?!\[REDACTED)(?=[^\s\"',;}{)\]]{0,120}\d)[^\s\"',;}{)\]]{8,})"""
     ),
     # Azure OpenAI keys: 32 hex characters near the word "key", or 84-character base62 keys.
     re.compile(r"(?i)key[^\n]{0,40}?\b(?P<s>[0-9a-f]{32})\b"),
@@ -49,18 +51,53 @@ def _replace_secret(match: re.Match[str]) -> str:
 T = TypeVar("T")
 
 
+# A pattern runs only when its literal occurs in the lower-cased text (None: always). The
+# substring tests are C-speed and spare ordinary text — every tool result passes here — nearly
+# all of the regex work.
+_GATES: tuple[tuple[str, ...] | None, ...] = (
+    ("sk-",),
+    ("sess-",),
+    ("bearer", "basic"),
+    ("key", "token", "secret", "password"),
+    ("key",),
+    ("key",),
+    None,
+    ("eyj",),
+    ("ek_",),
+)
+
+
 def redact(text: str) -> str:
     if not text:
         return text
-    for pattern in _PATTERNS:
+    lower = text.lower()
+    for pattern, gate in zip(_PATTERNS, _GATES, strict=True):
+        if gate is not None and not any(word in lower for word in gate):
+            continue
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
     return text
 
 
+# Longer than any secret the patterns know (84-character keys, JWTs of a few hundred): a window
+# this much wider than what is shown never cuts a secret that reaches into what is shown.
+_MARGIN = 2048
+
+
 def clip(text: str, limit: int) -> str:
     """Redact, *then* shorten: cutting first can split a key (e.g. an Azure 32-hex key cut to 30
-    characters) so that no pattern recognises the remaining, still secret, prefix."""
-    return redact(text)[:limit]
+    characters) so that no pattern recognises the remaining, still secret, prefix. Only a margin
+    past the limit is redacted, so echoing a megabyte costs what echoing the limit costs."""
+    return redact(text[: limit + _MARGIN])[:limit]
+
+
+def redact_window(text: str, head: int = 16_384, tail: int = 16_384) -> str:
+    """The start and the end of a long text, redacted, with a marker where the middle was cut;
+    for paths that echo input (prompts, messages) and need not echo all of it."""
+    if len(text) <= head + tail + _MARGIN:
+        return redact(text)
+    start = redact(text[: head + _MARGIN])[:head]
+    end = redact(text[-(tail + _MARGIN) :])[-tail:]
+    return f"{start}\n… [{len(text) - head - tail} characters cut] …\n{end}"
 
 
 def redact_obj(value: T) -> T:

@@ -9,8 +9,11 @@ parsing and every output string is scrubbed again.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio.to_thread
 
 from .. import judgment
 from ..catalog import Catalog, strip_provider
@@ -279,11 +282,15 @@ def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
 
 
 def _says_not_found(parsed: Parsed) -> bool:
+    """The text says the model was not found (not a page, a route or a file)."""
     flat = parsed.flat.lower()
-    return parsed.error_code == "model_not_found" or any(
-        phrase in flat
-        for phrase in ("does not exist", "not found", "invalid model", "not a valid model", "deploymentnotfound")
-    )
+    return parsed.error_code == "model_not_found" or _MODEL_NOT_FOUND.search(flat) is not None
+
+
+_MODEL_NOT_FOUND = re.compile(
+    r"does not exist|invalid model|not a valid model|deploymentnotfound|no endpoints found"
+    r"|model[^.\n]{0,60}?not found|not found[^.\n]{0,20}?model"
+)
 
 
 def _text_suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed) -> list[Suggestion]:
@@ -372,7 +379,7 @@ async def diagnose(
     """Diagnose with the catalog, then decide model-access causes with the key's live facts."""
     catalog: Catalog = state.catalog
     config = state.config
-    prepared = _prepare(catalog, error, model, endpoint)
+    prepared = await _off_loop(partial(_prepare, catalog, error, model, endpoint), error)
     if isinstance(prepared, Diagnosis):
         return prepared
     parsed, verdict = prepared
@@ -383,3 +390,14 @@ async def diagnose(
             config, catalog, state.live, parsed.model, parsed.endpoint, project_id=parsed.project_id
         )
     return _conclude(catalog, parsed, verdict, config.profile.name, facts, admin_tools=admin_tools)
+
+
+_T = TypeVar("_T")
+
+
+async def _off_loop(work: Callable[[], _T], error: str) -> _T:
+    """A long paste is parsed in a worker thread, so that it never stalls the other calls; a
+    screenful (a fraction of a millisecond) runs in place, where the thread hop would cost more."""
+    if len(error) <= 16_384:
+        return work()
+    return await anyio.to_thread.run_sync(work)

@@ -3,37 +3,134 @@
 Every shape a developer pastes (openai-python reprs, raw JSON, Node/Go/Java/.NET/Ruby/PHP
 SDK messages, curl and HTTP logs, LangChain/LiteLLM/aider/Continue/Cursor/Codex output,
 Azure bodies, tracebacks, chat-mangled quotes and wrapped lines) is handled the same way:
-the text is bounded, redacted, normalized (smart quotes, escaped quotes, collapsed
-whitespace) and then read with precompiled, bounded regular expressions. Nothing is ever
-evaluated, and no pattern can backtrack catastrophically (every repetition is bounded).
+the text is windowed, long runs of one character are squashed, it is redacted and
+normalized (smart quotes, escaped quotes, collapsed whitespace), and then read with
+precompiled regular expressions. Nothing is ever evaluated.
+
+Linear by construction: every repetition in a pattern is bounded or runs over a class that
+its successor cannot match, so no pattern backtracks over a run; each pattern is gated by a
+literal that must occur in the lower-cased text (a C-speed substring test), and the work per
+candidate (status numbers, anchors) is capped. A megabyte of backslashes, quotes, braces or
+repeated `key=` pairs costs what a megabyte of prose costs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, Protocol, cast
 
 from ..endpoints import canonical_endpoint as _canonical
 from ..redact import redact
+
+try:  # google-re2: a linear-time engine (no backtracking at all); benchmarks/bench_diagnosis.py
+    import re2 as _re2  # shows it ~10× faster than `re` on the case-insensitive families.
+except ImportError:  # pragma: no cover - wheels exist for every platform we support
+    _re2 = None
+
+
+class Match(Protocol):
+    def group(self, index: int = 0, /) -> Any: ...
+    def start(self, index: int = 0, /) -> int: ...
+    def end(self, index: int = 0, /) -> int: ...
+    def span(self, index: int = 0, /) -> tuple[int, int]: ...
+
+
+class Pattern(Protocol):
+    @property
+    def pattern(self) -> str: ...
+    def search(self, string: str, pos: int = ..., endpos: int = ..., /) -> Match | None: ...
+    def finditer(self, string: str, pos: int = ..., endpos: int = ..., /) -> Iterator[Match]: ...
+
+
+def linear(pattern: str, ignore_case: bool = False) -> Pattern:
+    """A pattern for RE2 when it is installed (linear time by construction), else for `re`; the
+    patterns given here use only the syntax both share (no look-arounds, no back-references)."""
+    if _re2 is not None:
+        options = _re2.Options()
+        options.case_sensitive = not ignore_case
+        return _RE2Pattern(_re2.compile(pattern, options))
+    return cast(Pattern, re.compile(pattern, re.IGNORECASE if ignore_case else 0))
+
+
+class _RE2Pattern:
+    """An RE2 pattern whose `search` takes the first match of `finditer`: the binding's `search`
+    is 1.5-4× slower than that on these patterns (measured with benchmarks/bench_diagnosis.py)."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, compiled: Any) -> None:
+        self._compiled = compiled
+        self.pattern: str = compiled.pattern
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
+        return next(iter(self._compiled.finditer(string, pos, endpos)), None)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
+        found: Iterator[Match] = self._compiled.finditer(string, pos, endpos)
+        return found
+
+
+class GateScanner:
+    """Which of many literal words occur in a text, in one pass (an RE2 set: one automaton for all
+    words), or with one substring test per word without RE2. Words and text are lower-case."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(sorted(set(words)))
+        self._set: Any = None
+        if _re2 is not None and self.words:
+            options = _re2.Options()
+            options.case_sensitive = True
+            gate_set = _re2.Set.SearchSet(options)
+            for word in self.words:
+                gate_set.Add(_re2.escape(word))
+            gate_set.Compile()
+            self._set = gate_set
+
+    def present(self, lower: str) -> frozenset[str]:
+        if self._set is not None:
+            return frozenset(self.words[i] for i in self._set.Match(lower) or ())
+        return frozenset(w for w in self.words if w in lower)
+
+
+_GATE_WORDS: set[str] = set()
+_SCANNER: list[GateScanner] = []
+
+
+def gates(*words: str) -> tuple[str, ...]:
+    """Declare literal gates (lower-case); every declared word is found by one scan per text."""
+    _GATE_WORDS.update(words)
+    return words
+
+
+def present_gates(lower: str) -> frozenset[str]:
+    if not _SCANNER or len(_SCANNER[0].words) != len(_GATE_WORDS):
+        _SCANNER[:] = [GateScanner(_GATE_WORDS)]
+    return _SCANNER[0].present(lower)
+
 
 HEAD = 16_384
 TAIL = 65_536
 _MAX_WINDOW = HEAD + TAIL
 
+_WS = re.compile(r"\s")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "`", "\u00a0": " "})
-_ESCAPED_QUOTE = re.compile(r"\\+([\"'])")
-_ESCAPED_NL = re.compile(r"\\[nrt]")
+_BACKSLASHES = re.compile(r"\\{2,}")
 _SPACES = re.compile(r"\s+")
 
 # Secrets the shared policy does not know as such: masked keys ("sk-abc***xyz", "fa4e****fa4e",
 # "kod-FAKE****FAKE") and whatever follows "Incorrect API key provided:".
 _EXTRA_SECRETS = (
     re.compile(r"(?i)(?<=API key provided: )[^\s.,;]{1,300}"),
-    re.compile(r"[A-Za-z0-9_\-]{0,64}\*{3,}[A-Za-z0-9_\-*]{0,300}"),
     re.compile(r"(?i)(?<=[\"']apikey[\"']: [\"'])[^\"']{1,300}"),
     re.compile(r"(?i)(?<=[\"']api_key[\"']: [\"'])[^\"']{1,300}"),
 )
+# A masked key is found by its run of stars (one linear scan), then widened by hand: a pattern
+# starting with "[…]{0,64}" would retry 64 characters at every position of a long word.
+_STARS = re.compile(r"\*{3,}")
+_MASK_BODY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 def scrub(text: str) -> str:
@@ -50,14 +147,51 @@ def _scrub_cached(text: str) -> str:
 
 def _scrub(text: str) -> str:
     text = redact(text)
-    if "*" in text or "provided" in text or "pi" in text.lower():
+    if "***" in text:
+        text = _mask_stars(text)
+    if "provided" in text or "pi" in text.lower():
         for pattern in _EXTRA_SECRETS:
             text = pattern.sub("[REDACTED]", text)
     return text
 
 
+def _mask_stars(text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for match in _STARS.finditer(text):
+        start, end = match.span()
+        if start < last:
+            continue
+        floor = max(last, start - 64)
+        while start > floor and text[start - 1] in _MASK_BODY:
+            start -= 1
+        ceiling = min(len(text), end + 300)
+        while end < ceiling and (text[end] in _MASK_BODY or text[end] == "*"):
+            end += 1
+        out.append(text[last:start])
+        out.append("[REDACTED]")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+_RUN = re.compile(r"(.)\1{63,}", re.DOTALL)
+
+
+def _squash(match: re.Match[str]) -> str:
+    return match.group(1) * 16
+
+
 def window(text: str) -> str:
-    """The first ~16 KB and the last ~64 KB (where the final error is), cut at whitespace."""
+    """The first ~16 KB and the last ~64 KB (where the final error is), cut at whitespace, with
+    every run of one character longer than 64 cut to 16 (rules, separators, padding)."""
+    text = _window(text)
+    # Linear (a failed attempt costs at most 64 steps) but ~20 ns a character, so only where long
+    # input could make a run matter.
+    return _RUN.sub(_squash, text) if len(text) > 4096 else text
+
+
+def _window(text: str) -> str:
     if len(text) <= _MAX_WINDOW:
         return text
     head = text[:HEAD]
@@ -65,7 +199,7 @@ def window(text: str) -> str:
     if cut > HEAD // 2:
         head = head[:cut]
     tail = text[-TAIL:]
-    match = re.search(r"\s", tail[:4096])
+    match = _WS.search(tail, 0, 4096)
     if match:
         tail = tail[match.end() :]
     return head + "\n…\n" + tail
@@ -86,86 +220,143 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 _ID = r"[A-Za-z0-9~][\w.:/@<>\-]{0,150}"
 _IDG = r"[A-Za-z0-9~][\w.:/@\-]{0,150}"
+# A quoted id may be a local path (vLLM serves "/data/Qwen1.5-72B-Chat" under that name).
+_QID = r"[A-Za-z0-9~/][\w.:/@<>\-]{0,150}"
 _Q = r"[`'\"]?"
 
 _STATUSES = frozenset(
     {400, 401, 402, 403, 404, 405, 408, 409, 410, 413, 415, 422, 429, 500, 502, 503, 504, 520, 522, 524, 529}
 )
-_STATUS_PATTERNS = (
-    re.compile(
-        r"(?i)(?:error code|status code|status_code|statuscode|http status|http|status|error|errore api|"
-        r"response code|openai error|chatgpt error|状态码|错误码)\s*[:=]?\s*\(?\[?([45]\d\d)\b"
-    ),
-    re.compile(
-        r"(?:^|[\s>■:(\[{,|\"'])([45]\d\d)(?!\s+(?:in|tokens?|of|and|or|ms|to|per|the)\b)"
-        r"(?=\s+[A-Za-z{<\"'(]|:\s|\s*-\s|\])"
-    ),
-    re.compile(r"(?i)[\"']?(?:status|statusCode|code)[\"']?\s*[:=]\s*([45]\d\d)\b"),
-    re.compile(r"(?:POST|GET)\s+/\S{1,200}\s+([45]\d\d)\b"),
-    re.compile(r"(?i)\b(?:a|with)\s+([45]\d\d)\b"),
+# Status numbers are found in one pass; each candidate is then ranked by the few characters
+# around it (bounded slices, at most _MAX_NUMBERS candidates).
+_NUMBER = re.compile(r"(?<![\w.])([45]\d\d)(?![\w.])")
+_MAX_NUMBERS = 256
+_BEFORE_KEYWORD = re.compile(
+    r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
+    r"errore api|response code|openai error|chatgpt error|状态码|错误码|code|codigo|código|statut|fehler)"
+    r"[\"']?\s?[:=]?\s?\(?\[?$"
 )
+_BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
+_BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
+_AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
+_AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|\]|$")
+_STATUS_LEFT = frozenset(" >■:([{,|\"'")
 
-_KEY_VALUE = r"[\"']?\s*(?:=>|:|=)\s*"
+_KEY_VALUE = r"[\"']?\s?(?:=>|:|=)\s?"
 _CODE_PATTERNS = (
     re.compile(
         r"(?i)[\"'\[{(\s,]?(?:error_?code|responseCode|code)" + _KEY_VALUE + r"[\"']?([A-Za-z][\w\-]{1,60})(?![\w.])"
     ),
 )
-_KNOWN_CODES = re.compile(
+_KNOWN_CODES = linear(
     r"\b(model_not_found|insufficient_quota|invalid_api_key|rate_limit_exceeded|context_length_exceeded|"
     r"unsupported_parameter|unsupported_value|DeploymentNotFound|ModelDeprecated|OperationNotSupported|"
     r"mismatched_organization|unsupported_country_region_territory|invalid_prompt|model_not_supported|"
     r"invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
-    r"model_not_available|invalid_organization|missing_scope)\b"
+    r"model_not_available|invalid_organization|missing_scope|model_decommissioned)\b"
 )
 _TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"[\"']([a-z_]{3,60})[\"']")
 _PARAM = re.compile(r"(?i)[\"'\s{,]param" + _KEY_VALUE + r"[\"']([^\"'\s]{1,80})[\"']")
 _PARAM_LOG = re.compile(r"error_param=([\w.\[\]]{1,80})")
 _PROJECT = re.compile(r"\bproj_[A-Za-z0-9]{24}|\bproj_[A-Za-z0-9]{3,40}")
-_PROJECT_HEADER = re.compile(r"(?i)openai-project[\"']?\s*[:=]\s*[\"']?(proj_[A-Za-z0-9]{3,40})")
+_PROJECT_HEADER = re.compile(r"(?i)openai-project[\"']?\s?[:=]\s?[\"']?(proj_[A-Za-z0-9]{3,40})")
 _ORG = re.compile(r"\borg-[A-Za-z0-9]{8,40}\b")
-_ORG_HEADER = re.compile(r"(?i)openai-organization[\"']?\s*[:=]\s*[\"']?(org-[A-Za-z0-9]{8,40})")
-_REQUEST_ID = re.compile(
-    r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s*(?::|=|is)?\s*[\"']?([A-Za-z0-9_\-]{8,80})"
+_ORG_HEADER = re.compile(r"(?i)openai-organization[\"']?\s?[:=]\s?[\"']?(org-[A-Za-z0-9]{8,40})")
+_REQUEST_ID = linear(
+    r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s?(?::|=|is)?\s?[\"']?([A-Za-z0-9_\-]{8,80})"
 )
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 
-# Model ids named by the error itself, most specific first.
-_MODEL_PATTERNS = tuple(
-    re.compile(p)
-    for p in (
-        r"(?i)does\s*not\s*have\s*access\s*to\s*model\s*" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',}]|$)",
-        r"(?i)verified\s+to\s+use\s+the\s+model\s+" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s.\"',]|$)",
-        r"(?i)the\s+model[:\s]\s*" + _Q + r"\s*(" + _ID + r"?)\s*" + _Q + r"\s*(?:has\s+been\s+deprecated|does\s*not"
-        r"|not\s+found|is\s+not|was\s+not)",
-        r"(?i)the\s+" + _Q + r"(" + _ID + r"?)" + _Q + r"\s+model\s+is\s+not",
-        r"(?i)requested\s+model,?\s*[`'\"](" + _ID + r"?)[`'\"]",
-        r"(?i)model\s+not\s+found[:\s]\s*" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)",
-        r"(?i)\bmodel\s+" + _Q + r"(" + _ID + r"?)" + _Q + r"\s+(?:is\s+not|does\s+not|not\s+found|has\s+been)",
-        r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\s+is\s+not\s+a\s+valid\s+model",
-        r"(?i)model\s+\"(" + _ID + r"?)\"\s+(?:not\s+found|is\s+not\s+in)",
-        r"(?i)(?:rate\s+limit\s+reached|request\s+too\s+large)\s+for\s+(" + _ID + r"?)\s+in\s",
-        r"(?i)is\s+not\s+supported\s+with\s+(" + _ID + r"?)[.\s]*(?:\(|$|\")",
-        r"(?i)(?:^|\s)to\s+model\s+" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)",
-        r"(?i)for\s+model\s+" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)",
+# Model ids named by the error itself, most specific first; each behind a literal gate that must
+# occur in the lower-cased text. Phrasings of OpenAI and of compatible servers (vLLM, LM Studio,
+# OpenRouter, LiteLLM, Ollama, Groq) and of the major languages.
+_MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (gates(*gate), re.compile(p))
+    for gate, p in (
+        (
+            ("access",),
+            r"(?i)does\s?not\s?have\s?access\s?to\s?model\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',}]|$)",
+        ),
+        (("verified",), r"(?i)verified\sto\suse\sthe\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s.\"',]|$)"),
+        (
+            ("model",),
+            r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
+            r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|not\sfound|is\snot|was\snot)",
+        ),
+        (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
+        (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
+        (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
+        (
+            ("model",),
+            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot|does\snot|not\sfound|has\sbeen|was\snot)",
+        ),
+        (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
+        (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
+        (("no endpoints found for",), r"(?i)no\sendpoints\sfound\sfor\s" + _Q + r"(" + _IDG + r")"),
+        (("invalid model identifier",), r"(?i)invalid\smodel\sidentifier\s?[:\s]\s?[`'\"]?(" + _QID + r"?)[`'\"]"),
+        (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
+        (("unknown model",), r"(?i)unknown\smodel[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
+        (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
+        (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
+        (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
+        (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
+        (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\snot\sfound"),
+        (("invalid model: ",), r"(?i)invalid\smodel:\s(" + _IDG + r")"),
+        (("does not support",), r"(?:^|[\s\"'`])" + _Q + r"(" + _QID + r"?)" + _Q + r"\sdoes\snot\ssupport\s"),
+        (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
+        (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
+        (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
+        (
+            ("request", "call"),
+            r"(?i)\b(?:requests?|calls?)\sto\s[`'\"](" + _QID + r"?)[`'\"]\s(?:fail|return|give|error)",
+        ),
+        (
+            ("rate limit", "too large"),
+            r"(?i)(?:rate\slimit\sreached|request\stoo\slarge)\sfor\s(" + _ID + r"?)\sin\s",
+        ),
+        (("supported with",), r"(?i)is\snot\ssupported\swith\s(" + _ID + r"?)[.\s]{0,3}(?:\(|$|\")"),
+        (("to model",), r"(?i)(?:^|\s)to\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
+        (("for model",), r"(?i)for\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
+        # 模型 `x` 不存在 / 模型不存在: x / モデル x が見つかりません / el modelo x no existe /
+        # o modelo x não existe / 모델 x을(를) 찾을 수 없습니다 / Modell x nicht gefunden /
+        # le modèle x n'existe pas / модель x не найдена
+        (
+            ("模型", "モデル", "modelo", "모델", "modell", "modèle", "модель"),
+            r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
+            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|não existe|"
+            r"não encontrado|을 찾을 수 없|를 찾을 수 없|이\(가\) 존재하지|nicht gefunden|existiert nicht|n'existe pas|"
+            r"introuvable|не найдена|не существует)",
+        ),
     )
 )
+# A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
+# does not know it, as long as it looks like an id (a digit, a dash or a slash).
+_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")")
+_LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
     re.compile(p)
     for p in (
-        r"(?i)[\"']model[\"']\s*(?::|=>|=)\s*[\"'](" + _IDG + r")[\"']",
-        r"(?i)\bmodel\s*=\s*[\"'](" + _IDG + r")[\"']",
-        r"(?im)^[\s│|>*\-↳]*model(?: in use| version)?\**\s*:\s*\**\s*(" + _IDG + r")\s*[.│|]?\s*$",
-        r"(?i)/(?:engines|deployments)/(" + _IDG + r")/",
-        r"(?i)\b(?:use|using|picked|selected|tried)\s+(?:the\s+)?(?:model[:\s]\s*)?(?:openai\s+)?[`'\"]?("
+        r"(?i)[\"']model[\"']\s?(?::|=>|=)\s?[\"'](" + _IDG + r")[\"']",
+        r"(?i)\bmodel\s?=\s?[\"'](" + _IDG + r")[\"']",
+        r"(?im)^[ \t│|>*\-↳]{0,12}model(?: in use| version)?\*{0,2}[ \t]{0,4}:[ \t]{0,4}\*{0,2}[ \t]{0,4}("
         + _IDG
-        + r")",
+        + r")"
+        r"[ \t]{0,4}[.│|]?[ \t]{0,4}$",
+        r"(?i)/(?:engines|deployments)/(" + _IDG + r")/",
+        r"(?i)\b(?:use|using|picked|selected|tried)\s(?:the\s)?(?:model[:\s]\s?)?(?:openai\s)?[`'\"]?(" + _IDG + r")",
         r"(?i)[`'\"](" + _IDG + r")[`'\"]",
-        r"(?i)\bthe\s+(" + _IDG + r")\s+model\b",
-        r"(?i)(?:^|\s)(" + _IDG + r")\s+(?:goes|causes|model)\b",
+        r"(?i)\bthe\s(" + _IDG + r")\smodel\b",
+        r"(?i)(?:^|\s)(" + _IDG + r")\s(?:goes|causes|model)\b",
     )
 )
+# How every OpenAI model id starts (tests/test_diagnosis_rules.py checks the catalog against it):
+# a text with none of these has no id for the context search to find, which spares the search.
+_FAMILY_START = re.compile(
+    r"(?<![a-z0-9])(?:gpt|text-|o\d|code-|sora|babbage|chat-|chatgpt|computer-use|dall|davinci|omni|tts|"
+    r"ada(?![a-z])|codex|curie|whisper|ft:)"
+)
+_MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
     r"^(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
 )
@@ -173,23 +364,28 @@ _TOKEN = re.compile(r"[A-Za-z0-9][\w.:/\-]{1,80}")
 
 # Endpoint evidence, most direct first.
 _EP_MESSAGE = (
-    (re.compile(r"(?i)not\s+supported\s+in\s+the\s+v1/completions"), "completions"),
-    (re.compile(r"(?i)not\s+supported\s+in\s+the\s+v1/chat/completions"), "chat.completions"),
+    (re.compile(r"(?i)not\ssupported\sin\sthe\sv1/completions"), "completions"),
+    (re.compile(r"(?i)not\ssupported\sin\sthe\sv1/chat/completions"), "chat.completions"),
     (
-        re.compile(r"(?i)only\s+supported\s+in\s+v1/responses\s+and\s+not\s+in\s+/?v1/chat/completions"),
+        re.compile(r"(?i)only\ssupported\sin\sv1/responses\sand\snot\sin\s/?v1/chat/completions"),
         "chat.completions",
     ),
-    (re.compile(r"(?i)not\s+supported\s+with\s+the\s+Responses\s+API"), "responses"),
-    (re.compile(r"(?i)Missing\s+scopes?:\s*api\.responses"), "responses"),
+    (re.compile(r"(?i)/?v1/chat/completions\sis\snot\ssupported"), "chat.completions"),
+    (
+        re.compile(r"(?i)not\ssupported\swith\sthe\sResponses\sAPI|does\snot\ssupport\s(?:the\s)?Responses\sAPI"),
+        "responses",
+    ),
+    (re.compile(r"(?i)Missing\sscopes?:\s?api\.responses"), "responses"),
+    (re.compile(r"(?i)generate\sembeddings\sfrom\sthis\smodel"), "embeddings"),
 )
-_EP_PATH = re.compile(
+_EP_PATH = linear(
     r"(?i)(?:https?://[^\s/\"']{1,200})?(?:/\s?[\w.\-]{1,60}){0,6}?/v1((?:/[\w.\-]{1,80}){1,6})|"
-    r"(?:POST|GET)\s+((?:/[\w.\-]{1,80}){1,8})"
+    r"(?:POST|GET)\s((?:/[\w.\-]{1,80}){1,8})"
 )
-_EP_SDK = re.compile(
+_EP_SDK = linear(
     r"(?:\b(?:client|openai|oai|aclient|async_client|openai_client|self\.client|self\._client)\.(?:beta\.)?"
     r"((?:chat\.completions|responses|embeddings|completions|images|moderations|audio\.\w{1,20}|fine_tuning\.jobs"
-    r"|realtime)\.(?:create|acreate|generate|edit|parse|stream|connect))\s*\()|"
+    r"|realtime)\.(?:create|acreate|generate|edit|parse|stream|connect))\s?\()|"
     r"\bopenai\.(ChatCompletion|Completion|Embedding|Image|FineTuningJob|Moderation|Audio)\.a?create\b|"
     r"OpenAI::(\w{1,20})\(\)->(\w{1,20})|"
     r"\bOpenAI(Chat|Responses|Completion|Embedding|Image)(?:Language|Embedding)?Model\b|"
@@ -207,6 +403,55 @@ _SDK_WORDS = {
     "Responses": "responses",
 }
 
+# Who answered: a compatible server's "not found" means "not served here", not an OpenAI
+# account question. Literal markers, first match wins.
+_PROVIDERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "azure",
+        gates("openai.azure.com", "azure openai", "azureopenai", "deploymentnotfound", "api_type=azure", "azure_"),
+    ),
+    (
+        "openrouter",
+        gates(
+            "openrouter",
+        ),
+    ),
+    (
+        "litellm",
+        gates(
+            "litellm",
+        ),
+    ),
+    ("ollama", gates("ollama", "try pulling it first")),
+    ("vllm", gates("vllm", "'object': 'error'", '"object": "error"', '"object":"error"')),
+    ("lmstudio", gates("lm studio", "lmstudio", "lms load")),
+    (
+        "groq",
+        gates(
+            "groq",
+        ),
+    ),
+    (
+        "deepseek",
+        gates(
+            "deepseek.com",
+        ),
+    ),
+    ("anthropic", gates("anthropic.com", "x-api-key")),
+    ("gemini", gates("generativelanguage.googleapis", "gemini api")),
+    ("openai", gates("api.openai.com", "platform.openai.com", "openai.com/", "help.openai.com")),
+)
+
+# The runtime's exception class or error code, when the text names one.
+_EXCEPTION = linear(
+    r"\b((?:[a-z][\w]{0,40}\.){0,6}[A-Z][A-Za-z0-9]{1,60}(?:Error|Exception|Timeout|Failure))\b|"
+    r"\b(E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE)|"
+    r"UND_ERR_[A-Z_]{2,30}|i/o timeout|dial tcp|no such host|connection refused|"
+    r"Connection timed out|timed out|socket hang up|fetch failed)\b"
+)
+_MAX_EXCEPTIONS = 64
+_GENERIC_EXCEPTIONS = frozenset({"Error", "Exception", "ValueError", "TypeError", "RuntimeError", "HTTPError"})
+
 
 @dataclass
 class Parsed:
@@ -218,92 +463,171 @@ class Parsed:
     error_code: str | None = None
     error_type: str | None = None
     param: str | None = None
-    model: str | None = None
+    model: str | None = None  # exactly as written in the text (provider prefix and all)
     model_from_message: bool = False
     project_id: str | None = None
     organization_id: str | None = None
     request_id: str | None = None
     endpoint: str | None = None
     notes: list[str] = field(default_factory=list)
+    lower: str = ""  # flat, lower-cased: the one text every literal gate reads
+    provider: str | None = None  # who answered, when the text says (openrouter, vllm, azure…)
+    present: frozenset[str] = frozenset()  # the declared gate words that occur in `lower`
+    exception: str | None = None  # the runtime's exception class or error code (APIConnectionError…)
 
 
 def normalize(text: str) -> tuple[str, str]:
-    text = text.translate(_QUOTES)
-    flat = _ESCAPED_NL.sub(" ", text)
-    flat = _ESCAPED_QUOTE.sub(r"\1", flat)
-    flat = _SPACES.sub(" ", flat)
+    if not text.isascii():  # every character _QUOTES changes is outside ASCII
+        text = text.translate(_QUOTES)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: no engine can read them, and no error has them
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    flat = text
+    if "\\" in flat:
+        # Escapes from JSON-in-a-string, in linear time: runs of backslashes become one, then \" \' \n.
+        flat = _BACKSLASHES.sub(r"\\", flat)
+        for escaped, plain in (('\\"', '"'), ("\\'", "'"), ("\\n", " "), ("\\r", " "), ("\\t", " ")):
+            flat = flat.replace(escaped, plain)
+    # One space for every run of whitespace (str.split's whitespace is re's \s), without a regex.
+    flat = " ".join(flat.split())
     return text, flat
 
 
 def parse(raw: str) -> Parsed:
     text, flat = normalize(raw)
-    parsed = Parsed(text=text, flat=flat)
-    anchor = _anchor(flat)
+    lower = flat.lower()
+    parsed = Parsed(text=text, flat=flat, lower=lower, present=present_gates(lower))
+    anchor = _anchor(lower, parsed.present)
     parsed.status = _status(flat, anchor)
-    parsed.error_code = _code(flat)
-    match = _TYPE.search(flat)
-    parsed.error_type = match.group(1) if match else None
-    parsed.param = _param(flat)
-    parsed.model, parsed.model_from_message = _model(text, flat)
-    parsed.project_id = _project(flat)
-    org = _ORG_HEADER.search(flat) or _ORG.search(flat)
-    parsed.organization_id = (org.group(1) if org.re is _ORG_HEADER else org.group(0)) if org else None
-    req = _REQUEST_ID.search(flat)
-    if req and not req.group(1).isalpha():
-        parsed.request_id = req.group(1)
-    else:
-        req2 = _REQ.search(flat)
-        parsed.request_id = req2.group(0) if req2 else None
-    parsed.endpoint = endpoint_in(flat)
+    parsed.error_code = _code(flat, lower)
+    if "type" in lower:
+        match = _TYPE.search(flat)
+        parsed.error_type = match.group(1) if match else None
+    if "param" in lower:
+        parsed.param = _param(flat)
+    parsed.model, parsed.model_from_message = _model(flat, parsed.present)
+    if "proj_" in flat:
+        parsed.project_id = _project(flat)
+    if "org-" in flat:
+        org = _ORG_HEADER.search(flat) or _ORG.search(flat)
+        parsed.organization_id = (org.group(1) if org.re is _ORG_HEADER else org.group(0)) if org else None
+    if "req" in lower:
+        req = _REQUEST_ID.search(flat)
+        if req and not req.group(1).isalpha():
+            parsed.request_id = req.group(1)
+        else:
+            req2 = _REQ.search(flat)
+            parsed.request_id = req2.group(0) if req2 else None
+    parsed.endpoint = endpoint_in(flat, lower)
+    parsed.provider = provider_in(lower, parsed.present)
+    parsed.exception = exception_in(flat)
     return parsed
 
 
-_ANCHORS = re.compile(
-    r"(?i)does\s*not\s*(?:exi|have access)|has been deprecated|not supported|must be verified|Missing scopes|"
-    r"exceeded your current quota|Rate limit reached|maximum context length|Unsupported (?:parameter|value)|"
-    r"Incorrect API key|DeploymentNotFound|not a valid model|Invalid URL|not found|Country, region|"
-    r"should match organization|insufficient permissions|server had an error|Invalid (?:value|type)|"
-    r"could not parse|Request too large|Bad Gateway|Not Found"
+# Where the error itself is said: status numbers near it are the error's, not a log's.
+_ANCHOR_WORDS = gates(
+    "does not exi",
+    "does not have access",
+    "doesnotexi",
+    "doesnothaveaccess",
+    "has been deprecated",
+    "has been decommissioned",
+    "not supported",
+    "must be verified",
+    "missing scopes",
+    "exceeded your current quota",
+    "rate limit reached",
+    "maximum context length",
+    "unsupported parameter",
+    "unsupported value",
+    "incorrect api key",
+    "deploymentnotfound",
+    "not a valid model",
+    "invalid url",
+    "not found",
+    "country, region",
+    "should match organization",
+    "insufficient permissions",
+    "server had an error",
+    "invalid value",
+    "invalid type",
+    "could not parse",
+    "request too large",
+    "bad gateway",
+    "no endpoints found",
+    "invalid model",
+    "credits",
+    "no auth credentials",
+    "timed out",
 )
 
 
-def _anchor(flat: str) -> int:
-    match = _ANCHORS.search(flat)
-    return match.start() if match else len(flat)
+def _anchor(lower: str, present: frozenset[str]) -> int:
+    best = len(lower)
+    for word in present.intersection(_ANCHOR_WORDS):
+        at = lower.find(word, 0, best)
+        if at != -1:
+            best = at
+    return best
 
 
 def _status(flat: str, anchor: int) -> int | None:
     best: tuple[float, int] | None = None
-    for rank, pattern in enumerate(_STATUS_PATTERNS):
-        for match in pattern.finditer(flat, 0, min(len(flat), anchor + 4000)):
-            value = int(match.group(1))
-            if value not in _STATUSES:
-                continue
-            pos = match.start(1)
-            distance = anchor - pos if pos <= anchor else (pos - anchor) + 200
-            score = distance + rank * 5 + (400 if rank == 4 else 0)
-            if best is None or score < best[0]:
-                best = (score, value)
+    seen = 0
+    for match in _NUMBER.finditer(flat, max(0, anchor - 8000), min(len(flat), anchor + 4000)):
+        value = int(match.group(1))
+        if value not in _STATUSES:
+            continue
+        seen += 1
+        if seen > _MAX_NUMBERS:
+            break
+        pos, end = match.span(1)
+        rank = _status_rank(flat, pos, end)
+        if rank is None:
+            continue
+        distance = anchor - pos if pos <= anchor else (pos - anchor) + 200
+        score = distance + rank * 5 + (400 if rank == 4 else 0)
+        if best is None or score < best[0]:
+            best = (score, value)
     return best[1] if best else None
+
+
+def _status_rank(flat: str, pos: int, end: int) -> int | None:
+    """How sure the characters around a 4xx/5xx number make it a status: 0 best, None not one."""
+    before = flat[max(0, pos - 24) : pos]
+    if _BEFORE_KEYWORD.search(before):
+        return 0
+    after = flat[end : end + 16]
+    left = flat[pos - 1] if pos else " "
+    if left in _STATUS_LEFT and not _AFTER_STOP.match(after) and _AFTER_GOOD.match(after):
+        return 1
+    if "/" in flat[max(0, pos - 220) : pos] and _BEFORE_METHOD.search(flat, max(0, pos - 220), pos):
+        return 3
+    if _BEFORE_WEAK.search(before):
+        return 4
+    return None
 
 
 _NULLS = frozenset({"none", "null", "nil", "undefined"})
 
 
-def _code(flat: str) -> str | None:
-    for pattern in _CODE_PATTERNS:
-        for match in pattern.finditer(flat):
-            value = match.group(1)
-            if value.lower() in _NULLS or value.isdigit():
-                continue
-            if value.lower() in ("invalid_request_error", "error", "system"):
-                continue
-            return value.rstrip(".")
-    known = _KNOWN_CODES.search(flat)
-    if known:
-        before = flat[max(0, known.start() - 12) : known.start()].lower()
-        if "type" not in before:
-            return known.group(1)
+def _code(flat: str, lower: str) -> str | None:
+    if "code" in lower:
+        for pattern in _CODE_PATTERNS:
+            for match in pattern.finditer(flat):
+                value = match.group(1)
+                if value.lower() in _NULLS or value.isdigit():
+                    continue
+                if value.lower() in ("invalid_request_error", "error", "system"):
+                    continue
+                return value.rstrip(".")
+    if "_" in flat or "deployment" in lower or "operation" in lower:
+        known = _KNOWN_CODES.search(flat)
+        if known:
+            before = flat[max(0, known.start() - 12) : known.start()].lower()
+            if "type" not in before:
+                return str(known.group(1))
     return None
 
 
@@ -329,11 +653,14 @@ def _clean_id(value: str, quoted: bool) -> str:
     value = value.strip()
     if not quoted:
         value = value.rstrip(_TRAIL) if not value.endswith(">") else value
-    return value.strip("`'\"")
+    # An id never ends in a full stop: "No endpoints found for x:free." ends a sentence.
+    return value.strip("`'\"").rstrip(".,")
 
 
-def _model(text: str, flat: str) -> tuple[str | None, bool]:
-    for pattern in _MODEL_PATTERNS:
+def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
+    for gate, pattern in _MODEL_PATTERNS:
+        if present.isdisjoint(gate):
+            continue
         match = pattern.search(flat)
         if match:
             raw = match.group(1)
@@ -347,40 +674,120 @@ def _model(text: str, flat: str) -> tuple[str | None, bool]:
 def context_model(text: str, flat: str, is_known: object) -> str | None:
     """A model id named around the error (config, call, prose) that the catalog knows."""
     check = is_known if callable(is_known) else (lambda _s: False)
-    for pattern in _MODEL_CONTEXT:
-        for source in (text, flat) if pattern.flags & re.MULTILINE else (flat,):
-            for match in pattern.finditer(source):
+    if "model" in flat.lower():
+        for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
+            if count >= 64:
+                break
+            value = _clean_id(match.group(1), False)
+            if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
+                return value
+    if not _FAMILY_START.search(flat.lower()):
+        return None  # no word starts like an OpenAI model id: nothing below could return one
+    seen: set[str] = set()  # a paste repeats its words; each is looked up once
+    for pattern, multiline in _MODEL_CONTEXT_FLAGS:
+        for source in (text, flat) if multiline else (flat,):
+            for count, match in enumerate(pattern.finditer(source)):
+                if count >= 512:
+                    break
                 value = _clean_id(match.group(1), False)
+                if value in seen:
+                    continue
+                seen.add(value)
                 known = check(value)
                 if known:
                     return str(known)
                 if _ID_SHAPED.match(value) and any(ch.isdigit() for ch in value):
                     return value
-    for match in _TOKEN.finditer(flat):
-        known = check(_clean_id(match.group(0), False))
+    for count, match in enumerate(_TOKEN.finditer(flat)):
+        if count >= 4096:
+            break
+        value = match.group(0)
+        if value in seen:
+            continue
+        seen.add(value)
+        known = check(_clean_id(value, False))
         if known:
             return str(known)
     return None
+
+
+def openai_shaped(model: str) -> bool:
+    """Whether an id starts the way OpenAI's ids do (after any provider prefix)."""
+    return bool(_FAMILY_START.match(model.rsplit("/", 1)[-1].lower()))
 
 
 def _plausible_id(value: str) -> bool:
     if len(value) > 150 or len(value) < 2:
         return False
     lowered = value.lower()
-    return lowered not in {"the", "model", "this", "that", "it", "a", "an", "is", "you", "your"}
+    return lowered not in _NOT_IDS
 
 
-def endpoint_in(flat: str) -> str | None:
-    for pattern, name in _EP_MESSAGE:
-        if pattern.search(flat):
+_NOT_IDS = frozenset(
+    {
+        "the",
+        "model",
+        "this",
+        "that",
+        "it",
+        "a",
+        "an",
+        "is",
+        "you",
+        "your",
+        "has",
+        "was",
+        "none",
+        "null",
+        "undefined",
+        "nil",
+    }
+)
+
+
+def provider_in(lower: str, present: frozenset[str] | None = None) -> str | None:
+    present = present_gates(lower) if present is None else present
+    for name, markers in _PROVIDERS:
+        if not present.isdisjoint(markers):
             return name
-    for match in _EP_PATH.finditer(flat):
-        path = match.group(1) or match.group(2) or ""
-        found = endpoint_from_path(path)
-        if found:
-            return found
+    return None
+
+
+def exception_in(flat: str) -> str | None:
+    """The most specific exception class or transport code named (the last specific one wins:
+    wrappers name the cause last, as in "APIConnectionError … caused by ConnectTimeout")."""
+    found: str | None = None
+    for count, match in enumerate(_EXCEPTION.finditer(flat)):
+        if count >= _MAX_EXCEPTIONS:
+            break
+        name = match.group(1) or match.group(2)
+        short = name.rsplit(".", 1)[-1]
+        if short in _GENERIC_EXCEPTIONS and found is not None:
+            continue
+        found = name
+    return found
+
+
+def endpoint_in(flat: str, lower: str | None = None) -> str | None:
+    lower = flat.lower() if lower is None else lower
+    if "support" in lower or "scope" in lower or "embeddings" in lower:
+        for pattern, name in _EP_MESSAGE:
+            if pattern.search(flat):
+                return name
+    if "/" in flat:
+        for count, match in enumerate(_EP_PATH.finditer(flat)):
+            if count >= 256:
+                break
+            path = match.group(1) or match.group(2) or ""
+            found = endpoint_from_path(path)
+            if found:
+                return found
+    if "openai" not in lower and "client" not in lower and "oai" not in lower:
+        return None
     found = None
-    for match in _EP_SDK.finditer(flat):
+    for count, match in enumerate(_EP_SDK.finditer(flat)):
+        if count >= 256:
+            break
         if match.group(1):
             found = _canonical(match.group(1))
         elif match.group(2):
