@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from .redact import clip  # redact before truncating a value quoted in an error
+from .redact import clip, public_url, register_secret  # clip: redact before truncating a quoted value
 
 Provider = Literal["openai", "azure", "compatible", "none"]
 
@@ -32,6 +32,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)  # its literal value is redacted from every output from now on
 
     def reveal(self) -> str:
         return self._value
@@ -90,13 +91,20 @@ class Config:
         return self.provider in ("openai", "azure", "none")
 
     def today_or_now(self) -> date:
+        """Read at each call: a server that runs for days must see the date move on."""
         return self.today or date.today()
 
+    @property
+    def shown_base_url(self) -> str | None:
+        """The base URL fit for output: credentials (`https://user:pass@host`) and secret query
+        parameters removed."""
+        return public_url(self.effective_base_url)
+
     def describe(self) -> dict[str, str | None]:
-        """What is in effect, for results and `doctor` — never a key."""
+        """What is in effect, for results and `doctor` — never a key, never URL credentials."""
         return {
             "provider": self.provider,
-            "base_url": self.effective_base_url,
+            "base_url": self.shown_base_url,
             "organization": self.organization,
             "project": self.project,
             "admin_key": "set" if self.admin_key else "not set",
@@ -139,8 +147,14 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if value is None:
         return None
     parsed = urlparse(value)
+    # Credentials in the URL are secrets like a key: their literal values are redacted everywhere.
+    register_secret(parsed.password)
+    if parsed.username and parsed.password is None:
+        register_secret(parsed.username)  # https://token@host
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {clip(value, 80)!r}")
+        raise ConfigError(
+            f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {clip(public_url(value) or '', 80)!r}"
+        )
     return value.rstrip("/")
 
 

@@ -25,7 +25,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from . import access, endpoints, suggest
+from . import access, endpoints, suggest, work
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
@@ -100,15 +100,24 @@ class _Boundary:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             name = ctx.params.get("name")
             if isinstance(name, str) and self._server._tool_manager.get_tool(name) is None:
-                shown = clip(name, 100)  # redact before truncating: a cut key is no longer recognised
+                # Window, then redact, then truncate: redaction costs at most the window, and a cut
+                # key is no longer recognised, so the final cut happens after redaction.
+                shown = clip(work.window(name, 1024), 100)
                 raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
         try:
             result = await call_next(ctx)
         except MCPError as exc:
             error = exc.error
-            raise MCPError(code=error.code, message=redact(error.message), data=redact_obj(error.data)) from None
-        redacted: HandlerResult = _redact_result(result)
+            message = redact(work.window(error.message, ERROR_WINDOW))
+            raise MCPError(code=error.code, message=message, data=redact_obj(error.data)) from None
+        # Off the loop: a large result (a long diff, a big scan) takes a while to redact.
+        redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
         return redacted
+
+
+ERROR_WINDOW = 8 * 1024  # an error message is never longer than this on the wire
+DIAGNOSE_BUDGET = 30.0  # seconds of analysis one error text may take
+LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
 
 
 def _redact_result(value: Any) -> Any:
@@ -239,8 +248,20 @@ def create_server(config: Config) -> MCPServer[AppState]:
     ) -> Diagnosis:
         from .diagnosis import diagnose
 
+        state = _state(ctx)
         try:
-            return await diagnose(_state(ctx), error, model=model, endpoint=endpoint, live=live)
+            # The offline analysis runs off the loop within a budget (in a child process for large
+            # texts, where a regex could hold the interpreter lock); see _diagnose_off_loop.
+            first, seconds = await _diagnose_off_loop(state, error, model, endpoint, ctx)
+            if not live or not state.config.has_key:
+                return first
+            if seconds > LIVE_AFTER_AT_MOST:
+                first.evidence.append(
+                    f"Live facts were not checked: analysing this {len(error):,}-character text took "
+                    f"{seconds:.1f} s; paste only the error's last lines to have it checked against your key."
+                )
+                return first
+            return await diagnose(state, error, model=model, endpoint=endpoint, live=live)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -264,8 +285,13 @@ def create_server(config: Config) -> MCPServer[AppState]:
         state = _state(ctx)
         try:
             canonical = endpoints.parse_endpoint(endpoint) if endpoint else None
-            accessible = await _accessibility(state)
-            return suggest.suggest_replacement(state.catalog, model, canonical, limit, accessible)
+            accessible, unavailable = await _accessibility(state)
+            advice = await work.run(
+                suggest.suggest_replacement, state.catalog, model, canonical, limit, accessible, session=_session(ctx)
+            )
+            if unavailable:
+                advice.reason += f" (live facts unavailable: {unavailable})"
+            return advice
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -311,7 +337,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         from .code import scan_for_tool
 
         try:
-            return await scan_for_tool(_state(ctx), path, include, exclude, ctx)
+            return await work.within(SCAN_BUDGET, scan_for_tool, _state(ctx), path, include, exclude, ctx)  # type: ignore[no-any-return]
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -337,7 +363,10 @@ def create_server(config: Config) -> MCPServer[AppState]:
         from .code import fix_for_tool
 
         try:
-            return await fix_for_tool(_state(ctx), path, replacements, apply)
+            # Planning only is bounded; once writing has begun it is left to finish atomically.
+            if apply:
+                return await fix_for_tool(_state(ctx), path, replacements, apply)
+            return await work.within(SCAN_BUDGET, fix_for_tool, _state(ctx), path, replacements, apply)  # type: ignore[no-any-return]
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
         except OSError as exc:
@@ -442,10 +471,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
     )
     def catalog_model(model_id: str) -> str:
         catalog = shared.catalog
-        record = catalog.resolve(model_id).record
+        # A model id is short: a huge one is not resolved, only its windowed head is echoed.
+        record = catalog.resolve(model_id).record if len(model_id) <= 1024 else None
         if record is None:
             raise ResourceNotFoundError(
-                f"{clip(model_id, 100)!r} is not in the catalog; call suggest_replacement for the closest ids"
+                f"{clip(work.window(model_id, 1024), 100)!r} is not in the catalog; call suggest_replacement "
+                "for the closest ids"
             )
         return json.dumps(_record_json(catalog, record), indent=1)
 
@@ -486,7 +517,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
             "without apply; show the diff and apply only when the user agrees.\n"
             "5. If the project's allow/deny list blocks the model and an admin key is configured, show "
             "get_project_model_permissions and offer update_project_model_permissions (it asks before writing).\n"
-            "Never print API keys.\n\nError:\n" + redact(error)
+            "Never print API keys.\n\nError:\n" + redact(work.window(error, PROMPT_WINDOW))
         )
 
     @app.completion()  # type: ignore[no-untyped-call, untyped-decorator]
@@ -532,17 +563,72 @@ async def _ask_before_writing(
     return Elicit(redact(describe(before, after)) + ". Apply this change?", Approval)
 
 
-async def _accessibility(state: AppState) -> Any:
-    """A `model id → bool | None` look-up from the live list, when a key is configured."""
+async def _accessibility(state: AppState) -> tuple[Any, str | None]:
+    """A `model id → bool` look-up from the live list when a key is configured, and why not when the
+    list is not at hand. Offline tools never wait on the network: only a list already fetched (or
+    arriving within a fraction of a second) is used."""
     if not state.config.has_key:
-        return None
+        return None, None
     try:
-        listed = await state.live.listed_ids()
-    except ModelAccessError:
-        return None
+        listed, reason = await state.live.cached_ids()
+    except ModelAccessError as exc:
+        return None, str(exc)
     if listed is None:
+        return None, reason
+    return (lambda model_id: model_id in listed), None
+
+
+def _session(ctx: Context[Any, Any]) -> Any:
+    """The client connection a request came on (for per-session limits)."""
+    try:
+        return ctx.request_context.session
+    except (AttributeError, ValueError):
         return None
-    return lambda model_id: model_id in listed
+
+
+SCAN_BUDGET = 120.0  # seconds a scan or fix plan may take (a large tree on a slow disk)
+PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
+
+
+def _diagnose_child(today: str, error: str, model: str | None, endpoint: str | None) -> Any:
+    """In a child process: the offline diagnosis with the catalog as of `today`."""
+    from datetime import date
+
+    from .catalog import load_catalog
+    from .diagnosis import diagnose_offline
+
+    return diagnose_offline(load_catalog(date.fromisoformat(today)), error, model=model, endpoint=endpoint)
+
+
+async def _diagnose_off_loop(
+    state: AppState, error: str, model: str | None, endpoint: str | None, ctx: Context[Any, Any]
+) -> tuple[Diagnosis, float]:
+    """The offline diagnosis and how long it took. Large texts go to a child process that is killed
+    on overrun (a backtracking regex holds the interpreter lock, so a thread would not help);
+    short ones to a worker thread."""
+    import time
+
+    from .diagnosis import diagnose_offline
+
+    start = time.monotonic()
+    result: Diagnosis
+    if len(error) > work.ISOLATE_ABOVE:
+        today = state.catalog.today.isoformat()
+        result = await work.run_isolated(
+            _diagnose_child, today, error, model, endpoint, budget=DIAGNOSE_BUDGET, what="Analysing this error text"
+        )
+    else:
+        result = await work.run(
+            diagnose_offline,
+            state.catalog,
+            error,
+            model=model,
+            endpoint=endpoint,
+            budget=DIAGNOSE_BUDGET,
+            session=_session(ctx),
+            what="Analysing this error text",
+        )
+    return result, time.monotonic() - start
 
 
 def _record_json(catalog: Any, record: Any) -> dict[str, Any]:

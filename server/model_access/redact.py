@@ -8,8 +8,10 @@ Must never raise and must stay linear in the input size.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 from typing import Any, TypeVar
 
 REDACTED = "[REDACTED]"
@@ -54,7 +56,7 @@ def redact(text: str) -> str:
         return text
     for pattern in _PATTERNS:
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
-    return text
+    return redact_side_doors(text)
 
 
 def clip(text: str, limit: int) -> str:
@@ -80,6 +82,126 @@ def _walk(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------------- side doors
+# Secrets that no shape-based pattern can know: the literal values of the configured keys (a
+# compatible provider's `gsk_…` key echoed back, a key cut or masked by the provider), the
+# credentials inside a URL (`https://user:pass@host`), and secret-looking query parameters
+# (`/mcp?api_key=…`, `?token=…`) in access logs. Every pattern here has bounded quantifiers
+# only, and the literal search is `str.find`, so the cost stays linear in the input.
+
+_SECRET_LITERALS: dict[str, tuple[str, ...]] = {}  # secret → the needles that reveal it
+_LITERALS_LOCK = threading.Lock()
+MIN_SECRET = 8  # shorter values would redact ordinary words
+
+# Characters a key (or a provider's masked rendering of it) is made of: a hit is widened to them.
+_KEYISH = re.compile(r"[A-Za-z0-9_\-*.…•~+/=]{0,512}")
+_KEYISH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…•~+/=")
+
+# scheme://userinfo@host — the whole userinfo goes (a token alone is as secret as user:pass).
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://)([^\s/?#@\[\]\"'<>]{1,512})@")
+# ?name=value / &name=value with a secret-sounding name.
+_QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]{1,64})=([^&#\s\"'<>]{1,4096})")
+_SECRET_NAMES = re.compile(r"(?i)key|token|secret|passw|pwd|auth|credential|signature|\bsig\b|session|cookie|^code$")
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a configured secret so that `redact()` removes its literal value (and its head or
+    tail as a provider might echo them) wherever it appears."""
+    if not value:
+        return
+    value = value.strip()
+    if len(value) < MIN_SECRET:
+        return
+    needles = {value}
+    if len(value) >= 20:
+        # A provider that masks the middle still shows a head and a tail: the head past any
+        # common prefix (sk-proj-, gsk_) and the last 8 characters are unique enough to match.
+        cut = max(value.rfind("-", 0, 16), value.rfind("_", 0, 16)) + 1
+        needles.add(value[: cut + 8])
+        needles.add(value[-8:])
+    with _LITERALS_LOCK:
+        _SECRET_LITERALS[value] = tuple(sorted(needles, key=len, reverse=True))
+
+
+def forget_secrets() -> None:
+    with _LITERALS_LOCK:
+        _SECRET_LITERALS.clear()
+
+
+def redact_side_doors(text: str) -> str:
+    """Configured secret literals, URL credentials and secret query parameters (linear time)."""
+    if not text:
+        return text
+    text = _redact_literals(text)
+    if "://" in text:
+        text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
+    if "=" in text and ("?" in text or "&" in text or ";" in text):
+        text = _QUERY_PARAM.sub(_replace_query_value, text)
+    return text
+
+
+def _replace_query_value(match: re.Match[str]) -> str:
+    name = match.group(2)
+    if REDACTED in match.group(3) or not _SECRET_NAMES.search(name):
+        return match.group(0)
+    return f"{match.group(1)}{name}={REDACTED}"
+
+
+def _redact_literals(text: str) -> str:
+    with _LITERALS_LOCK:
+        needles = [n for group in _SECRET_LITERALS.values() for n in group]
+    if not needles:
+        return text
+    for needle in needles:
+        if needle not in text:
+            continue
+        out: list[str] = []
+        pos = 0
+        while True:
+            hit = text.find(needle, pos)
+            if hit < 0:
+                break
+            # Widen to the whole key-ish token around the hit (a masked key, a prefix added by
+            # the provider), scanning at most 512 characters each way.
+            start = hit
+            floor = max(pos, hit - 512)
+            while start > floor and text[start - 1] in _KEYISH_CHARS:
+                start -= 1
+            end = hit + len(needle)
+            widened = _KEYISH.match(text, end)
+            if widened is not None:
+                end = widened.end()
+            out.append(text[pos:start])
+            out.append(REDACTED)
+            pos = end
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL fit for output: credentials and secret query parameters removed."""
+    if not url:
+        return url
+    return redact_side_doors(url)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record (message, traceback, stack) and redacts the finished text.
+
+    A filter runs before formatting, when `exc_text` is still empty, so a traceback would be
+    printed unredacted; redacting the formatted output covers it, and every other field."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        try:
+            return redact(super().format(record))
+        except Exception:  # logging must never fail a request
+            return redact(str(getattr(record, "msg", "")))
+
+    def formatException(self, ei: Any) -> str:
+        return redact(super().formatException(ei))
+
+
 class RedactingFilter(logging.Filter):
     """Logging filter that redacts the formatted message (and drops raw args)."""
 
@@ -90,8 +212,15 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Format the traceback now, redacted, so that a handler with a plain Formatter (which
+            # reuses exc_text) never prints it raw.
+            with contextlib.suppress(Exception):
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -99,11 +228,39 @@ def install_log_redaction() -> None:
     """Logs go to stderr (stdout belongs to MCP), redacted, for this package and the SDKs we use."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for existing in list(root.handlers):
-        existing.addFilter(RedactingFilter())
+        redact_handler(existing)
     if not root.handlers:
         root.addHandler(handler)
-    for name in ("mcp", "openai", "httpx", "httpx2", "model_access", "uvicorn"):
-        logging.getLogger(name).addFilter(RedactingFilter())
+    for name in ("mcp", "openai", "httpx", "httpx2", "model_access", "uvicorn", "uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+        for existing in list(logger.handlers):
+            redact_handler(existing)
+
+
+def redact_handler(handler: logging.Handler) -> None:
+    """Make one handler redact: a filter on the record and a formatter over the finished text."""
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+    current = handler.formatter
+    if not isinstance(current, RedactingFormatter):
+        handler.setFormatter(_wrap_formatter(current))
+
+
+def _wrap_formatter(inner: logging.Formatter | None) -> logging.Formatter:
+    if inner is None:
+        return RedactingFormatter()
+    wrapped = inner
+
+    class _Wrapped(RedactingFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            try:
+                return redact(wrapped.format(record))
+            except Exception:  # logging must never fail a request
+                return redact(str(getattr(record, "msg", "")))
+
+    return _Wrapped()

@@ -7,6 +7,7 @@ Everything heavy is created on first use, not at construction: the server answer
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, load_catalog
@@ -29,7 +30,8 @@ class AppState:
         if self._catalog is None:
             with self._lock:
                 if self._catalog is None:
-                    self._catalog = load_catalog(self.config.today_or_now())
+                    # A pinned date (MODEL_ACCESS_TODAY) stays; otherwise the clock is read per request.
+                    self._catalog = load_catalog(self.config.today or date.today)
         return self._catalog
 
     @property

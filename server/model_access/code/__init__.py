@@ -21,6 +21,8 @@ from .fix import Plan, apply_plan, check_mapping, fix_result, plan_fix
 from .report import failing, parse_fail_on, render
 from .scan import Judge, RawScan, raw_scan, to_result
 
+OFFLINE_WAIT = 0.25  # a scan is offline work: it uses the live list only if it is at hand this quickly
+
 __all__ = [
     "Plan",
     "apply_plan",
@@ -40,7 +42,7 @@ async def _listed(state: Any) -> set[str] | None:
     if not state.config.has_key:
         return None
     try:
-        listed: set[str] | None = await state.live.listed_ids()
+        listed: set[str] | None = await state.live.listed_ids(wait=OFFLINE_WAIT)  # never wait on the network
     except ModelAccessError:
         return None
     except Exception:
