@@ -62,6 +62,10 @@ class Config:
     concurrency: int = 32
     roots: tuple[Path, ...] = field(default_factory=tuple)
     today: date | None = None
+    # serve --http: seconds for a request head / body to arrive, and the connection cap.
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
+    http_max_connections: int = 100
 
     @property
     def provider(self) -> Provider:
@@ -201,4 +205,7 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         concurrency=int(_float(env, "MODEL_ACCESS_CONCURRENCY", 32, 1, 64)),
         roots=parse_roots(env.get("MODEL_ACCESS_ROOTS"), roots),
         today=today,
+        http_header_timeout=_float(env, "MODEL_ACCESS_HTTP_HEADER_TIMEOUT", 10.0, 0.1, 600.0),
+        http_body_timeout=_float(env, "MODEL_ACCESS_HTTP_BODY_TIMEOUT", 30.0, 0.1, 3600.0),
+        http_max_connections=int(_float(env, "MODEL_ACCESS_HTTP_MAX_CONNECTIONS", 100, 1, 10000)),
     )
