@@ -66,6 +66,7 @@ class Config:
     http_header_timeout: float = 10.0
     http_body_timeout: float = 30.0
     http_max_connections: int = 100
+    work_budget: float = 30.0  # seconds of CPU work one step of a request may take
 
     @property
     def provider(self) -> Provider:
@@ -208,4 +209,5 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         http_header_timeout=_float(env, "MODEL_ACCESS_HTTP_HEADER_TIMEOUT", 10.0, 0.1, 600.0),
         http_body_timeout=_float(env, "MODEL_ACCESS_HTTP_BODY_TIMEOUT", 30.0, 0.1, 3600.0),
         http_max_connections=int(_float(env, "MODEL_ACCESS_HTTP_MAX_CONNECTIONS", 100, 1, 10000)),
+        work_budget=_float(env, "MODEL_ACCESS_WORK_BUDGET", 30.0, 0.5, 3600.0),
     )

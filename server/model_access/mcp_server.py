@@ -109,15 +109,50 @@ class _Boundary:
         except MCPError as exc:
             error = exc.error
             message = redact(work.window(error.message, ERROR_WINDOW))
-            raise MCPError(code=error.code, message=message, data=redact_obj(error.data)) from None
-        # Off the loop: a large result (a long diff, a big scan) takes a while to redact.
-        redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
-        return redacted
+            data = redact_obj(_window_strings(error.data))  # the SDK puts the refused URI here
+            raise MCPError(code=error.code, message=message, data=data) from None
+        # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
+        # that it never queues behind heavy work for a worker thread.
+        if _larger_than(result, INLINE_REDACT):
+            redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
+            return redacted
+        inline: HandlerResult = _redact_result(result)
+        return inline
 
 
 ERROR_WINDOW = 8 * 1024  # an error message is never longer than this on the wire
-DIAGNOSE_BUDGET = 30.0  # seconds of analysis one error text may take
 LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
+
+
+INLINE_REDACT = 32 * 1024  # characters of text below which a result is redacted on the loop
+
+
+def _window_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return work.window(value, ERROR_WINDOW)
+    if isinstance(value, dict):
+        return {k: _window_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_window_strings(v) for v in value]
+    return value
+
+
+def _larger_than(value: Any, limit: int) -> bool:
+    """Whether the strings inside a result add up to more than `limit` (stops counting early)."""
+    budget = [limit]
+
+    def walk(item: Any) -> bool:
+        if isinstance(item, str):
+            budget[0] -= len(item)
+        elif isinstance(item, BaseModel):
+            return any(walk(getattr(item, name)) for name in type(item).model_fields)
+        elif isinstance(item, dict):
+            return any(walk(k) or walk(v) for k, v in item.items())
+        elif isinstance(item, (list, tuple)):
+            return any(walk(v) for v in item)
+        return budget[0] < 0
+
+    return walk(value)
 
 
 def _redact_result(value: Any) -> Any:
@@ -147,7 +182,9 @@ def _state(ctx: Context[Any, Any]) -> AppState:
 
 
 def _tool_error(exc: Exception) -> ToolError:
-    return ToolError(redact(str(exc)))
+    # A service may quote the argument it refuses: window before redacting (redaction is linear,
+    # but a megabyte of it on the loop is still a stall).
+    return ToolError(redact(work.window(str(exc), ERROR_WINDOW)))
 
 
 def create_server(config: Config) -> MCPServer[AppState]:
@@ -287,7 +324,14 @@ def create_server(config: Config) -> MCPServer[AppState]:
             canonical = endpoints.parse_endpoint(endpoint) if endpoint else None
             accessible, unavailable = await _accessibility(state)
             advice = await work.run(
-                suggest.suggest_replacement, state.catalog, model, canonical, limit, accessible, session=_session(ctx)
+                suggest.suggest_replacement,
+                state.catalog,
+                model,
+                canonical,
+                limit,
+                accessible,
+                session=_session(ctx),
+                budget=state.config.work_budget,
             )
             if unavailable:
                 advice.reason += f" (live facts unavailable: {unavailable})"
@@ -337,7 +381,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
         from .code import scan_for_tool
 
         try:
-            return await work.within(SCAN_BUDGET, scan_for_tool, _state(ctx), path, include, exclude, ctx)  # type: ignore[no-any-return]
+            return await work.within(
+                SCAN_FACTOR * _state(ctx).config.work_budget, scan_for_tool, _state(ctx), path, include, exclude, ctx
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -366,7 +412,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
             # Planning only is bounded; once writing has begun it is left to finish atomically.
             if apply:
                 return await fix_for_tool(_state(ctx), path, replacements, apply)
-            return await work.within(SCAN_BUDGET, fix_for_tool, _state(ctx), path, replacements, apply)  # type: ignore[no-any-return]
+            return await work.within(
+                SCAN_FACTOR * _state(ctx).config.work_budget, fix_for_tool, _state(ctx), path, replacements, apply
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
         except OSError as exc:
@@ -505,7 +553,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         description="Walk through a failing call: diagnose → confirm against the live key → fix the code.",
     )
     def troubleshoot_model_error(error: str, path: str | None = None) -> str:
-        where = f" The code is in {path}." if path else ""
+        where = f" The code is in {redact(work.window(path, 4096))}." if path else ""
         return (
             "An OpenAI API call fails with the error below." + where + "\n"
             "1. Call diagnose_error with the full error text. Report the category, the evidence and the first fix.\n"
@@ -586,7 +634,7 @@ def _session(ctx: Context[Any, Any]) -> Any:
         return None
 
 
-SCAN_BUDGET = 120.0  # seconds a scan or fix plan may take (a large tree on a slow disk)
+SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large tree on a slow disk)
 PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
 
 
@@ -615,7 +663,13 @@ async def _diagnose_off_loop(
     if len(error) > work.ISOLATE_ABOVE:
         today = state.catalog.today.isoformat()
         result = await work.run_isolated(
-            _diagnose_child, today, error, model, endpoint, budget=DIAGNOSE_BUDGET, what="Analysing this error text"
+            _diagnose_child,
+            today,
+            error,
+            model,
+            endpoint,
+            budget=state.config.work_budget,
+            what="Analysing this error text",
         )
     else:
         result = await work.run(
@@ -624,7 +678,7 @@ async def _diagnose_off_loop(
             error,
             model=model,
             endpoint=endpoint,
-            budget=DIAGNOSE_BUDGET,
+            budget=state.config.work_budget,
             session=_session(ctx),
             what="Analysing this error text",
         )

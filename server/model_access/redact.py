@@ -186,6 +186,40 @@ def public_url(url: str | None) -> str | None:
     return redact_side_doors(url)
 
 
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…+/=~:")
+
+
+def window(text: str, limit: int = 64 * 1024) -> str:
+    """The head and tail of a huge text with a marker between, taken *before* redaction so that
+    redacting costs at most `limit` characters. Each cut is moved to a character that cannot be
+    inside a key (searching up to 1 KB; keys are far shorter), so no key is cut in two and left
+    unrecognisable to the redaction patterns."""
+    if len(text) <= limit:
+        return text
+    head_end = _boundary_back(text, limit // 4)
+    tail_start = _boundary_forward(text, len(text) - (limit - limit // 4))
+    if tail_start <= head_end:
+        return text
+    return f"{text[:head_end]}\n[… {tail_start - head_end:,} characters not shown …]\n{text[tail_start:]}"
+
+
+def _boundary_back(text: str, at: int) -> int:
+    for i in range(at, max(0, at - 1024), -1):
+        if text[i - 1] not in _KEY_CHARS:
+            return i
+    return max(0, at - 1024)
+
+
+def _boundary_forward(text: str, at: int) -> int:
+    for i in range(at, min(len(text), at + 1024)):
+        if text[i] not in _KEY_CHARS:
+            return i
+    return min(len(text), at + 1024)
+
+
+LOG_WINDOW = 16 * 1024  # characters of one log message that are kept (and so redacted)
+
+
 class RedactingFormatter(logging.Formatter):
     """Formats a record (message, traceback, stack) and redacts the finished text.
 
@@ -210,7 +244,9 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string must not break logging
             message = str(record.msg)
-        record.msg = redact(message)
+        # A megabyte-long message (an SDK logging the URI it could not route) is windowed first:
+        # redacting it whole would hold the event loop.
+        record.msg = redact(window(message, LOG_WINDOW))
         record.args = None
         if record.exc_info and not record.exc_text:
             # Format the traceback now, redacted, so that a handler with a plain Formatter (which

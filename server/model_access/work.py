@@ -21,23 +21,27 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 
 from .errors import ModelAccessError
+from .redact import window as _window
 
 T = TypeVar("T")
 
 DEFAULT_BUDGET = 30.0  # seconds of work one request step may take
 SERVER_THREADS = 4  # worker threads shared by every session of one server
 SESSION_THREADS = 2  # at most this many steps of one session run at once; more wait their turn
-SERVER_PROCESSES = 2  # isolated children at once (one per core on the reference machine)
+# Isolated children at once: leave a core to the server's own loop.
+SERVER_PROCESSES = max(1, (os.cpu_count() or 2) - 1)
+CHILD_NICENESS = 10  # children yield the CPU to the server (and to everything interactive)
 MAX_ABANDONED = 8  # overrun threads still running; beyond this new work is refused
 ISOLATE_ABOVE = 16 * 1024  # characters of input above which regex-heavy work runs in a child
 
@@ -191,6 +195,8 @@ def _mp_context() -> Any:
 def _child_main(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     # stdout belongs to the MCP stdio transport of the parent: nothing may be printed there.
     sys.stdout = sys.stderr
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
+        os.nice(CHILD_NICENESS)
     try:
         value = fn(*args, **kwargs)
         payload: tuple[bool, Any] = (True, value)
@@ -259,7 +265,7 @@ def _reap(process: Any, conn: Any) -> None:
         conn.close()
 
 
-async def within(budget: float, fn: Callable[..., Any], *args: Any, what: str = "This request") -> Any:
+async def within(budget: float, fn: Callable[..., Awaitable[T]], *args: Any, what: str = "This request") -> T:
     """Await `fn(*args)` (a coroutine function) for at most `budget` seconds.
 
     For service code that already runs its CPU part in a thread it does not let go of (a cancel
@@ -277,7 +283,8 @@ async def within(budget: float, fn: Callable[..., Any], *args: Any, what: str = 
         task.cancel()
         task.add_done_callback(_consume)
         raise _overrun(what, budget)
-    return task.result()
+    result: T = task.result()
+    return result
 
 
 def _consume(task: Any) -> None:
@@ -285,32 +292,5 @@ def _consume(task: Any) -> None:
         task.exception()
 
 
-_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…+/=~:")
-
-
-def window(text: str, limit: int = 64 * 1024) -> str:
-    """The head and tail of a huge text with a marker between, taken *before* redaction so that
-    redacting costs at most `limit` characters. Each cut is moved to a character that cannot be
-    inside a key (searching up to 1 KB; keys are far shorter), so no key is cut in two and left
-    unrecognisable to the redaction patterns."""
-    if len(text) <= limit:
-        return text
-    head_end = _boundary_back(text, limit // 4)
-    tail_start = _boundary_forward(text, len(text) - (limit - limit // 4))
-    if tail_start <= head_end:
-        return text
-    return f"{text[:head_end]}\n[… {tail_start - head_end:,} characters not shown …]\n{text[tail_start:]}"
-
-
-def _boundary_back(text: str, at: int) -> int:
-    for i in range(at, max(0, at - 1024), -1):
-        if text[i - 1] not in _KEY_CHARS:
-            return i
-    return max(0, at - 1024)
-
-
-def _boundary_forward(text: str, at: int) -> int:
-    for i in range(at, min(len(text), at + 1024)):
-        if text[i] not in _KEY_CHARS:
-            return i
-    return min(len(text), at + 1024)
+# Kept here for the callers that think of it as part of off-loop work; it lives with redaction.
+window = _window
