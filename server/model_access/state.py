@@ -7,10 +7,9 @@ Everything heavy is created on first use, not at construction: the server answer
 from __future__ import annotations
 
 import threading
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, load_catalog, system_today
 from .config import Config
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ class AppState:
             with self._lock:
                 if self._catalog is None:
                     # A pinned date (MODEL_ACCESS_TODAY) stays; otherwise the clock is read per request.
-                    self._catalog = load_catalog(self.config.today or date.today)
+                    self._catalog = load_catalog(self.config.today or system_today)
         return self._catalog
 
     @property

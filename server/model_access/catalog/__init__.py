@@ -281,6 +281,12 @@ def record_from_json(item: dict[str, object], origin: Origin = "snapshot") -> Mo
     )
 
 
+def system_today() -> date:
+    """The clock a long-running server reads at each lifecycle decision (one stable function, so
+    that the catalog is cached once for it)."""
+    return date.today()
+
+
 def load_catalog(
     today: date | Callable[[], date] | None = None, sdk_dir: Path | Literal[False] | None = None
 ) -> Catalog:
@@ -301,7 +307,7 @@ def load_catalog(
         folder = sdk.find_sdk_dir()
     else:
         folder = sdk_dir
-    key = (when.isoformat() if isinstance(when, date) else "clock", str(folder) if folder else None)
+    key = (when.isoformat() if isinstance(when, date) else f"clock:{id(when)}", str(folder) if folder else None)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:

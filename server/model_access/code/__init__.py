@@ -21,7 +21,7 @@ from .fix import Plan, apply_plan, check_mapping, fix_result, plan_fix
 from .report import failing, parse_fail_on, render
 from .scan import Judge, RawScan, raw_scan, to_result
 
-OFFLINE_WAIT = 0.25  # a scan is offline work: it uses the live list only if it is at hand this quickly
+OFFLINE_WAIT = 0.1  # a scan is offline work: it uses the live list only if it is at hand this quickly
 
 __all__ = [
     "Plan",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 MAX_RETRY_WAIT = 5.0
 NEGATIVE_TTL = 5.0  # seconds a failed GET /models is remembered
-OFFLINE_WAIT = 0.25  # the longest an offline tool waits for the live list before answering without it
+OFFLINE_WAIT = 0.1  # the longest an offline tool waits for the live list before answering without it
 
 
 @dataclass
