@@ -90,6 +90,7 @@ def _walk(value: Any) -> Any:
 # only, and the literal search is `str.find`, so the cost stays linear in the input.
 
 _SECRET_LITERALS: dict[str, tuple[str, ...]] = {}  # secret → the needles that reveal it
+_SECRET_MASKS: dict[str, re.Pattern[str]] = {}  # secret → its masked echoes
 _LITERALS_LOCK = threading.Lock()
 MIN_SECRET = 8  # shorter values would redact ordinary words
 
@@ -98,7 +99,7 @@ _KEYISH = re.compile(r"[A-Za-z0-9_\-*.…•~+/=]{0,512}")
 _KEYISH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…•~+/=")
 
 # scheme://userinfo@host — the whole userinfo goes (a token alone is as secret as user:pass).
-_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://)([^\s/?#@\[\]\"'<>]{1,512})@")
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://)([^\s/?#@\"'<>]{1,512})@")
 # ?name=value / &name=value with a secret-sounding name.
 _QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]{1,64})=([^&#\s\"'<>]{1,4096})")
 _SECRET_NAMES = re.compile(r"(?i)key|token|secret|passw|pwd|auth|credential|signature|\bsig\b|session|cookie|^code$")
@@ -119,22 +120,29 @@ def register_secret(value: str | None) -> None:
         cut = max(value.rfind("-", 0, 16), value.rfind("_", 0, 16)) + 1
         needles.add(value[: cut + 8])
         needles.add(value[-8:])
+    # How providers echo a key they reject: the first 8 characters, a run of stars, maybe the
+    # last 4 ("gsk_AbCd********wXyZ", OpenAI's own shape for any key). Bounded quantifiers only.
+    masked = re.compile(
+        re.escape(value[:8]) + r"[*•…]{2,}[A-Za-z0-9_\-]{0,8}|[*•…]{3,}" + re.escape(value[-4:]) + r"(?![A-Za-z0-9])"
+    )
     with _LITERALS_LOCK:
         _SECRET_LITERALS[value] = tuple(sorted(needles, key=len, reverse=True))
+        _SECRET_MASKS[value] = masked
 
 
 def forget_secrets() -> None:
     with _LITERALS_LOCK:
         _SECRET_LITERALS.clear()
+        _SECRET_MASKS.clear()
 
 
 def redact_side_doors(text: str) -> str:
     """Configured secret literals, URL credentials and secret query parameters (linear time)."""
     if not text:
         return text
-    text = _redact_literals(text)
-    if "://" in text:
+    if "://" in text:  # before the literals: a redacted password must not hide the user name
         text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
+    text = _redact_literals(text)
     if "=" in text and ("?" in text or "&" in text or ";" in text):
         text = _QUERY_PARAM.sub(_replace_query_value, text)
     return text
@@ -150,8 +158,12 @@ def _replace_query_value(match: re.Match[str]) -> str:
 def _redact_literals(text: str) -> str:
     with _LITERALS_LOCK:
         needles = [n for group in _SECRET_LITERALS.values() for n in group]
+        masks = list(_SECRET_MASKS.values())
     if not needles:
         return text
+    if "*" in text or "•" in text or "…" in text:
+        for mask in masks:
+            text = mask.sub(REDACTED, text)
     for needle in needles:
         if needle not in text:
             continue
