@@ -22,7 +22,7 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.shared.exceptions import MCPError
-from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from . import access, endpoints, suggest, work
@@ -114,7 +114,10 @@ class _Boundary:
         # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
         # that it never queues behind heavy work for a worker thread.
         if _larger_than(result, INLINE_REDACT):
-            redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
+            try:
+                redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
+            except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
+                raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
             return redacted
         inline: HandlerResult = _redact_result(result)
         return inline
