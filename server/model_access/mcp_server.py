@@ -641,16 +641,6 @@ SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large t
 PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
 
 
-def _diagnose_child(today: str, error: str, model: str | None, endpoint: str | None) -> Any:
-    """In a child process: the offline diagnosis with the catalog as of `today`."""
-    from datetime import date
-
-    from .catalog import load_catalog
-    from .diagnosis import diagnose_offline
-
-    return diagnose_offline(load_catalog(date.fromisoformat(today)), error, model=model, endpoint=endpoint)
-
-
 async def _diagnose_off_loop(
     state: AppState, error: str, model: str | None, endpoint: str | None, ctx: Context[Any, Any]
 ) -> tuple[Diagnosis, float]:
@@ -666,7 +656,7 @@ async def _diagnose_off_loop(
     if len(error) > work.ISOLATE_ABOVE:
         today = state.catalog.today.isoformat()
         result = await work.run_isolated(
-            _diagnose_child,
+            work.diagnose_in_child,
             today,
             error,
             model,

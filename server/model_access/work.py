@@ -250,6 +250,17 @@ async def run_isolated(
     raise value
 
 
+def diagnose_in_child(today: str, error: str, model: str | None, endpoint: str | None) -> Any:
+    """In a child process: the offline diagnosis with the catalog as of `today`. Lives here, not
+    in the MCP front end, so that a child never imports the MCP SDK to unpickle it."""
+    from datetime import date
+
+    from .catalog import load_catalog
+    from .diagnosis import diagnose_offline
+
+    return diagnose_offline(load_catalog(date.fromisoformat(today)), error, model=model, endpoint=endpoint)
+
+
 def _receive(conn: Any) -> tuple[bool, Any]:
     try:
         received: tuple[bool, Any] = conn.recv()
