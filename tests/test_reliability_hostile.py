@@ -36,7 +36,7 @@ SCAN_BUDGET = 4 * BUDGET  # scan and fix plans get four budgets (mcp_server.SCAN
 SLACK = 6.0  # transport, JSON of a megabyte, a worker process starting
 TRIVIAL_LIMIT = 0.100  # seconds: the bound for a concurrent trivial call
 TRIVIAL_OUTLIER = 0.300  # seconds: no single trivial call may take longer
-PARALLEL = 6  # hostile calls in flight at once over HTTP
+PARALLEL = 4  # hostile calls in flight at once over HTTP
 
 
 def hostile(size: int) -> dict[str, str]:

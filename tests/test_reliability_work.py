@@ -14,6 +14,10 @@ from model_access import work
 
 pytestmark = pytest.mark.anyio
 
+# A frozen loop would show a gap as long as the budget (or, for the regex, far longer); the
+# margin below that covers two shared cores busy with other processes.
+LOOP_GAP = 0.3
+
 
 def spin(seconds: float) -> str:
     end = time.monotonic() + seconds
@@ -55,7 +59,7 @@ async def test_a_thread_step_that_overruns_is_answered_with_a_typed_error_at_its
     elapsed = time.perf_counter() - start
     assert isinstance(outcome, work.WorkTimeout) and "Spinning needed more than 0.5 s" in str(outcome)
     assert elapsed < 1.5  # answered at the budget, not when the thread finally ends
-    assert worst < 0.1  # the loop kept serving
+    assert worst < LOOP_GAP  # the loop kept serving
     assert work.abandoned() >= 1  # the thread runs on, counted, until it ends
 
 
@@ -65,7 +69,7 @@ async def test_a_runaway_regex_in_a_child_is_killed_at_its_budget_and_the_loop_k
     elapsed = time.perf_counter() - start
     assert isinstance(outcome, work.WorkTimeout)
     assert elapsed < 3.0
-    assert worst < 0.1
+    assert worst < LOOP_GAP
 
 
 async def test_a_child_returns_results_and_service_errors():

@@ -192,9 +192,12 @@ def _mp_context() -> Any:
         return _context
 
 
-def _child_main(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+def _child_main(
+    conn: Any, budget: float, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     # stdout belongs to the MCP stdio transport of the parent: nothing may be printed there.
     sys.stdout = sys.stderr
+    _die_with_parent(budget)
     with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
         os.nice(CHILD_NICENESS)
     try:
@@ -228,7 +231,7 @@ async def run_isolated(
         with anyio.fail_after(budget):
             async with limits.processes:
                 receiver, sender = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_child_main, args=(sender, fn, args, kwargs), daemon=True)
+                process = ctx.Process(target=_child_main, args=(sender, budget, fn, args, kwargs), daemon=True)
                 try:
                     await anyio.to_thread.run_sync(process.start)
                     sender.close()
@@ -259,6 +262,25 @@ def diagnose_in_child(today: str, error: str, model: str | None, endpoint: str |
     from .diagnosis import diagnose_offline
 
     return diagnose_offline(load_catalog(date.fromisoformat(today)), error, model=model, endpoint=endpoint)
+
+
+def _die_with_parent(budget: float) -> None:
+    """A child must never outlive its budget, even if the server dies before it could kill the
+    child: SIGALRM with no handler terminates the process even in the middle of a C call, two
+    seconds after the budget. (On Linux the child is also killed if the fork server goes away,
+    but the fork server lives as long as any child does, so the alarm is the real bound.)"""
+    import signal
+
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # not on Windows
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.alarm(int(budget) + 2)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _receive(conn: Any) -> tuple[bool, Any]:
