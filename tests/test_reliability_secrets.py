@@ -10,15 +10,23 @@ replayed through one in-process MCP client; one stdio session covers the server'
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import json
+import logging
 import random
+import socket
 import string
 import subprocess
+import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -27,6 +35,7 @@ from mcp import Client, MCPError, StdioServerParameters
 from model_access.config import load_config
 from model_access.diagnosis import diagnose_offline
 from model_access.mcp_server import create_server
+from model_access.redact import redact_handler
 
 from .conftest import TODAY, console_script, offline_env
 from .emulator import Emulator
@@ -384,6 +393,141 @@ async def test_keys_never_reach_in_process_log_records(tmp_path, caplog):
             await client.call_tool("diagnose_error", {"error": ERROR_TEMPLATES[0].format(k=s.text)})
     ours = [r for r in caplog.records if r.name.startswith("model_access")]
     assert not leaked(secrets, "\n".join(r.getMessage() for r in ours))
+
+
+# --------------------------------------------------------------------------- side doors
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_keys_in_an_http_url_never_reach_the_access_log(tmp_path):
+    """`serve --http` logs every request line: a key in the query string must not be in it."""
+    secrets = generate(API_KEYS, 6) + generate(SECRETS, 6)
+    tokens = [_body(i, ALNUM, 40) for i in range(4)]
+    port = _free_port()
+    log = tmp_path / "http.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [console_script("model-access"), "serve", "--http", "--port", str(port)],
+            env=offline_env(MODEL_ACCESS_ROOTS=str(tmp_path)),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            _wait_for_port(port, proc)
+            queries = [f"api_key={urllib.parse.quote(s.text, safe='')}" for s in secrets]
+            queries += [f"{name}={t}" for name, t in zip(("token", "access_token", "key", "sig"), tokens, strict=True)]
+            for query in queries:
+                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                    sock.sendall(f"GET /mcp?{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+                    sock.recv(4096)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    logged = log.read_text(errors="replace")
+    assert "uvicorn.access" in logged and "GET /mcp?" in logged  # the request lines were logged
+    assert not leaked(secrets, urllib.parse.unquote(logged)), logged[:2000]
+    for t in tokens:
+        assert t not in logged
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        assert proc.poll() is None, "the server exited"
+        time.sleep(0.1)
+    raise AssertionError("the server did not start")
+
+
+def _url_credentials() -> list[tuple[str, str]]:
+    return [(_body(seed, ALNUM, 10), _body(seed + 1, URLSAFE, 24)) for seed in range(3)]
+
+
+async def test_base_url_credentials_never_come_back(tmp_path):
+    """OPENAI_BASE_URL=https://user:pass@host: not in results, errors, doctor, nor logs."""
+    with Emulator() as emu:
+        for user, password in _url_credentials():
+            with_creds = emu.base_url.replace("http://", f"http://{user}:{password}@")
+            closed = f"http://{user}:{password}@127.0.0.1:{_free_port()}/v1"
+            for base in (with_creds, closed):
+                config = config_for(
+                    tmp_path, OPENAI_API_KEY=emu.key("allow"), OPENAI_BASE_URL=base, MODEL_ACCESS_MAX_RETRIES="0"
+                )
+                async with Client(create_server(config)) as client:
+                    outputs = [
+                        await client.call_tool("list_accessible_models", {}),
+                        await client.call_tool("check_model_access", {"model": "gpt-4o"}),
+                    ]
+                text = "\n".join(dump(o) for o in outputs)
+                assert password not in text and f"{user}:" not in text, text[:1000]
+                assert "127.0.0.1" in text  # the host is still named, only the credentials go
+            done = await anyio.to_thread.run_sync(
+                functools.partial(
+                    subprocess.run,
+                    [console_script("model-access"), "doctor", "--json", "--path", str(tmp_path)],
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                    env=offline_env(OPENAI_API_KEY=emu.key("allow"), OPENAI_BASE_URL=with_creds, OPENAI_LOG="debug"),
+                    check=False,
+                )
+            )
+            assert done.stdout.strip(), done.stderr
+            assert password not in done.stdout + done.stderr and f"{user}:" not in done.stdout + done.stderr
+
+
+async def test_a_configured_key_of_another_shape_is_never_echoed(tmp_path):
+    """A compatible provider's key (gsk_…) matches no OpenAI pattern: its literal value, and the
+    masked forms a provider echoes, are redacted because it is the configured key."""
+    keys = [f"gsk_{_body(seed, ALNUM, 52)}" for seed in range(4)]
+    with Emulator() as emu:
+        for key in keys:
+            config = config_for(
+                tmp_path, OPENAI_API_KEY=key, OPENAI_BASE_URL=emu.base_url, MODEL_ACCESS_MAX_RETRIES="0"
+            )
+            async with Client(create_server(config)) as client:
+                listing = await client.call_tool("list_accessible_models", {})
+                assert listing.is_error and "401" in dump(listing)
+                pasted = await client.call_tool(
+                    "diagnose_error", {"error": f"groq.AuthenticationError: 401 Invalid API Key: {key}"}
+                )
+                prompt = await client.get_prompt("troubleshoot_model_error", {"error": f"Invalid API Key {key}"})
+            secret = Secret("gsk", key, key[4:])
+            for out in (listing, pasted, prompt):
+                text = dump(out)
+                assert not leaked([secret], text) and mask_key(key) not in text, text[:1000]
+        assert any(r.status == 401 for r in emu.requests)  # the emulator echoed the masked key
+
+
+def test_tracebacks_are_redacted_after_they_are_formatted(tmp_path):
+    """A filter runs before the handler formats the traceback (exc_text is still empty then):
+    the formatted record, traceback included, must be redacted."""
+    secrets = generate(API_KEYS, 5)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("model_access.test_traceback")
+    logger.addHandler(handler)
+    logger.propagate = False
+    redact_handler(handler)
+    try:
+        for s in secrets:
+            try:
+                raise RuntimeError(f"upstream said: Incorrect API key provided: {s.text}")
+            except RuntimeError:
+                logger.exception("lookup failed")
+            logger.error("stack", stack_info=True, extra={"key": s.text})
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "Traceback" in output and "RuntimeError" in output
+    assert not leaked(secrets, output), output[:2000]
 
 
 def test_zz_summary(capsys: pytest.CaptureFixture[str]) -> None:

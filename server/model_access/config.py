@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 
-from .redact import clip  # redact before truncating a value quoted in an error
+from .redact import clip, public_url, register_secret  # clip: redact before truncating a quoted value
 
 if TYPE_CHECKING:
     from .providers import Profile
@@ -35,6 +35,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)  # its literal value is redacted from every output from now on
 
     def reveal(self) -> str:
         return self._value
@@ -71,6 +72,11 @@ class Config:
     # explicit setting moves it: OPENAI_BASE_URL never does, so an admin key is never sent to
     # OpenRouter, a proxy or a local server by accident.
     admin_base_url: str | None = None
+    # serve --http: seconds for a request head / body to arrive, and the connection cap.
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
+    http_max_connections: int = 100
+    work_budget: float = 30.0  # seconds of CPU work one step of a request may take
 
     @property
     def provider(self) -> Provider:
@@ -134,13 +140,20 @@ class Config:
         return self.provider in ("openai", "azure", "none")
 
     def today_or_now(self) -> date:
+        """Read at each call: a server that runs for days must see the date move on."""
         return self.today or date.today()
 
+    @property
+    def shown_base_url(self) -> str | None:
+        """The base URL fit for output: credentials (`https://user:pass@host`) and secret query
+        parameters removed."""
+        return public_url(self.effective_base_url)
+
     def describe(self) -> dict[str, str | None]:
-        """What is in effect, for results and `doctor` — never a key."""
+        """What is in effect, for results and `doctor` — never a key, never URL credentials."""
         return {
             "provider": self.provider,
-            "base_url": self.effective_base_url,
+            "base_url": self.shown_base_url,
             "organization": self.organization,
             "project": self.project,
             "admin_key": "set" if self.admin_key else "not set",
@@ -183,8 +196,14 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if value is None:
         return None
     parsed = urlparse(value)
+    # Credentials in the URL are secrets like a key: their literal values are redacted everywhere.
+    register_secret(parsed.password)
+    if parsed.username and parsed.password is None:
+        register_secret(parsed.username)  # https://token@host
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {clip(value, 80)!r}")
+        raise ConfigError(
+            f"{name} must be an http(s) URL such as https://api.openai.com/v1, got {clip(public_url(value) or '', 80)!r}"
+        )
     return value.rstrip("/")
 
 
@@ -233,6 +252,10 @@ def load_config(env: Mapping[str, str] | None = None, roots: tuple[str, ...] = (
         today=today,
         provider_override=_provider(env),
         admin_base_url=_url(env, "MODEL_ACCESS_ADMIN_BASE_URL"),
+        http_header_timeout=_float(env, "MODEL_ACCESS_HTTP_HEADER_TIMEOUT", 10.0, 0.1, 600.0),
+        http_body_timeout=_float(env, "MODEL_ACCESS_HTTP_BODY_TIMEOUT", 30.0, 0.1, 3600.0),
+        http_max_connections=int(_float(env, "MODEL_ACCESS_HTTP_MAX_CONNECTIONS", 100, 1, 10000)),
+        work_budget=_float(env, "MODEL_ACCESS_WORK_BUDGET", 30.0, 0.5, 3600.0),
     )
 
 

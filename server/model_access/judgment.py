@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .live import LiveService
     from .providers import Profile
+    from .state import AppState
 
 ListingState = Literal["read", "failed", "not_checked"]
 RetrievalState = Literal["found", "not_found", "failed", "not_checked"]
@@ -791,6 +792,26 @@ async def advise(
     return advice_for(catalog, facts, limit)
 
 
+async def gather_offline(state: AppState, model: str, endpoint: str | None) -> tuple[Facts, str | None]:
+    """Facts for a tool that answers offline: only a listing already at hand, never a wait on the
+    network (and no admin call). Returns the facts and, when live facts are missing, why."""
+    from .errors import check_model_id
+
+    check_model_id(model)
+    config, catalog = state.config, state.catalog
+    provider = config.profile.name
+    policy = _policy_without_lookup(config, None) or Policy("not_checked", config.project, detail="not read offline")
+    if not config.has_key:
+        return offline_facts(catalog, model, endpoint, provider, policy=policy), None
+    if provider == "azure":
+        return offline_facts(
+            catalog, model, endpoint, provider, policy=policy
+        ), "Azure deployments are not read offline"
+    ids, unavailable = await state.live.cached_ids()
+    listing = Listing("read", frozenset(ids)) if ids is not None else Listing("not_checked", detail=unavailable or "")
+    return offline_facts(catalog, model, endpoint, provider, listing=listing, policy=policy), unavailable
+
+
 def _has_live_facts(facts: Facts) -> bool:
     return facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
 
@@ -1076,7 +1097,14 @@ async def gather(
     except LookupFailed as exc:
         listing = Listing("failed", status=exc.status, detail=str(exc))
     retrieval = Retrieval("not_checked")
-    if retrieve and config.profile.retrieve and listing.status != 401 and written and written.strip() == written:
+    unreachable = listing.state == "failed" and listing.status is None  # a timeout or no connection
+    if (
+        retrieve
+        and config.profile.retrieve
+        and listing.status != 401
+        and not unreachable
+        and written.strip() == written
+    ):
         retrieval = await service.retrieve(written)
     policy = known_policy or await service.read_policy(project_id or config.project or "")
     facts = offline_facts(

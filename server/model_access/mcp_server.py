@@ -22,10 +22,10 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import Context, Elicit, ElicitationResult, Resolve
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.shared.exceptions import MCPError
-from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from . import access, endpoints
+from . import access, endpoints, work
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
@@ -100,15 +100,62 @@ class _Boundary:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             name = ctx.params.get("name")
             if isinstance(name, str) and self._server._tool_manager.get_tool(name) is None:
-                shown = clip(name, 100)  # redact before truncating: a cut key is no longer recognised
+                # Window, then redact, then truncate: redaction costs at most the window, and a cut
+                # key is no longer recognised, so the final cut happens after redaction.
+                shown = clip(work.window(name, 1024), 100)
                 raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
         try:
             result = await call_next(ctx)
         except MCPError as exc:
             error = exc.error
-            raise MCPError(code=error.code, message=redact(error.message), data=redact_obj(error.data)) from None
-        redacted: HandlerResult = _redact_result(result)
-        return redacted
+            message = redact(work.window(error.message, ERROR_WINDOW))
+            data = redact_obj(_window_strings(error.data))  # the SDK puts the refused URI here
+            raise MCPError(code=error.code, message=message, data=data) from None
+        # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
+        # that it never queues behind heavy work for a worker thread.
+        if _larger_than(result, INLINE_REDACT):
+            try:
+                redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
+            except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
+                raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
+            return redacted
+        inline: HandlerResult = _redact_result(result)
+        return inline
+
+
+ERROR_WINDOW = 8 * 1024  # an error message is never longer than this on the wire
+LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
+
+
+INLINE_REDACT = 32 * 1024  # characters of text below which a result is redacted on the loop
+
+
+def _window_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return work.window(value, ERROR_WINDOW)
+    if isinstance(value, dict):
+        return {k: _window_strings(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_window_strings(v) for v in value]
+    return value
+
+
+def _larger_than(value: Any, limit: int) -> bool:
+    """Whether the strings inside a result add up to more than `limit` (stops counting early)."""
+    budget = [limit]
+
+    def walk(item: Any) -> bool:
+        if isinstance(item, str):
+            budget[0] -= len(item)
+        elif isinstance(item, BaseModel):
+            return any(walk(getattr(item, name)) for name in type(item).model_fields)
+        elif isinstance(item, dict):
+            return any(walk(k) or walk(v) for k, v in item.items())
+        elif isinstance(item, (list, tuple)):
+            return any(walk(v) for v in item)
+        return budget[0] < 0
+
+    return walk(value)
 
 
 def _redact_result(value: Any) -> Any:
@@ -138,7 +185,9 @@ def _state(ctx: Context[Any, Any]) -> AppState:
 
 
 def _tool_error(exc: Exception) -> ToolError:
-    return ToolError(redact(str(exc)))
+    # A service may quote the argument it refuses: window before redacting (redaction is linear,
+    # but a megabyte of it on the loop is still a stall).
+    return ToolError(redact(work.window(str(exc), ERROR_WINDOW)))
 
 
 def create_server(config: Config) -> MCPServer[AppState]:
@@ -239,8 +288,20 @@ def create_server(config: Config) -> MCPServer[AppState]:
     ) -> Diagnosis:
         from .diagnosis import diagnose
 
+        state = _state(ctx)
         try:
-            return await diagnose(_state(ctx), error, model=model, endpoint=endpoint, live=live)
+            # The offline analysis runs off the loop within a budget (in a child process for large
+            # texts, where a regex could hold the interpreter lock); see _diagnose_off_loop.
+            first, seconds = await _diagnose_off_loop(state, error, model, endpoint, ctx)
+            if not live or not state.config.has_key:
+                return first
+            if seconds > LIVE_AFTER_AT_MOST:
+                first.evidence.append(
+                    f"Live facts were not checked: analysing this {len(error):,}-character text took "
+                    f"{seconds:.1f} s; paste only the error's last lines to have it checked against your key."
+                )
+                return first
+            return await diagnose(state, error, model=model, endpoint=endpoint, live=live)
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -264,10 +325,15 @@ def create_server(config: Config) -> MCPServer[AppState]:
         state = _state(ctx)
         try:
             canonical = endpoints.parse_endpoint(endpoint) if endpoint else None
-            from .judgment import advise
+            from .judgment import advice_for, gather_offline
 
-            live = state.live if state.config.has_key else None
-            return await advise(state.config, state.catalog, live, model, canonical, limit)
+            facts, unavailable = await gather_offline(state, model, canonical)
+            advice = await work.run(
+                advice_for, state.catalog, facts, limit, session=_session(ctx), budget=state.config.work_budget
+            )
+            if unavailable:
+                advice.reason += f" (live facts unavailable: {unavailable})"
+            return advice
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -321,7 +387,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
         from .code import scan_for_tool
 
         try:
-            return await scan_for_tool(_state(ctx), path, include, exclude, ctx, limit, problems_only, cursor)
+            return await work.within(
+                SCAN_FACTOR * _state(ctx).config.work_budget,
+                scan_for_tool,
+                _state(ctx),
+                path,
+                include,
+                exclude,
+                ctx,
+                limit,
+                problems_only,
+                cursor,
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
@@ -352,7 +429,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
         from .code import fix_for_tool
 
         try:
-            return await fix_for_tool(_state(ctx), path, replacements, apply, digest)
+            # Planning only is bounded; once writing has begun it is left to finish atomically.
+            if apply:
+                return await fix_for_tool(_state(ctx), path, replacements, apply, digest)
+            return await work.within(
+                SCAN_FACTOR * _state(ctx).config.work_budget,
+                fix_for_tool,
+                _state(ctx),
+                path,
+                replacements,
+                apply,
+                digest,
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
         except OSError as exc:
@@ -467,10 +555,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
     )
     def catalog_model(model_id: str) -> str:
         catalog = shared.catalog
-        record = catalog.resolve(model_id).record
+        # A model id is short: a huge one is not resolved, only its windowed head is echoed.
+        record = catalog.resolve(model_id).record if len(model_id) <= 1024 else None
         if record is None:
             raise ResourceNotFoundError(
-                f"{clip(model_id, 100)!r} is not in the catalog; call suggest_replacement for the closest ids"
+                f"{clip(work.window(model_id, 1024), 100)!r} is not in the catalog; call suggest_replacement "
+                "for the closest ids"
             )
         return json.dumps(_record_json(catalog, record), indent=1)
 
@@ -499,7 +589,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         description="Walk through a failing call: diagnose → confirm against the live key → fix the code.",
     )
     def troubleshoot_model_error(error: str, path: str | None = None) -> str:
-        where = f" The code is in {path}." if path else ""
+        where = f" The code is in {redact(work.window(path, 4096))}." if path else ""
         return (
             "An OpenAI API call fails with the error below." + where + "\n"
             "1. Call diagnose_error with the full error text. Report the category, the evidence and the first fix.\n"
@@ -562,6 +652,55 @@ async def _ask_before_writing(
     if shown is None or capabilities is None or capabilities.elicitation is None:
         return None
     return Elicit(redact(shown.question), Approval)
+
+
+def _session(ctx: Context[Any, Any]) -> Any:
+    """The client connection a request came on (for per-session limits)."""
+    try:
+        return ctx.request_context.session
+    except (AttributeError, ValueError):
+        return None
+
+
+SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large tree on a slow disk)
+PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
+
+
+async def _diagnose_off_loop(
+    state: AppState, error: str, model: str | None, endpoint: str | None, ctx: Context[Any, Any]
+) -> tuple[Diagnosis, float]:
+    """The offline diagnosis and how long it took. Large texts go to a child process that is killed
+    on overrun (a backtracking regex holds the interpreter lock, so a thread would not help);
+    short ones to a worker thread."""
+    import time
+
+    from .diagnosis import diagnose_offline
+
+    start = time.monotonic()
+    result: Diagnosis
+    if len(error) > work.ISOLATE_ABOVE:
+        today = state.catalog.today.isoformat()
+        result = await work.run_isolated(
+            work.diagnose_in_child,
+            today,
+            error,
+            model,
+            endpoint,
+            budget=state.config.work_budget,
+            what="Analysing this error text",
+        )
+    else:
+        result = await work.run(
+            diagnose_offline,
+            state.catalog,
+            error,
+            model=model,
+            endpoint=endpoint,
+            budget=state.config.work_budget,
+            session=_session(ctx),
+            what="Analysing this error text",
+        )
+    return result, time.monotonic() - start
 
 
 def _record_json(catalog: Any, record: Any) -> dict[str, Any]:

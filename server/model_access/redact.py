@@ -8,8 +8,10 @@ Must never raise and must stay linear in the input size.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
 from typing import Any, TypeVar
 
 REDACTED = "[REDACTED]"
@@ -75,7 +77,7 @@ def redact(text: str) -> str:
         if gate is not None and not any(word in lower for word in gate):
             continue
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
-    return text
+    return redact_side_doors(text)
 
 
 # Longer than any secret the patterns know (84-character keys, JWTs of a few hundred): a window
@@ -117,6 +119,172 @@ def _walk(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------------- side doors
+# Secrets that no shape-based pattern can know: the literal values of the configured keys (a
+# compatible provider's `gsk_…` key echoed back, a key cut or masked by the provider), the
+# credentials inside a URL (`https://user:pass@host`), and secret-looking query parameters
+# (`/mcp?api_key=…`, `?token=…`) in access logs. Every pattern here has bounded quantifiers
+# only, and the literal search is `str.find`, so the cost stays linear in the input.
+
+_SECRET_LITERALS: dict[str, tuple[str, ...]] = {}  # secret → the needles that reveal it
+_SECRET_MASKS: dict[str, re.Pattern[str]] = {}  # secret → its masked echoes
+_LITERALS_LOCK = threading.Lock()
+MIN_SECRET = 8  # shorter values would redact ordinary words
+
+# Characters a key (or a provider's masked rendering of it) is made of: a hit is widened to them.
+_KEYISH = re.compile(r"[A-Za-z0-9_\-*.…•~+/=]{0,512}")
+_KEYISH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…•~+/=")
+
+# scheme://userinfo@host — the whole userinfo goes (a token alone is as secret as user:pass).
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,30}://)([^\s/?#@\"'<>]{1,512})@")
+# ?name=value / &name=value with a secret-sounding name.
+_QUERY_PARAM = re.compile(r"([?&;])([A-Za-z0-9_.\-]{1,64})=([^&#\s\"'<>]{1,4096})")
+_SECRET_NAMES = re.compile(r"(?i)key|token|secret|passw|pwd|auth|credential|signature|\bsig\b|session|cookie|^code$")
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a configured secret so that `redact()` removes its literal value (and its head or
+    tail as a provider might echo them) wherever it appears."""
+    if not value:
+        return
+    value = value.strip()
+    if len(value) < MIN_SECRET:
+        return
+    needles = {value}
+    if len(value) >= 20:
+        # A provider that masks the middle still shows a head and a tail: the head past any
+        # common prefix (sk-proj-, gsk_) and the last 8 characters are unique enough to match.
+        cut = max(value.rfind("-", 0, 16), value.rfind("_", 0, 16)) + 1
+        needles.add(value[: cut + 8])
+        needles.add(value[-8:])
+    # How providers echo a key they reject: the first 8 characters, a run of stars, maybe the
+    # last 4 ("gsk_AbCd********wXyZ", OpenAI's own shape for any key). Bounded quantifiers only.
+    masked = re.compile(
+        re.escape(value[:8]) + r"[*•…]{2,}[A-Za-z0-9_\-]{0,8}|[*•…]{3,}" + re.escape(value[-4:]) + r"(?![A-Za-z0-9])"
+    )
+    with _LITERALS_LOCK:
+        _SECRET_LITERALS[value] = tuple(sorted(needles, key=len, reverse=True))
+        _SECRET_MASKS[value] = masked
+
+
+def forget_secrets() -> None:
+    with _LITERALS_LOCK:
+        _SECRET_LITERALS.clear()
+        _SECRET_MASKS.clear()
+
+
+def redact_side_doors(text: str) -> str:
+    """Configured secret literals, URL credentials and secret query parameters (linear time)."""
+    if not text:
+        return text
+    if "://" in text:  # before the literals: a redacted password must not hide the user name
+        text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
+    text = _redact_literals(text)
+    if "=" in text and ("?" in text or "&" in text or ";" in text):
+        text = _QUERY_PARAM.sub(_replace_query_value, text)
+    return text
+
+
+def _replace_query_value(match: re.Match[str]) -> str:
+    name = match.group(2)
+    if REDACTED in match.group(3) or not _SECRET_NAMES.search(name):
+        return match.group(0)
+    return f"{match.group(1)}{name}={REDACTED}"
+
+
+def _redact_literals(text: str) -> str:
+    with _LITERALS_LOCK:
+        needles = [n for group in _SECRET_LITERALS.values() for n in group]
+        masks = list(_SECRET_MASKS.values())
+    if not needles:
+        return text
+    if "*" in text or "•" in text or "…" in text:
+        for mask in masks:
+            text = mask.sub(REDACTED, text)
+    for needle in needles:
+        if needle not in text:
+            continue
+        out: list[str] = []
+        pos = 0
+        while True:
+            hit = text.find(needle, pos)
+            if hit < 0:
+                break
+            # Widen to the whole key-ish token around the hit (a masked key, a prefix added by
+            # the provider), scanning at most 512 characters each way.
+            start = hit
+            floor = max(pos, hit - 512)
+            while start > floor and text[start - 1] in _KEYISH_CHARS:
+                start -= 1
+            end = hit + len(needle)
+            widened = _KEYISH.match(text, end)
+            if widened is not None:
+                end = widened.end()
+            out.append(text[pos:start])
+            out.append(REDACTED)
+            pos = end
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL fit for output: credentials and secret query parameters removed."""
+    if not url:
+        return url
+    return redact_side_doors(url)
+
+
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-*.…+/=~:")
+
+
+def window(text: str, limit: int = 64 * 1024) -> str:
+    """The head and tail of a huge text with a marker between, taken *before* redaction so that
+    redacting costs at most `limit` characters. Each cut is moved to a character that cannot be
+    inside a key (searching up to 1 KB; keys are far shorter), so no key is cut in two and left
+    unrecognisable to the redaction patterns."""
+    if len(text) <= limit:
+        return text
+    head_end = _boundary_back(text, limit // 4)
+    tail_start = _boundary_forward(text, len(text) - (limit - limit // 4))
+    if tail_start <= head_end:
+        return text
+    return f"{text[:head_end]}\n[… {tail_start - head_end:,} characters not shown …]\n{text[tail_start:]}"
+
+
+def _boundary_back(text: str, at: int) -> int:
+    for i in range(at, max(0, at - 1024), -1):
+        if text[i - 1] not in _KEY_CHARS:
+            return i
+    return max(0, at - 1024)
+
+
+def _boundary_forward(text: str, at: int) -> int:
+    for i in range(at, min(len(text), at + 1024)):
+        if text[i] not in _KEY_CHARS:
+            return i
+    return min(len(text), at + 1024)
+
+
+LOG_WINDOW = 16 * 1024  # characters of one log message that are kept (and so redacted)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record (message, traceback, stack) and redacts the finished text.
+
+    A filter runs before formatting, when `exc_text` is still empty, so a traceback would be
+    printed unredacted; redacting the formatted output covers it, and every other field."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        try:
+            return redact(super().format(record))
+        except Exception:  # logging must never fail a request
+            return redact(str(getattr(record, "msg", "")))
+
+    def formatException(self, ei: Any) -> str:
+        return redact(super().formatException(ei))
+
+
 class RedactingFilter(logging.Filter):
     """Logging filter that redacts the formatted message (and drops raw args)."""
 
@@ -125,10 +293,19 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string must not break logging
             message = str(record.msg)
-        record.msg = redact(message)
+        # A megabyte-long message (an SDK logging the URI it could not route) is windowed first:
+        # redacting it whole would hold the event loop.
+        record.msg = redact(window(message, LOG_WINDOW))
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Format the traceback now, redacted, so that a handler with a plain Formatter (which
+            # reuses exc_text) never prints it raw.
+            with contextlib.suppress(Exception):
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -136,11 +313,39 @@ def install_log_redaction() -> None:
     """Logs go to stderr (stdout belongs to MCP), redacted, for this package and the SDKs we use."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     for existing in list(root.handlers):
-        existing.addFilter(RedactingFilter())
+        redact_handler(existing)
     if not root.handlers:
         root.addHandler(handler)
-    for name in ("mcp", "openai", "httpx", "httpx2", "model_access", "uvicorn"):
-        logging.getLogger(name).addFilter(RedactingFilter())
+    for name in ("mcp", "openai", "httpx", "httpx2", "model_access", "uvicorn", "uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+        for existing in list(logger.handlers):
+            redact_handler(existing)
+
+
+def redact_handler(handler: logging.Handler) -> None:
+    """Make one handler redact: a filter on the record and a formatter over the finished text."""
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+    current = handler.formatter
+    if not isinstance(current, RedactingFormatter):
+        handler.setFormatter(_wrap_formatter(current))
+
+
+def _wrap_formatter(inner: logging.Formatter | None) -> logging.Formatter:
+    if inner is None:
+        return RedactingFormatter()
+    wrapped = inner
+
+    class _Wrapped(RedactingFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            try:
+                return redact(wrapped.format(record))
+            except Exception:  # logging must never fail a request
+                return redact(str(getattr(record, "msg", "")))
+
+    return _Wrapped()

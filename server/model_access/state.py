@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, load_catalog, system_today
 from .config import Config
 
 if TYPE_CHECKING:
@@ -29,7 +29,8 @@ class AppState:
         if self._catalog is None:
             with self._lock:
                 if self._catalog is None:
-                    self._catalog = load_catalog(self.config.today_or_now())
+                    # A pinned date (MODEL_ACCESS_TODAY) stays; otherwise the clock is read per request.
+                    self._catalog = load_catalog(self.config.today or system_today)
         return self._catalog
 
     @property

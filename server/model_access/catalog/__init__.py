@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -107,7 +107,7 @@ class Catalog:
         built_with_openai: str | None,
         not_api_ids: dict[str, str],
         sources: dict[str, str],
-        today: date,
+        today: date | Callable[[], date],
         sdk_version: str | None = None,
         azure: dict[str, object] | None = None,
     ) -> None:
@@ -117,7 +117,7 @@ class Catalog:
         self.sdk_version = sdk_version
         self.not_api_ids = not_api_ids
         self.sources = sources
-        self.today = today
+        self._today = today  # a fixed date (tests, MODEL_ACCESS_TODAY) or a clock read at each use
         azure = azure or {}
         names, retirements, azure_src = azure.get("names"), azure.get("retirements"), azure.get("sources")
         self.azure_names: dict[str, str] = dict(names) if isinstance(names, dict) else {}
@@ -127,6 +127,11 @@ class Catalog:
         for model_id in self.records:
             self._compact.setdefault(compact_key(model_id), []).append(model_id)
         self._lower = {model_id.lower(): model_id for model_id in self.records}
+
+    @property
+    def today(self) -> date:
+        """The date lifecycle is judged on — read per use, so a long-running server moves on."""
+        return self._today() if callable(self._today) else self._today
 
     def __contains__(self, model_id: object) -> bool:
         return model_id in self.records
@@ -289,16 +294,25 @@ def record_from_json(item: dict[str, object], origin: Origin = "snapshot") -> Mo
     )
 
 
-def load_catalog(today: date | None = None, sdk_dir: Path | Literal[False] | None = None) -> Catalog:
+def system_today() -> date:
+    """The clock a long-running server reads at each lifecycle decision (one stable function, so
+    that the catalog is cached once for it)."""
+    return date.today()
+
+
+def load_catalog(
+    today: date | Callable[[], date] | None = None, sdk_dir: Path | Literal[False] | None = None
+) -> Catalog:
     """The bundled snapshot merged with the installed SDK's ids (cached per day and SDK folder).
 
-    `sdk_dir=None` finds the installed `openai` package; `False` skips the merge.
+    `sdk_dir=None` finds the installed `openai` package; `False` skips the merge. `today` may be a
+    callable (the clock), read at each lifecycle decision: the file is parsed once, not daily.
     """
     from datetime import date as _date
 
     from . import sdk
 
-    when = today or _date.today()
+    when: date | Callable[[], date] = today or _date.today()
     folder: Path | None
     if sdk_dir is False:
         folder = None
@@ -306,7 +320,7 @@ def load_catalog(today: date | None = None, sdk_dir: Path | Literal[False] | Non
         folder = sdk.find_sdk_dir()
     else:
         folder = sdk_dir
-    key = (when.isoformat(), str(folder) if folder else None)
+    key = (when.isoformat() if isinstance(when, date) else f"clock:{id(when)}", str(folder) if folder else None)
     with _lock:
         cached = _cache.get(key)
         if cached is not None:

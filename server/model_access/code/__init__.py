@@ -35,6 +35,8 @@ def __getattr__(name: str) -> Any:
 # One MCP result stays under ~10k tokens by default (about 60 tokens per reference).
 DEFAULT_LIMIT = 100
 
+OFFLINE_WAIT = 0.1  # a scan is offline work: it uses the live list only if it is at hand this quickly
+
 __all__ = [
     "Plan",
     "apply_plan",
@@ -54,7 +56,7 @@ async def _listed(state: Any) -> set[str] | None:
     if not state.config.has_key:
         return None
     try:
-        listed: set[str] | None = await state.live.listed_ids()
+        listed: set[str] | None = await state.live.listed_ids(wait=OFFLINE_WAIT)  # never wait on the network
     except ModelAccessError:
         return None
     except Exception:

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MAX_RETRY_WAIT = 5.0
+NEGATIVE_TTL = 5.0  # seconds a failed GET /models is remembered
+OFFLINE_WAIT = 0.1  # the longest an offline tool waits for the live list before answering without it
 
 
 @dataclass
@@ -39,6 +41,22 @@ class _Listing:
     stamp: float
 
 
+@dataclass
+class _Failure:
+    error: LookupFailed
+    until: float  # time.monotonic() after which the failure is forgotten
+
+
+@dataclass
+class _Flight:
+    """One GET /models in flight, shared by every caller that arrives while it runs."""
+
+    done: anyio.Event
+    listing: _Listing | None = None
+    error: LookupFailed | None = None
+    task: Any = None  # the asyncio task, kept referenced until it finishes
+
+
 class LiveService:
     def __init__(self, config: Config, catalog: Callable[[], Catalog]) -> None:
         self.config = config
@@ -46,7 +64,8 @@ class LiveService:
         self._client: Any = None
         self._admin: Any = None
         self._listing: _Listing | None = None
-        self._list_lock = anyio.Lock()
+        self._list_flight: _Flight | None = None
+        self._list_failure: _Failure | None = None
         self._limit = anyio.Semaphore(max(1, config.concurrency))
 
     # ------------------------------------------------------------------ clients
@@ -55,7 +74,7 @@ class LiveService:
         c = self.config
         return {
             "provider": c.profile.name,
-            "base_url": c.effective_base_url,
+            "base_url": c.shown_base_url,
             "organization": c.organization,
             "project": c.project,
         }
@@ -116,6 +135,9 @@ class LiveService:
         return self._admin
 
     async def aclose(self) -> None:
+        flight = self._list_flight
+        if flight is not None and flight.task is not None:
+            flight.task.cancel()
         for client in (self._client, self._admin):
             if client is not None:
                 with contextlib.suppress(Exception):  # closing must never fail a request
@@ -124,11 +146,14 @@ class LiveService:
 
     # ------------------------------------------------------------------ calls
 
-    async def call(self, what: str, fn: Callable[[], Awaitable[T]], retries: bool = True) -> T:
-        """Run one SDK call with bounded concurrency and retries on 429/5xx; raise LookupFailed."""
+    async def call(self, what: str, fn: Callable[[], Awaitable[T]], *, retry: bool = True) -> T:
+        """Run one SDK call with bounded concurrency and retries on 429/5xx; raise LookupFailed.
+
+        `retry=False` for a request that must be sent at most once (the paid probe): a 5xx after
+        the request reached the model may still have been billed."""
         import openai
 
-        attempts = 1 + max(0, self.config.max_retries) if retries else 1
+        attempts = 1 + max(0, self.config.max_retries) if retry else 1
         for attempt in range(attempts):
             try:
                 async with self._limit:
@@ -154,20 +179,93 @@ class LiveService:
     # ------------------------------------------------------------------ models
 
     async def _list(self, refresh: bool) -> _Listing:
-        async with self._list_lock:
-            listing = self._listing
-            fresh = listing is not None and time.monotonic() - listing.stamp < self.config.cache_ttl
-            if listing is not None and fresh and not refresh:
-                return listing
-            client = self.client()
+        """The key's model list: cached for the TTL, a failure remembered for a few seconds, and one
+        request in flight at a time that every concurrent caller shares (no lock held while waiting)."""
+        listing = self._listing
+        if listing is not None and not refresh and self._fresh(listing):
+            return listing
+        if not refresh:  # an explicit refresh asks again (joining any request already in flight)
+            self._raise_remembered_failure()
+        self.client()  # NotAvailable (no key) is raised here, not inside the shared request
+        flight = self._start_listing()
+        await flight.done.wait()
+        if flight.error is not None:
+            raise LookupFailed(str(flight.error), flight.error.status)
+        assert flight.listing is not None
+        return flight.listing
 
-            async def fetch() -> list[Any]:
-                page = await client.models.list()
-                return list(page.data)
+    def _fresh(self, listing: _Listing) -> bool:
+        return time.monotonic() - listing.stamp < self.config.cache_ttl
 
+    def _raise_remembered_failure(self) -> None:
+        failure = self._list_failure
+        if failure is not None and time.monotonic() < failure.until:
+            raise LookupFailed(str(failure.error), failure.error.status)
+
+    def _start_listing(self) -> _Flight:
+        """Join the GET /models in flight, or start one. It runs as its own task, so a caller that
+        gives up (an offline tool's short wait, a cancelled request) does not cancel it for others."""
+        flight = self._list_flight
+        if flight is None:
+            import asyncio
+
+            flight = _Flight(anyio.Event())
+            self._list_flight = flight
+            flight.task = asyncio.get_running_loop().create_task(self._fetch_listing(flight))
+        return flight
+
+    async def _fetch_listing(self, flight: _Flight) -> None:
+        client = self.client()
+
+        async def fetch() -> list[Any]:
+            page = await client.models.list()
+            return list(page.data)
+
+        try:
             models = await self.call("GET /models", fetch)
-            self._listing = _Listing(models, _now(), time.monotonic())
-            return self._listing
+            self._listing = flight.listing = _Listing(models, _now(), time.monotonic())
+            self._list_failure = None
+        except LookupFailed as exc:
+            flight.error = exc
+            # Remember the failure briefly (never longer than a success is cached): N callers
+            # during an outage fail fast instead of queueing N timeouts.
+            remember = min(NEGATIVE_TTL, self.config.cache_ttl)
+            if remember > 0:
+                self._list_failure = _Failure(exc, time.monotonic() + remember)
+        except BaseException:  # cancelled (server shutting down): waiters get a typed answer
+            flight.error = LookupFailed("GET /models was interrupted; try again")
+            raise
+        finally:
+            if self._list_flight is flight:
+                self._list_flight = None
+            flight.done.set()
+
+    async def cached_ids(self, wait: float = OFFLINE_WAIT) -> tuple[set[str] | None, str | None]:
+        """For tools that answer offline: the key's listed ids if already at hand (or arriving within
+        `wait` seconds), else None and the reason. Never waits longer on the network."""
+        if not self.config.has_key:
+            return None, None
+        listing = self._listing
+        if listing is not None and self._fresh(listing):
+            return {str(m.id) for m in listing.models}, None
+        failure = self._list_failure
+        if failure is not None and time.monotonic() < failure.until:
+            return None, str(failure.error)
+        try:
+            self.client()
+        except NotAvailable as exc:
+            return None, str(exc)
+        waiting_already = self._list_flight is not None  # the upstream is already being slow
+        flight = self._start_listing()  # refresh in the background; a stale list still serves now
+        if listing is not None:
+            return {str(m.id) for m in listing.models}, None
+        with anyio.move_on_after(0 if waiting_already else wait):
+            await flight.done.wait()
+        if flight.listing is not None:
+            return {str(m.id) for m in flight.listing.models}, None
+        if flight.error is not None:
+            return None, str(flight.error)
+        return None, "GET /models has not answered yet (still trying in the background)"
 
     async def deployments(self) -> dict[str, tuple[str, str]]:
         """Azure: deployment name → (model, version), through the SDK's own request method."""
@@ -275,9 +373,14 @@ class LiveService:
             warnings=warnings,
         )
 
-    async def listed_ids(self) -> set[str] | None:
+    async def listed_ids(self, wait: float | None = None) -> set[str] | None:
+        """The key's listed ids. With `wait`, never waits longer than that on the network (offline
+        tools): None when the list is not at hand."""
         if not self.config.has_key:
             return None
+        if wait is not None:
+            ids, _ = await self.cached_ids(wait)
+            return ids
         listing = await self._list(False)
         return {str(m.id) for m in listing.models}
 
@@ -430,7 +533,8 @@ class LiveService:
         if target not in calls:
             return Outcome("probe", False, None, detail=f"no probe sent: {target} has no request cheap enough")
         try:
-            await self.call(f"probe {ENDPOINTS[target].http}", calls[target], retries=False)
+            # Never retried: the probe may be billed, and a 5xx does not prove it was not.
+            await self.call(f"probe {ENDPOINTS[target].http}", calls[target], retry=False)
         except LookupFailed as exc:
             return outcome_from_error(self._catalog(), exc.status, exc.api_error or str(exc), "probe")
         return Outcome("probe", True, detail=f"{target} accepted one minimal request")
@@ -486,7 +590,7 @@ def describe_failure(what: str, exc: BaseException, config: Config) -> str:
     """One line naming the cause of a failed live call (redacted)."""
     import openai
 
-    where = config.effective_base_url or "the API"
+    where = config.shown_base_url or "the API"
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         body = exc.body if isinstance(exc.body, dict) else {}
