@@ -25,7 +25,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from . import access, endpoints, suggest
+from . import access, endpoints, mcp_shape, suggest
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
@@ -57,30 +57,17 @@ WRITES_REMOTE = ToolAnnotations(
 ModelArg = Annotated[
     str,
     Field(
-        description="An OpenAI model id as written in code or an error, e.g. 'gpt-4o', 'openai/gpt-4.1', 'gpt4o'.",
+        description="Model id as written, e.g. 'gpt4o', 'openai/gpt-4.1'.",
         max_length=200,
     ),
 ]
 EndpointArg = Annotated[
     str,
     Field(
-        description=(
-            "Endpoint in any spelling: 'chat.completions', '/v1/chat/completions', "
-            "'client.responses.create', 'openai.ChatCompletion.create', 'embeddings', 'images.generate'…"
-        ),
+        description="Endpoint, any spelling: 'chat.completions', '/v1/embeddings', 'client.responses.create'.",
         max_length=200,
     ),
 ]
-
-INSTRUCTIONS = """\
-Resolves OpenAI "model_not_found" and neighbouring errors. Typical flow for a failing call:
-1. diagnose_error with the pasted error text → the cause, evidence and fixes.
-2. check_model_access (or list_accessible_models) → confirm against the caller's real key.
-3. suggest_replacement / check_endpoint_for_model → the right id and SDK call.
-4. scan_model_references then fix_model_references → fix every id in the code (diff first).
-With an admin key, get_project_model_permissions / update_project_model_permissions read and,
-only on confirmation, change the project's model allow/deny list.
-Without OPENAI_API_KEY the answers come from the bundled catalog and say so."""
 
 
 def _version() -> str:
@@ -99,14 +86,24 @@ class _Boundary:
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             name = ctx.params.get("name")
-            if isinstance(name, str) and self._server._tool_manager.get_tool(name) is None:
+            tool = self._server._tool_manager.get_tool(name) if isinstance(name, str) else None
+            if isinstance(name, str) and tool is None:
+                if name in mcp_shape.ADMIN_TOOLS:  # hidden without an admin key: say so in one line
+                    return mcp_shape.admin_key_missing(name)
                 shown = clip(name, 100)  # redact before truncating: a cut key is no longer recognised
                 raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
+            arguments = ctx.params.get("arguments")
+            if tool is not None and isinstance(arguments, dict | None):
+                refused = mcp_shape.argument_error(tool, str(name), arguments or {})
+                if refused is not None:
+                    return refused
         try:
             result = await call_next(ctx)
         except MCPError as exc:
             error = exc.error
             raise MCPError(code=error.code, message=redact(error.message), data=redact_obj(error.data)) from None
+        if ctx.method == "tools/call" and isinstance(ctx.params, dict):
+            result = mcp_shape.shape_result(str(ctx.params.get("name")), result)
         redacted: HandlerResult = _redact_result(result)
         return redacted
 
@@ -157,48 +154,52 @@ def create_server(config: Config) -> MCPServer[AppState]:
         SERVER_NAME,
         title="Model access for OpenAI",
         version=_version(),
-        instructions=INSTRUCTIONS,
+        instructions=mcp_shape.instructions(config),
         lifespan=lifespan,
     )
     app._lowlevel_server.middleware.append(_Boundary(app))
+    # Tools that call the API when a key is set say so (openWorldHint); without a key they read only the catalog.
+    live = READ_LIVE if config.has_key else READ_ONLY
 
     # ------------------------------------------------------------------ tools
 
     @app.tool(
         title="List the models this key can call",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "List the models the configured OpenAI key/project can really call (live GET /v1/models through "
-            "the openai SDK, cached 5 minutes), each with lifecycle, shutdown date and endpoints. Without a key "
-            "it returns the bundled catalog with source='catalog' and a warning. Use it to confirm what is "
-            "callable before choosing a replacement; filter with `endpoint`. Next: suggest_replacement or "
-            "check_model_access for one model."
+            "The models the configured key can really call (live, cached), with lifecycle, shutdown date and "
+            "endpoints; without a key, the bundled catalog (source='catalog'). Filter with endpoint, search, "
+            "lifecycle; `limit` caps the list. Next: check_model_access or suggest_replacement."
         ),
     )
     async def list_accessible_models(
         ctx: Context[Any, Any],
-        endpoint: Annotated[EndpointArg | None, Field(description="Only models that serve this endpoint.")] = None,
-        refresh: Annotated[bool, Field(description="Bypass the 5-minute cache.")] = False,
+        endpoint: Annotated[EndpointArg | None, Field(description="Only models serving this endpoint.")] = None,
+        refresh: Annotated[bool, Field(description="Bypass the cache.")] = False,
         provider: Annotated[
             Literal["auto", "openai", "azure", "compatible", "catalog"],
-            Field(description="'auto' uses the configured provider; 'catalog' forces the offline catalog."),
+            Field(description="'catalog' forces the offline catalog."),
         ] = "auto",
+        search: Annotated[
+            str | None, Field(description="Only ids containing this, e.g. 'gpt-5', 'embedding'.", max_length=200)
+        ] = None,
+        lifecycle: Annotated[Literal["any", "active", "deprecated", "shutdown"], Field()] = "any",
+        limit: Annotated[int, Field(ge=1, le=1000)] = access.DEFAULT_LIMIT,
     ) -> AccessibleModels:
         try:
-            return await access.list_accessible_models(_state(ctx), endpoint, refresh, provider)
+            return await access.list_accessible_models(
+                _state(ctx), endpoint, refresh, provider, search, lifecycle, limit
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
     @app.tool(
         title="Check access to one model",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "Can the configured key call this model? Resolves the id tolerantly, then checks "
-            "models.retrieve, the key's model list, the catalog and (with OPENAI_ADMIN_KEY) the project's "
-            "allow/deny list. Verdict: accessible, not_listed, project_denied, retired, unknown_model, "
-            "wrong_endpoint or unverifiable, with evidence and next steps. probe=true sends one minimal real "
-            "request (smallest output limit) on the right endpoint — it may cost a fraction of a cent. "
-            "Use after diagnose_error; next: suggest_replacement or update_project_model_permissions."
+            "Can the configured key call this model? Checks retrieve, the key's list, the catalog and the "
+            "project's allow/deny list (admin key). Verdict: accessible, not_listed, project_denied, retired, "
+            "unknown_model, wrong_endpoint or unverifiable, with evidence and next steps."
         ),
     )
     async def check_model_access(
@@ -206,7 +207,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         model: ModelArg,
         endpoint: Annotated[EndpointArg | None, Field(description="The endpoint the call uses.")] = None,
         probe: Annotated[
-            bool, Field(description="Send one minimal real request (may cost a fraction of a cent).")
+            bool, Field(description="Send one minimal real request (costs a fraction of a cent).")
         ] = False,
     ) -> AccessCheck:
         state = _state(ctx)
@@ -217,25 +218,19 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Diagnose an OpenAI error",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "Start here when an OpenAI call fails. Paste the error text exactly as seen — an SDK traceback, a "
-            "JSON body, curl output, a LangChain/LiteLLM/Azure message, in any language. Returns one cause "
-            "(category) with confidence, the facts parsed (status, code, model, project id, request id, "
-            "endpoint), the evidence, ordered fixes (console page, code change, replacement model) and "
-            "alternatives. API keys in the text are never echoed. With a key configured and live=true it "
-            "checks the model against the key's real access. Next: check_model_access, suggest_replacement, "
-            "or scan_model_references to find the id in code."
+            "Start here when an OpenAI call fails: paste the error exactly as seen. Returns the cause "
+            "(category, confidence), parsed facts, evidence, ordered fixes and alternatives, checked live "
+            "when a key is set. Next: the first fix, check_model_access or scan_model_references."
         ),
     )
     async def diagnose_error(
         ctx: Context[Any, Any],
-        error: Annotated[str, Field(description="The error text as pasted (up to 5 MB; the end is what matters).")],
-        model: Annotated[
-            str | None, Field(description="The model id, if known and not in the text.", max_length=200)
-        ] = None,
+        error: Annotated[str, Field(description="The error text as pasted.")],
+        model: Annotated[str | None, Field(description="The model, if not in the text.", max_length=200)] = None,
         endpoint: Annotated[EndpointArg | None, Field(description="The endpoint called, if known.")] = None,
-        live: Annotated[bool, Field(description="Use the configured key's live facts when available.")] = True,
+        live: Annotated[bool, Field(description="Use the key's live facts when set.")] = True,
     ) -> Diagnosis:
         from .diagnosis import diagnose
 
@@ -246,20 +241,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Suggest a replacement model",
-        annotations=READ_ONLY,
+        annotations=live,
         description=(
-            "Ranked replacements for a model id: the intended id for a typo ('gpt4o' → 'gpt-4o'), the official "
-            "replacement for a retired or deprecated model, or a same-tier model that serves the endpoint you "
-            "need. Never suggests the input itself or a shut-down model. Each suggestion says why, its "
-            "lifecycle, and (with live facts) whether your key can call it. Next: check_endpoint_for_model for "
-            "the SDK call, then fix_model_references to change the code."
+            "Ranked replacements for a model id: the intended id for a typo, the official replacement for a "
+            "retired or deprecated model, or a model serving your endpoint; never the input or a shut-down "
+            "model. Next: check_endpoint_for_model, then fix_model_references."
         ),
     )
     async def suggest_replacement(
         ctx: Context[Any, Any],
         model: ModelArg,
-        endpoint: Annotated[EndpointArg | None, Field(description="Only suggest models that serve this.")] = None,
-        limit: Annotated[int, Field(description="How many suggestions.", ge=1, le=50)] = 5,
+        endpoint: Annotated[EndpointArg | None, Field(description="Only models serving this.")] = None,
+        limit: Annotated[int, Field(ge=1, le=50)] = 5,
     ) -> ReplacementAdvice:
         state = _state(ctx)
         try:
@@ -273,10 +266,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Check which endpoint a model needs",
         annotations=READ_ONLY,
         description=(
-            "Does this model serve this endpoint? Returns the endpoints it serves, the recommended one and the "
-            "exact openai-python call (e.g. embeddings → client.embeddings.create). Use for 'This is not a chat "
-            "model', 'only supported in v1/responses' and similar errors. Next: fix the call in code, or "
-            "suggest_replacement for a model that serves your endpoint."
+            "Does this model serve this endpoint? Returns the endpoints it serves, the recommended one and "
+            "the openai-python call. Use for 'not a chat model' or 'only supported in v1/responses' errors."
         ),
     )
     def check_endpoint_for_model(ctx: Context[Any, Any], model: ModelArg, endpoint: EndpointArg) -> EndpointAdvice:
@@ -287,59 +278,60 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Find model ids in code",
-        annotations=READ_ONLY,
+        annotations=live,
         description=(
-            "Find every OpenAI model id in a file or folder (Python, JS/TS, notebooks, .env, YAML, JSON, TOML, "
-            "Markdown) with exact line/column, the SDK call it flows into, its lifecycle and the problem "
-            "(unknown, retired, deprecated, wrong_endpoint, not_accessible) with a suggested id. Respects "
-            ".gitignore and skips virtualenvs, node_modules, binaries. Only inside the server's allowed roots. "
-            "Next: fix_model_references to get a diff."
+            "Find every OpenAI model id in a file or folder (code, notebooks, env, YAML, JSON, TOML, "
+            "Markdown) with line/column, SDK call, lifecycle and problem (unknown, retired, deprecated, "
+            "wrong_endpoint, not_accessible) and a suggested id. Next: fix_model_references."
         ),
     )
     async def scan_model_references(
         ctx: Context[Any, Any],
-        path: Annotated[str, Field(description="Absolute path of a file or folder to scan.", max_length=4096)],
+        path: Annotated[
+            str, Field(description="File or folder; relative = inside the first allowed folder.", max_length=4096)
+        ],
         include: Annotated[
             list[str] | None,
-            Field(description="Glob patterns to include, e.g. ['src/**/*.py'].", max_length=100),
+            Field(description="Globs, e.g. ['src/**/*.py'].", max_length=100),
         ] = None,
         exclude: Annotated[
             list[str] | None,
-            Field(description="Glob patterns to exclude, e.g. ['tests/**'].", max_length=100),
+            Field(description="Globs, e.g. ['tests/**'].", max_length=100),
         ] = None,
     ) -> ScanResult:
         from .code import scan_for_tool
 
+        where = mcp_shape.resolve_relative(path, config.roots)
         try:
-            return await scan_for_tool(_state(ctx), path, include, exclude, ctx)
+            return await scan_for_tool(_state(ctx), where, include, exclude, ctx)
         except (ModelAccessError, ValueError) as exc:
-            raise _tool_error(exc) from None
+            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
 
     @app.tool(
         title="Fix model ids in code",
         annotations=WRITES_FILES,
         description=(
-            "Plan edits that replace problem model ids (retired → official replacement, typo → intended id) or "
-            "apply an explicit {old: new} mapping, and return a unified diff. Writes nothing unless apply=true; "
-            "then writes atomically, keeps encoding and line endings, stays inside `path`, and refuses a file "
-            "that changed since it was planned. Show the diff to the user before applying."
+            "Replace problem model ids (retired → replacement, typo → intended id) or an explicit {old: new} "
+            "mapping; returns a unified diff. Writes only with apply=true (atomically, inside `path`): show "
+            "the diff to the user first."
         ),
     )
     async def fix_model_references(
         ctx: Context[Any, Any],
-        path: Annotated[str, Field(description="Absolute path of a file or folder.", max_length=4096)],
+        path: Annotated[str, Field(description="File or folder, as for scan.", max_length=4096)],
         replacements: Annotated[
             dict[str, str] | None,
-            Field(description="Explicit mapping {old_id: new_id}; default: the scan's suggestions."),
+            Field(description="{old_id: new_id}; default: the scan's suggestions."),
         ] = None,
-        apply: Annotated[bool, Field(description="Write the changes (default: only show the diff).")] = False,
+        apply: Annotated[bool, Field(description="Write the changes.")] = False,
     ) -> FixResult:
         from .code import fix_for_tool
 
+        where = mcp_shape.resolve_relative(path, config.roots)
         try:
-            return await fix_for_tool(_state(ctx), path, replacements, apply)
+            return await fix_for_tool(_state(ctx), where, replacements, apply)
         except (ModelAccessError, ValueError) as exc:
-            raise _tool_error(exc) from None
+            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
         except OSError as exc:
             # A failed write (disk full, quota, I/O error) used to surface as the SDK's opaque
             # "Error executing tool fix_model_references". Each file is replaced atomically, so
@@ -357,16 +349,14 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Read a project's model allow/deny list",
         annotations=READ_LIVE,
         description=(
-            "Read a project's model permissions (the console's Project → Limits → Model usage): mode "
-            "allow_list, deny_list or none, and the model ids. Needs OPENAI_ADMIN_KEY. Use when an error says "
-            "'Project proj_… does not have access to model …'. Next: update_project_model_permissions."
+            "Read a project's model allow/deny list (console: Project → Limits → Model usage) with the admin "
+            "key. Use for 'Project proj_… does not have access to model …'. Next: "
+            "update_project_model_permissions."
         ),
     )
     async def get_project_model_permissions(
         ctx: Context[Any, Any],
-        project_id: Annotated[
-            str | None, Field(description="proj_…; default OPENAI_PROJECT_ID.", max_length=100)
-        ] = None,
+        project_id: Annotated[str | None, Field(description="Default: OPENAI_PROJECT_ID.", max_length=100)] = None,
     ) -> ProjectPermissions:
         try:
             return await _state(ctx).live.get_permissions(project_id)
@@ -377,25 +367,19 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Change a project's model allow/deny list",
         annotations=WRITES_REMOTE,
         description=(
-            "Change a project's model permissions with an admin key: add models to an allow list (`allow`), "
-            "remove them from a deny list (`unblock`), or delete the policy (`remove_restriction`). Computes "
-            "the new policy from the current one, never drops ids it was not asked to change, and shows "
-            "before/after. It writes only after the user confirms (an elicitation prompt where the client "
-            "supports it, else only with confirm=true), then reads the policy back."
+            "Change a project's model allow/deny list (admin key): `allow` adds to an allow list, `unblock` "
+            "removes from a deny list, `remove_restriction` deletes the policy. Keeps other ids, shows "
+            "before/after, writes only after the user confirms (prompt, else confirm=true)."
         ),
     )
     async def update_project_model_permissions(
         ctx: Context[Any, Any],
-        project_id: Annotated[str, Field(description="The project, proj_….", min_length=1, max_length=100)],
+        project_id: Annotated[str, Field(description="proj_…", min_length=1, max_length=100)],
         decision: Annotated[ElicitationResult[Approval], Resolve(_ask_before_writing)],
-        allow: Annotated[
-            list[str] | None, Field(description="Model ids to add to the allow list.", max_length=100)
-        ] = None,
-        unblock: Annotated[
-            list[str] | None, Field(description="Model ids to remove from the deny list.", max_length=100)
-        ] = None,
-        remove_restriction: Annotated[bool, Field(description="Delete the policy entirely.")] = False,
-        confirm: Annotated[bool, Field(description="Apply without asking (when the client cannot ask).")] = False,
+        allow: Annotated[list[str] | None, Field(max_length=100)] = None,
+        unblock: Annotated[list[str] | None, Field(max_length=100)] = None,
+        remove_restriction: bool = False,
+        confirm: Annotated[bool, Field(description="Apply without asking (client cannot ask).")] = False,
     ) -> PermissionsChange:
         from .live.permissions import approval_from, update_with_confirmation
 
@@ -412,6 +396,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
             )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
+
+    mcp_shape.shape_tools(app, config)
 
     # ------------------------------------------------------------------ resources
 
