@@ -9,7 +9,6 @@ as the specification asks (mcp 2.3.0 would answer with an isError result).
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -82,6 +81,7 @@ class _Boundary:
 
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
+        self.resource_sizes: Any = None  # set by create_server: {uri: bytes} of the fixed resources
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
@@ -104,6 +104,8 @@ class _Boundary:
             raise MCPError(code=error.code, message=redact(error.message), data=redact_obj(error.data)) from None
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             result = mcp_shape.shape_result(str(ctx.params.get("name")), result)
+        elif ctx.method == "resources/list" and self.resource_sizes is not None:
+            result = mcp_shape.with_sizes(result, self.resource_sizes)
         redacted: HandlerResult = _redact_result(result)
         return redacted
 
@@ -157,7 +159,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         instructions=mcp_shape.instructions(config),
         lifespan=lifespan,
     )
-    app._lowlevel_server.middleware.append(_Boundary(app))
+    boundary = _Boundary(app)
+    app._lowlevel_server.middleware.append(boundary)
     # Tools that call the API when a key is set say so (openWorldHint); without a key they read only the catalog.
     live = READ_LIVE if config.has_key else READ_ONLY
 
@@ -405,19 +408,36 @@ def create_server(config: Config) -> MCPServer[AppState]:
         "catalog://models",
         name="catalog-models",
         title="OpenAI model catalog",
-        description="Every known OpenAI model id with family, endpoints, lifecycle, replacement and sources.",
+        description=(
+            "Every known OpenAI model id with family, endpoints, lifecycle, replacement and sources (large: "
+            "see size; catalog://models/page/1 reads it in pages)."
+        ),
         mime_type="application/json",
     )
     def catalog_models() -> str:
         catalog = shared.catalog
-        return json.dumps(
+        return mcp_shape.render(
             {
                 "as_of": catalog.as_of.isoformat(),
                 "today": catalog.today.isoformat(),
                 "models": [_record_json(catalog, r) for r in sorted(catalog.records.values(), key=lambda r: r.id)],
-            },
-            indent=1,
+            }
         )
+
+    @app.resource(
+        "catalog://models/page/{page}",
+        name="catalog-models-page",
+        title="OpenAI model catalog, one page",
+        description=f"{mcp_shape.PAGE_SIZE} catalog models per page, from page 1; each page names the next.",
+        mime_type="application/json",
+    )
+    def catalog_models_page(page: str) -> str:
+        catalog = shared.catalog
+        records = [_record_json(catalog, r) for r in sorted(catalog.records.values(), key=lambda r: r.id)]
+        try:
+            return mcp_shape.catalog_page(records, catalog.as_of.isoformat(), page)
+        except ValueError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
 
     @app.resource(
         "catalog://models/{model_id}",
@@ -433,7 +453,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
             raise ResourceNotFoundError(
                 f"{clip(model_id, 100)!r} is not in the catalog; call suggest_replacement for the closest ids"
             )
-        return json.dumps(_record_json(catalog, record), indent=1)
+        return mcp_shape.render(_record_json(catalog, record))
 
     @app.resource(
         "catalog://shutdowns",
@@ -444,13 +464,17 @@ def create_server(config: Config) -> MCPServer[AppState]:
     )
     def catalog_shutdowns() -> str:
         catalog = shared.catalog
-        return json.dumps(
+        return mcp_shape.render(
             {
                 "today": catalog.today.isoformat(),
                 "shutdowns": [_record_json(catalog, r) for r in catalog.upcoming_shutdowns()],
-            },
-            indent=1,
+            }
         )
+
+    boundary.resource_sizes = lambda: {
+        "catalog://models": len(catalog_models().encode()),
+        "catalog://shutdowns": len(catalog_shutdowns().encode()),
+    }
 
     # ------------------------------------------------------------------ prompt and completion
 
@@ -459,7 +483,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Troubleshoot a failing OpenAI call",
         description="Walk through a failing call: diagnose → confirm against the live key → fix the code.",
     )
-    def troubleshoot_model_error(error: str, path: str | None = None) -> str:
+    def troubleshoot_model_error(
+        error: Annotated[str, Field(description="The failing call's error text, exactly as seen.")],
+        path: Annotated[
+            str | None, Field(description="Optional: the project folder with the code that makes the call.")
+        ] = None,
+    ) -> str:
         where = f" The code is in {path}." if path else ""
         return (
             "An OpenAI API call fails with the error below." + where + "\n"

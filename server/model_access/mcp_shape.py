@@ -25,6 +25,7 @@ from .redact import clip, redact
 ADMIN_TOOLS = ("get_project_model_permissions", "update_project_model_permissions")
 # Longest list shown in a result's text block; the structured content keeps every item.
 TEXT_LIST_LIMIT = 100
+PAGE_SIZE = 25  # catalog models per resource page: about 3k tokens
 
 # ------------------------------------------------------------------ schemas
 
@@ -209,8 +210,9 @@ def _error_result(text: str) -> CallToolResult:
 
 
 def drop_nulls(value: Any) -> Any:
+    """Without nulls and empty lists: in the text an absent key reads the same and costs nothing."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None and v != []}
     if isinstance(value, list):
         return [drop_nulls(v) for v in value]
     return value
@@ -224,7 +226,7 @@ def shape_result(name: str, result: Any) -> Any:
     if isinstance(result, CallToolResult):
         data, failed = result.structured_content, result.is_error
     elif isinstance(result, dict):
-        data, failed = result.get("structuredContent"), result.get("isError")
+        data, failed = result.get("structuredContent"), bool(result.get("isError"))
     else:
         return result
     if failed or not isinstance(data, dict):
@@ -271,25 +273,47 @@ def _access(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return f"{data['model']}: {data['verdict']}.{after}", data
 
 
+def _sentence(text: str) -> str:
+    text = _first_sentence(text)
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _diagnosis(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     fixes = data.get("fixes") or []
     after = f" Next: {fixes[0]['title']}." if fixes else ""
-    return f"{data['category']} ({data['confidence']:.0%}): {_first_sentence(data['summary'])}{after}", data
+    line = f"{data['category']} ({data['confidence']:.0%}): {_sentence(data['summary'])}{after}"
+    facts = data.get("facts") or {}
+    # Evidence that only restates a parsed fact ("status 404") is already in `facts`.
+    restated = {f"status {facts.get('status')}", f"code {facts.get('error_code')}"}
+    # A quote of the pasted error is cut short: the assistant has the whole text already.
+    evidence = [clip(e, 80) for e in data.get("evidence") or [] if e not in restated]
+    view = {k: v for k, v in data.items() if k not in ("category", "confidence", "summary")}
+    # error_type ("invalid_request_error" for most) says less than error_code beside it.
+    view["facts"] = {k: v for k, v in facts.items() if k != "error_type"}
+    view["evidence"] = evidence
+    view["alternatives"] = [a for a in data.get("alternatives") or [] if a.get("confidence", 0) >= 0.3]
+    view["suggested_models"] = (data.get("suggested_models") or [])[:3]
+    return line, view
 
 
 def _suggest(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     suggestions = data.get("suggestions") or []
+    catalog = data.get("catalog") or {}
+    view = {k: v for k, v in data.items() if k not in ("model", "catalog", "suggestions")}
+    # Ranked best first, so the score adds nothing an assistant acts on.
+    view["suggestions"] = [{k: v for k, v in item.items() if k != "score"} for item in suggestions]
+    view["catalog_as_of"] = catalog.get("as_of")
     if suggestions:
         best = suggestions[0]
         return (
             f"Use {best['id']} instead of {data['model']} ({_first_sentence(best['reason'], 160)}). "
             "Next: check_endpoint_for_model for the SDK call, then fix_model_references.",
-            data,
+            view,
         )
     return (
-        f"{_first_sentence(data['reason'])} No close id: call list_accessible_models (with search=…) to see "
+        f"{_sentence(data['reason'])} No close id: call list_accessible_models (with search=…) to see "
         "what your key can call.",
-        data,
+        view,
     )
 
 
@@ -366,3 +390,39 @@ _LEADS: dict[str, Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]] = {
     "get_project_model_permissions": _permissions,
     "update_project_model_permissions": _change,
 }
+
+
+# ------------------------------------------------------------------ resources
+
+
+def render(value: Any) -> str:
+    return json.dumps(drop_nulls(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def catalog_page(records: list[dict[str, Any]], as_of: str, page: str) -> str:
+    pages = max(1, -(-len(records) // PAGE_SIZE))
+    if not page.isdigit() or not 1 <= int(page) <= pages:
+        raise ValueError(f"page {clip(page, 20)!r} does not exist: the catalog has pages 1 to {pages}")
+    number = int(page)
+    body: dict[str, Any] = {
+        "as_of": as_of,
+        "page": number,
+        "pages": pages,
+        "total": len(records),
+        "models": records[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+    }
+    if number < pages:
+        body["next"] = f"catalog://models/page/{number + 1}"
+    return render(body)
+
+
+def with_sizes(result: Any, sizes: Callable[[], dict[str, int]]) -> Any:
+    """resources/list with each fixed resource's size in bytes, so a client can decide before reading."""
+    if not isinstance(result, dict) or not isinstance(result.get("resources"), list):
+        return result
+    known = sizes()
+    resources = [
+        {**r, "size": known[r["uri"]]} if isinstance(r, dict) and r.get("uri") in known else r
+        for r in result["resources"]
+    ]
+    return {**result, "resources": resources}
