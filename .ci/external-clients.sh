@@ -12,7 +12,8 @@
 #   MCP_HTTP_CMD        HTTP server command, to which "--port N" is appended
 #                       (default: model-access serve --http); it must serve
 #                       http://127.0.0.1:N/mcp
-#   EXPECTED_TOOLS      number of tools tools/list must return; "any" skips the count (default: 9)
+#   EXPECTED_TOOLS      number of tools tools/list must return; "any" skips the count (default: 7, or 9
+#                       when OPENAI_ADMIN_KEY is set: the two admin tools are listed only then)
 #   CHECK_UNKNOWN_TOOL  1 = require JSON-RPC -32602 for an unknown tool (default: 1)
 #   CONFORMANCE_SCENARIOS  space-separated scenarios to run instead of the automatic choice
 #   HTTP_WAIT_SECONDS   how long the HTTP server may take to answer (default: 30)
@@ -32,7 +33,8 @@ NODE_DIR="$ROOT/.ci/node"
 
 MCP_STDIO_CMD="${1:-${MCP_STDIO_CMD:-model-access-mcp}}"
 MCP_HTTP_CMD="${2:-${MCP_HTTP_CMD:-model-access serve --http}}"
-EXPECTED_TOOLS="${EXPECTED_TOOLS:-9}"
+if [[ -n "${OPENAI_ADMIN_KEY:-}" ]]; then DEFAULT_TOOLS=9; else DEFAULT_TOOLS=7; fi
+EXPECTED_TOOLS="${EXPECTED_TOOLS:-$DEFAULT_TOOLS}"
 CHECK_UNKNOWN_TOOL="${CHECK_UNKNOWN_TOOL:-1}"
 HTTP_WAIT_SECONDS="${HTTP_WAIT_SECONDS:-30}"
 # npm's own default cache survives between CI runs on one machine; a fresh clone's
