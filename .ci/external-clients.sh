@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the official external MCP clients against model-access-mcp:
-#   1. the MCP Inspector CLI over stdio (tools/list, tools/call), in both protocol eras;
+#   1. the MCP Inspector CLI over stdio (tools/list, tools/call), in both protocol eras, and its
+#      --strict tool-schema portability lint (errors and warnings fail);
 #   2. an unknown-tool probe over Streamable HTTP (the spec's JSON-RPC -32602);
 #   3. the MCP conformance suite's server scenarios that apply to any server.
 #
@@ -165,7 +166,19 @@ for era in legacy modern; do
     die "inspector tools/call $CALL_TOOL ($era era): $out"
   fi
 done
-INSPECTOR_SUMMARY="inspector: tools/list ok ($tool_count tools), tools/call $CALL_TOOL ok (protocol eras: legacy, modern)"
+# Tool-schema portability (--strict exits 6 on an error finding); warnings fail too, unless
+# STRICT_WARNINGS_OK=1. Also with an (unused, fake) admin key, which lists the two admin tools.
+for variant in plain admin; do
+  extra=()
+  [[ "$variant" == admin ]] && extra=(-e OPENAI_ADMIN_KEY=sk-admin-portability-lint-only)
+  inspector "tools-strict-$variant" modern --method tools/list --strict "${extra[@]}"
+  warnings="$(grep -c '^Warning' "$WORK/tools-strict-$variant.err" || true)"
+  if [[ "$warnings" != 0 && "${STRICT_WARNINGS_OK:-0}" != 1 ]]; then
+    show_log "$WORK/tools-strict-$variant.err"
+    die "inspector --strict ($variant): $warnings schema portability warnings"
+  fi
+done
+INSPECTOR_SUMMARY="inspector: tools/list ok ($tool_count tools), tools/call $CALL_TOOL ok (protocol eras: legacy, modern), --strict schemas clean (with and without an admin key)"
 log "$INSPECTOR_SUMMARY"
 
 # ------------------------------------------------- (c) HTTP server + conformance

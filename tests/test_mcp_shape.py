@@ -66,6 +66,8 @@ async def test_schemas_have_no_automatic_titles_or_null_unions_and_stay_valid(tm
             _schema_keywords(schema, keywords)
             assert "title" not in keywords, tool.name
         assert '{"type": "null"}' not in json.dumps(tool.input_schema), tool.name
+        # Null stays allowed in outputs in the portable anyOf form, never as a type array.
+        assert '"type": [' not in json.dumps(tool.output_schema), tool.name
 
 
 async def test_admin_tools_are_hidden_without_an_admin_key_and_answer_one_clear_line(tmp_path):

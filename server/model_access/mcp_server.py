@@ -63,7 +63,7 @@ ModelArg = Annotated[
 EndpointArg = Annotated[
     str,
     Field(
-        description="Endpoint, any spelling: 'chat.completions', '/v1/embeddings', 'client.responses.create'.",
+        description="Any spelling, e.g. 'chat.completions', '/v1/embeddings'.",
         max_length=200,
     ),
 ]
@@ -170,15 +170,15 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="List the models this key can call",
         annotations=live,
         description=(
-            "The models the configured key can really call (live, cached), with lifecycle, shutdown date and "
-            "endpoints; without a key, the bundled catalog (source='catalog'). Filter with endpoint, search, "
-            "lifecycle; `limit` caps the list. Next: check_model_access or suggest_replacement."
+            "Models the configured key can really call (live), with lifecycle, shutdown date, endpoints; "
+            "without a key, the bundled catalog (source='catalog'). Next: check_model_access or "
+            "suggest_replacement."
         ),
     )
     async def list_accessible_models(
         ctx: Context[Any, Any],
-        endpoint: Annotated[EndpointArg | None, Field(description="Only models serving this endpoint.")] = None,
-        refresh: Annotated[bool, Field(description="Bypass the cache.")] = False,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        refresh: bool = False,
         provider: Annotated[
             Literal["auto", "openai", "azure", "compatible", "catalog"],
             Field(description="'catalog' forces the offline catalog."),
@@ -200,18 +200,16 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Check access to one model",
         annotations=live,
         description=(
-            "Can the configured key call this model? Checks retrieve, the key's list, the catalog and the "
-            "project's allow/deny list (admin key). Verdict: accessible, not_listed, project_denied, retired, "
-            "unknown_model, wrong_endpoint or unverifiable, with evidence and next steps."
+            "Can the configured key call this model? Verdict (accessible, not_listed, project_denied, "
+            "retired, unknown_model, wrong_endpoint, unverifiable) with evidence and next steps, from the "
+            "live key, the catalog and the project's allow/deny list."
         ),
     )
     async def check_model_access(
         ctx: Context[Any, Any],
         model: ModelArg,
-        endpoint: Annotated[EndpointArg | None, Field(description="The endpoint the call uses.")] = None,
-        probe: Annotated[
-            bool, Field(description="Send one minimal real request (costs a fraction of a cent).")
-        ] = False,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        probe: Annotated[bool, Field(description="Send one tiny real request.")] = False,
     ) -> AccessCheck:
         state = _state(ctx)
         try:
@@ -223,17 +221,17 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Diagnose an OpenAI error",
         annotations=live,
         description=(
-            "Start here when an OpenAI call fails: paste the error exactly as seen. Returns the cause "
-            "(category, confidence), parsed facts, evidence, ordered fixes and alternatives, checked live "
-            "when a key is set. Next: the first fix, check_model_access or scan_model_references."
+            "Start here when an OpenAI call fails: paste the error as seen. Returns the cause (category, "
+            "confidence), parsed facts, evidence, ordered fixes, alternatives. Next: the first fix, "
+            "check_model_access or scan_model_references."
         ),
     )
     async def diagnose_error(
         ctx: Context[Any, Any],
         error: Annotated[str, Field(description="The error text as pasted.")],
         model: Annotated[str | None, Field(description="The model, if not in the text.", max_length=200)] = None,
-        endpoint: Annotated[EndpointArg | None, Field(description="The endpoint called, if known.")] = None,
-        live: Annotated[bool, Field(description="Use the key's live facts when set.")] = True,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        live: bool = True,
     ) -> Diagnosis:
         from .diagnosis import diagnose
 
@@ -247,14 +245,14 @@ def create_server(config: Config) -> MCPServer[AppState]:
         annotations=live,
         description=(
             "Ranked replacements for a model id: the intended id for a typo, the official replacement for a "
-            "retired or deprecated model, or a model serving your endpoint; never the input or a shut-down "
-            "model. Next: check_endpoint_for_model, then fix_model_references."
+            "retired or deprecated model, or one serving your endpoint. Next: check_endpoint_for_model, then "
+            "fix_model_references."
         ),
     )
     async def suggest_replacement(
         ctx: Context[Any, Any],
         model: ModelArg,
-        endpoint: Annotated[EndpointArg | None, Field(description="Only models serving this.")] = None,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
         limit: Annotated[int, Field(ge=1, le=50)] = 5,
     ) -> ReplacementAdvice:
         state = _state(ctx)
@@ -269,8 +267,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Check which endpoint a model needs",
         annotations=READ_ONLY,
         description=(
-            "Does this model serve this endpoint? Returns the endpoints it serves, the recommended one and "
-            "the openai-python call. Use for 'not a chat model' or 'only supported in v1/responses' errors."
+            "Does this model serve this endpoint? The endpoints it serves, the recommended one and its "
+            "openai-python call. For 'not a chat model' or 'only supported in v1/responses' errors."
         ),
     )
     def check_endpoint_for_model(ctx: Context[Any, Any], model: ModelArg, endpoint: EndpointArg) -> EndpointAdvice:
@@ -283,9 +281,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Find model ids in code",
         annotations=live,
         description=(
-            "Find every OpenAI model id in a file or folder (code, notebooks, env, YAML, JSON, TOML, "
-            "Markdown) with line/column, SDK call, lifecycle and problem (unknown, retired, deprecated, "
-            "wrong_endpoint, not_accessible) and a suggested id. Next: fix_model_references."
+            "Find every OpenAI model id in a file or folder (code, notebooks, config, docs): line/column, SDK "
+            "call, lifecycle, problem (unknown, retired, deprecated, wrong_endpoint, not_accessible), "
+            "suggested id. Next: fix_model_references."
         ),
     )
     async def scan_model_references(
@@ -314,9 +312,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Fix model ids in code",
         annotations=WRITES_FILES,
         description=(
-            "Replace problem model ids (retired → replacement, typo → intended id) or an explicit {old: new} "
-            "mapping; returns a unified diff. Writes only with apply=true (atomically, inside `path`): show "
-            "the diff to the user first."
+            "Replace problem model ids (retired → replacement, typo → intended id) or an {old: new} mapping; "
+            "returns a unified diff. Writes only with apply=true: show the diff to the user first."
         ),
     )
     async def fix_model_references(
@@ -326,7 +323,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
             dict[str, str] | None,
             Field(description="{old_id: new_id}; default: the scan's suggestions."),
         ] = None,
-        apply: Annotated[bool, Field(description="Write the changes.")] = False,
+        apply: bool = False,
     ) -> FixResult:
         from .code import fix_for_tool
 
@@ -352,9 +349,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Read a project's model allow/deny list",
         annotations=READ_LIVE,
         description=(
-            "Read a project's model allow/deny list (console: Project → Limits → Model usage) with the admin "
-            "key. Use for 'Project proj_… does not have access to model …'. Next: "
-            "update_project_model_permissions."
+            "Read a project's model allow/deny list (console: Project → Limits) with the admin key. For "
+            "'Project proj_… does not have access to model …'. Next: update_project_model_permissions."
         ),
     )
     async def get_project_model_permissions(
@@ -370,9 +366,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Change a project's model allow/deny list",
         annotations=WRITES_REMOTE,
         description=(
-            "Change a project's model allow/deny list (admin key): `allow` adds to an allow list, `unblock` "
-            "removes from a deny list, `remove_restriction` deletes the policy. Keeps other ids, shows "
-            "before/after, writes only after the user confirms (prompt, else confirm=true)."
+            "Change a project's model allow/deny list (admin key): `allow` adds, `unblock` removes from a "
+            "deny list, `remove_restriction` deletes the policy. Shows before/after; writes only after the "
+            "user confirms (prompt, else confirm=true)."
         ),
     )
     async def update_project_model_permissions(

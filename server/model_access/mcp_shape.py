@@ -44,8 +44,8 @@ def slim_schema(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
     """A copy without automatic titles and null-unions, accepting exactly what the original accepted.
 
     Input schemas: an optional argument `anyOf[X, null]` with default null becomes plain X (not
-    required; the tool still accepts an explicit null). Output schemas keep null allowed, written as
-    `type: [T, "null"]`, and lose `default`s (every field is always present in the content).
+    required; the tool still accepts an explicit null). Output schemas keep null allowed in the
+    portable `anyOf` form, and lose what only restates the content (see _OUTPUT_NOISE).
     """
     out: dict[str, Any] = {}
     for key, value in schema.items():
@@ -75,15 +75,9 @@ def _unwrap_nullable(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
             rest.pop("default", None)
             return {**other, **rest}
         return schema
-    kind = other.get("type")
-    if not isinstance(kind, str) or "$ref" in other:
-        return schema
-    if kind == "object" and "properties" in other:
-        return {**other, **rest, "type": ["object", "null"]}
-    merged = {**other, **rest, "type": [kind, "null"]}
-    if isinstance(merged.get("enum"), list):  # only when enums are kept
-        merged["enum"] = [*merged["enum"], None]
-    return merged
+    # Outputs keep null in the portable anyOf form: `type: [T, "null"]` is valid but single-type dialects
+    # (Gemini's OpenAPI subset) reject it, and `{}` says nothing — the Inspector's --strict warns on both.
+    return schema
 
 
 def inline_single_refs(schema: dict[str, Any]) -> dict[str, Any]:
