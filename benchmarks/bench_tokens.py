@@ -13,7 +13,7 @@ What is counted, all in-process through a real `mcp.Client` session:
   OPENAI_ADMIN_KEY (no API key in either: admin tools are the difference).
 - typical results: the text content block(s) of one call, which is what most clients hand the model
   (structured content is counted beside it for reference): a 404 and a 403 diagnosis, a suggestion,
-  the model list without a key, a scan of 400 files; the catalog resource.
+  the model list without a key, a scan of 400 files and the fix plan for them; the catalog resource.
 
 `benchmarks/tokens_before.json` holds the figures of the commit before the shaping (issue 15);
 every run prints the ratio to it.
@@ -99,6 +99,7 @@ async def _measure(count: Any, env: dict[str, str], root: Path) -> dict[str, Any
             "suggest_unknown": ("suggest_replacement", {"model": "zz-not-a-model"}),
             "models_no_key": ("list_accessible_models", {}),
             "scan_400_files": ("scan_model_references", {"path": str(root)}),
+            "fix_400_files": ("fix_model_references", {"path": str(root)}),
         }
         for name, (tool, args) in calls.items():
             result = await client.call_tool(tool, args)

@@ -143,6 +143,11 @@ async def test_an_unknown_id_always_gets_a_next_step(client):
     result = await client.call_tool("suggest_replacement", {"model": "zz-not-a-model"})
     assert result.structured_content["suggestions"] == []
     assert "list_accessible_models" in result.content[0].text.partition("\n")[0]
+    empty = await client.call_tool("list_accessible_models", {"search": "zz-not-a-model"})
+    assert empty.structured_content["models"] == []
+    assert "suggest_replacement" in empty.content[0].text.partition("\n")[0]
+    endpoint = await client.call_tool("check_endpoint_for_model", {"model": "zz-not-a-model", "endpoint": "responses"})
+    assert "suggest_replacement" in endpoint.content[0].text.partition("\n")[0]
 
 
 @pytest.mark.parametrize(
@@ -193,3 +198,15 @@ async def test_catalog_resources_have_sizes_and_pages(client):
 async def test_every_prompt_argument_is_described(client):
     for prompt in (await client.list_prompts()).prompts:
         assert all(arg.description for arg in prompt.arguments or []), prompt.name
+
+
+async def test_a_large_fix_plan_text_is_bounded_at_file_boundaries(client, tmp_path):
+    for i in range(120):
+        (tmp_path / f"m{i:03}.py").write_text(f"A = 'gpt-4-32k'  # {'x' * 200}\n")
+    result = await client.call_tool("fix_model_references", {"path": str(tmp_path)})
+    full = result.structured_content
+    assert len(full["edits"]) == 120 and full["diff"].count("--- a/") == 120
+    lead, body = _body(result.content[0].text)
+    assert "Showing the diff of" in lead and "of 120 files and 50 of 120 edits" in lead
+    assert len(body["diff"]) <= 12_000 and body["diff"].endswith("\n") and len(body["edits"]) == 50
+    assert full["diff"].startswith(body["diff"])  # whole files, in order

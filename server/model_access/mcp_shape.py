@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from .redact import clip, redact
 ADMIN_TOOLS = ("get_project_model_permissions", "update_project_model_permissions")
 # Longest list shown in a result's text block; the structured content keeps every item.
 TEXT_LIST_LIMIT = 100
+DIFF_TEXT_LIMIT = 12_000  # characters of unified diff in a result's text: about 4k tokens
+EDIT_TEXT_LIMIT = 50
 PAGE_SIZE = 25  # catalog models per resource page: about 3k tokens
 
 # ------------------------------------------------------------------ schemas
@@ -253,6 +256,12 @@ def _first_sentence(text: str, limit: int = 240) -> str:
 
 def _models(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     count, total = data["count"], data.get("total") or data["count"]
+    if total == 0:
+        return (
+            "No model matches these filters. Next: call again without search/lifecycle/endpoint, or "
+            "suggest_replacement for the id you meant.",
+            data,
+        )
     if data["source"] == "live":
         what = f"{count} models this key can call ({data['provider']}, live {data['fetched_at']})"
     else:
@@ -346,18 +355,43 @@ def _scan(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return line, view
 
 
+def _cut_diff(diff: str, limit: int) -> tuple[str, int, int]:
+    """The diff's first whole files within `limit` characters: (text, files shown, files in all)."""
+    starts = [m.start() for m in re.finditer(r"^--- ", diff, re.MULTILINE)]
+    total = len(starts)
+    if len(diff) <= limit or total <= 1:
+        return diff, total, total
+    shown = [i for i in starts[1:] if i <= limit]
+    end = shown[-1] if shown else starts[1]
+    return diff[:end], len(shown) or 1, total
+
+
 def _fix(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     edits = data.get("edits") or []
     files = {e["file"] for e in edits}
     if not edits:
         return "Nothing to change: no problem ids found (or the mapping matched nothing).", data
     if data.get("applied"):
-        return f"Applied {len(edits)} edits in {len(files)} files. Next: run the code or tests.", data
-    return (
-        f"Planned {len(edits)} edits in {len(files)} files, nothing written. Next: show the diff to the user, "
-        "then call again with apply=true if they agree.",
-        data,
-    )
+        line = f"Applied {len(edits)} edits in {len(files)} files. Next: run the code or tests."
+    else:
+        line = (
+            f"Planned {len(edits)} edits in {len(files)} files, nothing written. Next: show the diff to the user, "
+            "then call again with apply=true if they agree."
+        )
+    diff, shown, total = _cut_diff(str(data.get("diff") or ""), DIFF_TEXT_LIMIT)
+    if shown < total or len(edits) > EDIT_TEXT_LIMIT:
+        line += (
+            f" Showing the diff of {shown} of {total} files and {min(len(edits), EDIT_TEXT_LIMIT)} of {len(edits)} "
+            "edits (the structured content has all); a sub-folder path gives a smaller plan."
+        )
+        changed = data.get("files_changed") or []
+        return line, {
+            **data,
+            "diff": diff,
+            "edits": edits[:EDIT_TEXT_LIMIT],
+            "files_changed": changed[:TEXT_LIST_LIMIT],
+        }
+    return line, data
 
 
 def _permissions(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
