@@ -54,44 +54,53 @@ def _build_wheel(work: Path) -> Path:
     return next(work.glob("model_access_mcp-*.whl"))
 
 
-def _requirement_name(requirement: str) -> str | None:
+def _requirement(requirement: str, extras: frozenset[str] = frozenset()) -> tuple[str, frozenset[str]] | None:
+    """(name, extras asked for) of a requirement line, or None when it belongs to an extra not asked for."""
     if ";" in requirement and "extra ==" in requirement:
-        return None  # optional extras are not bundled
-    match = re.match(r"\s*([A-Za-z0-9_.\-]+)", requirement)
-    return match.group(1) if match else None
+        marker = requirement.split(";", 1)[1]
+        if not any(re.search(rf"extra == ['\"]{re.escape(e)}['\"]", marker) for e in extras):
+            return None
+    match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(?:\[([^\]]*)\])?", requirement)
+    if not match:
+        return None
+    asked = frozenset(e.strip() for e in (match.group(2) or "").split(",") if e.strip())
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower(), asked
 
 
 def _copy_from_env(lib: Path) -> list[str]:
-    """Copy the installed files of every runtime dependency (recursively) from this environment."""
-    todo = [n for n in (_requirement_name(r) for r in _dependencies()) if n]
-    seen: set[str] = set()
+    """Copy the installed files of every runtime dependency (recursively, extras included) from here."""
+    todo = [r for r in (_requirement(line) for line in _dependencies()) if r]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    copied: set[str] = set()
     optional: set[str] = set()
     while todo:
-        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
-        if name in seen:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
             continue
-        seen.add(name)
+        seen.add((name, extras))
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             if name in optional:
                 continue  # a requirement whose environment marker excludes this Python
             raise
-        for file in dist.files or []:
-            source = Path(str(dist.locate_file(file)))
-            parts = Path(str(file)).parts
-            if ".." in parts or not source.is_file() or "__pycache__" in parts:
-                continue  # console scripts live outside site-packages; they are not needed here
-            target = lib / Path(str(file))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-        for requirement in dist.requires or []:
-            dep = _requirement_name(requirement)
-            if dep:
-                todo.append(dep)
-                if ";" in requirement:
-                    optional.add(re.sub(r"[-_.]+", "-", dep).lower())
-    return sorted(seen)
+        if name not in copied:
+            copied.add(name)
+            for file in dist.files or []:
+                source = Path(str(dist.locate_file(file)))
+                parts = Path(str(file)).parts
+                if ".." in parts or not source.is_file() or "__pycache__" in parts:
+                    continue  # console scripts live outside site-packages; they are not needed here
+                target = lib / Path(str(file))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        for line in dist.requires or []:
+            found = _requirement(line, extras)
+            if found:
+                todo.append(found)
+                if ";" in line:
+                    optional.add(found[0])
+    return sorted(copied)
 
 
 def _tools() -> list[dict[str, str]]:
