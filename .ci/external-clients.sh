@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the official external MCP clients against model-access-mcp:
-#   1. the MCP Inspector CLI over stdio (tools/list, tools/call), in both protocol eras;
+#   1. the MCP Inspector CLI over stdio (tools/list, tools/call), in both protocol eras, and its
+#      --strict tool-schema portability lint (errors and warnings fail);
 #   2. an unknown-tool probe over Streamable HTTP (the spec's JSON-RPC -32602);
 #   3. the MCP conformance suite's server scenarios that apply to any server.
 #
@@ -12,7 +13,8 @@
 #   MCP_HTTP_CMD        HTTP server command, to which "--port N" is appended
 #                       (default: model-access serve --http); it must serve
 #                       http://127.0.0.1:N/mcp
-#   EXPECTED_TOOLS      number of tools tools/list must return; "any" skips the count (default: 9)
+#   EXPECTED_TOOLS      number of tools tools/list must return; "any" skips the count (default: 7, or 9
+#                       when OPENAI_ADMIN_KEY is set: the two admin tools are listed only then)
 #   CHECK_UNKNOWN_TOOL  1 = require JSON-RPC -32602 for an unknown tool (default: 1)
 #   CONFORMANCE_SCENARIOS  space-separated scenarios to run instead of the automatic choice
 #   HTTP_WAIT_SECONDS   how long the HTTP server may take to answer (default: 30)
@@ -32,7 +34,8 @@ NODE_DIR="$ROOT/.ci/node"
 
 MCP_STDIO_CMD="${1:-${MCP_STDIO_CMD:-model-access-mcp}}"
 MCP_HTTP_CMD="${2:-${MCP_HTTP_CMD:-model-access serve --http}}"
-EXPECTED_TOOLS="${EXPECTED_TOOLS:-9}"
+if [[ -n "${OPENAI_ADMIN_KEY:-}" ]]; then DEFAULT_TOOLS=9; else DEFAULT_TOOLS=7; fi
+EXPECTED_TOOLS="${EXPECTED_TOOLS:-$DEFAULT_TOOLS}"
 CHECK_UNKNOWN_TOOL="${CHECK_UNKNOWN_TOOL:-1}"
 HTTP_WAIT_SECONDS="${HTTP_WAIT_SECONDS:-30}"
 # npm's own default cache survives between CI runs on one machine; a fresh clone's
@@ -163,7 +166,19 @@ for era in legacy modern; do
     die "inspector tools/call $CALL_TOOL ($era era): $out"
   fi
 done
-INSPECTOR_SUMMARY="inspector: tools/list ok ($tool_count tools), tools/call $CALL_TOOL ok (protocol eras: legacy, modern)"
+# Tool-schema portability (--strict exits 6 on an error finding); warnings fail too, unless
+# STRICT_WARNINGS_OK=1. Also with an (unused, fake) admin key, which lists the two admin tools.
+for variant in plain admin; do
+  extra=()
+  [[ "$variant" == admin ]] && extra=(-e OPENAI_ADMIN_KEY=sk-admin-portability-lint-only)
+  inspector "tools-strict-$variant" modern --method tools/list --strict "${extra[@]}"
+  warnings="$(grep -c '^Warning' "$WORK/tools-strict-$variant.err" || true)"
+  if [[ "$warnings" != 0 && "${STRICT_WARNINGS_OK:-0}" != 1 ]]; then
+    show_log "$WORK/tools-strict-$variant.err"
+    die "inspector --strict ($variant): $warnings schema portability warnings"
+  fi
+done
+INSPECTOR_SUMMARY="inspector: tools/list ok ($tool_count tools), tools/call $CALL_TOOL ok (protocol eras: legacy, modern), --strict schemas clean (with and without an admin key)"
 log "$INSPECTOR_SUMMARY"
 
 # ------------------------------------------------- (c) HTTP server + conformance

@@ -64,7 +64,7 @@ def test_registry_server_json_matches_the_package():
     assert package["registryType"] == "pypi" and package["identifier"] == project["name"]
     assert data["version"] == package["version"] == project["version"]
     secrets = {v["name"] for v in package["environmentVariables"] if v["isSecret"]}
-    assert secrets == {"OPENAI_API_KEY", "OPENAI_ADMIN_KEY"}
+    assert secrets == {"OPENAI_API_KEY", "OPENAI_ADMIN_KEY", "AZURE_OPENAI_API_KEY"}
     assert f"mcp-name: {data['name']}" in (REPO / "README.md").read_text()
 
 

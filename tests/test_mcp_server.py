@@ -27,16 +27,19 @@ TOOLS = {
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 
 
-async def test_tools_list_shows_nine_tools_with_schemas_and_all_annotations(client):
+ADMIN_TOOLS = {"get_project_model_permissions", "update_project_model_permissions"}
+
+
+async def test_tools_list_shows_seven_tools_without_an_admin_key_with_schemas_and_all_annotations(client):
     listed = (await client.list_tools()).tools
-    assert {t.name for t in listed} == TOOLS
+    assert {t.name for t in listed} == TOOLS - ADMIN_TOOLS
     for tool in listed:
         dumped = tool.model_dump(by_alias=True, exclude_none=True)
         assert dumped["outputSchema"]["type"] == "object", tool.name
         assert set(HINTS) <= set(dumped["annotations"]), tool.name
         assert len(tool.description or "") > 100, tool.name
     writers = {t.name for t in listed if not t.annotations.read_only_hint}
-    assert writers == {"fix_model_references", "update_project_model_permissions"}
+    assert writers == {"fix_model_references"}
 
 
 async def test_suggest_replacement_puts_gpt_4o_first_for_gpt4o(client):
@@ -130,7 +133,7 @@ async def test_stdio_session_as_an_editor_launches_it():
     params = StdioServerParameters(command=console_script("model-access-mcp"), env=offline_env())
     async with Client(params) as session:
         tools = (await session.list_tools()).tools
-        assert len(tools) == 9
+        assert len(tools) == 7  # the two admin tools appear with OPENAI_ADMIN_KEY
         result = await session.call_tool("suggest_replacement", {"model": "gpt4o"})
         assert result.structured_content["suggestions"][0]["id"] == "gpt-4o"
         bad = await session.call_tool("check_endpoint_for_model", {"model": "gpt-4o", "endpoint": "x.y"})

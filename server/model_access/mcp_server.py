@@ -9,7 +9,6 @@ as the specification asks (mcp 2.3.0 would answer with an isError result).
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -25,7 +24,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, Completion, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from . import access, endpoints, work
+from . import access, endpoints, mcp_shape, work
 from .config import Config, ConfigError, load_config
 from .errors import ModelAccessError
 from .live.permissions import Approval
@@ -57,30 +56,17 @@ WRITES_REMOTE = ToolAnnotations(
 ModelArg = Annotated[
     str,
     Field(
-        description="An OpenAI model id as written in code or an error, e.g. 'gpt-4o', 'openai/gpt-4.1', 'gpt4o'.",
+        description="Model id as written, e.g. 'gpt4o', 'openai/gpt-4.1'.",
         max_length=200,
     ),
 ]
 EndpointArg = Annotated[
     str,
     Field(
-        description=(
-            "Endpoint in any spelling: 'chat.completions', '/v1/chat/completions', "
-            "'client.responses.create', 'openai.ChatCompletion.create', 'embeddings', 'images.generate'…"
-        ),
+        description="Any spelling, e.g. 'chat.completions', '/v1/embeddings'.",
         max_length=200,
     ),
 ]
-
-INSTRUCTIONS = """\
-Resolves OpenAI "model_not_found" and neighbouring errors. Typical flow for a failing call:
-1. diagnose_error with the pasted error text → the cause, evidence and fixes.
-2. check_model_access (or list_accessible_models) → confirm against the caller's real key.
-3. suggest_replacement / check_endpoint_for_model → the right id and SDK call.
-4. scan_model_references then fix_model_references → fix every id in the code (diff first).
-With an admin key, get_project_model_permissions / update_project_model_permissions read and,
-only on confirmation, change the project's model allow/deny list.
-Without OPENAI_API_KEY the answers come from the bundled catalog and say so."""
 
 
 def _version() -> str:
@@ -95,15 +81,24 @@ class _Boundary:
 
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
+        self.resource_sizes: Any = None  # set by create_server: {uri: bytes} of the fixed resources
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
             name = ctx.params.get("name")
-            if isinstance(name, str) and self._server._tool_manager.get_tool(name) is None:
+            tool = self._server._tool_manager.get_tool(name) if isinstance(name, str) else None
+            if isinstance(name, str) and tool is None:
+                if name in mcp_shape.ADMIN_TOOLS:  # hidden without an admin key: say so in one line
+                    return mcp_shape.admin_key_missing(name)
                 # Window, then redact, then truncate: redaction costs at most the window, and a cut
                 # key is no longer recognised, so the final cut happens after redaction.
                 shown = clip(work.window(name, 1024), 100)
                 raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
+            arguments = ctx.params.get("arguments")
+            if tool is not None and isinstance(arguments, dict | None):
+                refused = mcp_shape.argument_error(tool, str(name), arguments or {})
+                if refused is not None:
+                    return refused
         try:
             result = await call_next(ctx)
         except MCPError as exc:
@@ -111,6 +106,10 @@ class _Boundary:
             message = redact(work.window(error.message, ERROR_WINDOW))
             data = redact_obj(_window_strings(error.data))  # the SDK puts the refused URI here
             raise MCPError(code=error.code, message=message, data=data) from None
+        if ctx.method == "tools/call" and isinstance(ctx.params, dict):
+            result = mcp_shape.shape_result(str(ctx.params.get("name")), result)
+        elif ctx.method == "resources/list" and self.resource_sizes is not None:
+            result = mcp_shape.with_sizes(result, self.resource_sizes)
         # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
         # that it never queues behind heavy work for a worker thread.
         if _larger_than(result, INLINE_REDACT):
@@ -206,57 +205,60 @@ def create_server(config: Config) -> MCPServer[AppState]:
         SERVER_NAME,
         title="Model access for OpenAI",
         version=_version(),
-        instructions=INSTRUCTIONS,
+        instructions=mcp_shape.instructions(config),
         lifespan=lifespan,
     )
-    app._lowlevel_server.middleware.append(_Boundary(app))
+    boundary = _Boundary(app)
+    app._lowlevel_server.middleware.append(boundary)
+    # Tools that call the API when a key is set say so (openWorldHint); without a key they read only the catalog.
+    live = READ_LIVE if config.has_key else READ_ONLY
 
     # ------------------------------------------------------------------ tools
 
     @app.tool(
         title="List the models this key can call",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "List the models the configured OpenAI key/project can really call (live GET /v1/models through "
-            "the openai SDK, cached 5 minutes), each with lifecycle, shutdown date and endpoints. Without a key "
-            "it returns the bundled catalog with source='catalog' and a warning. Use it to confirm what is "
-            "callable before choosing a replacement; filter with `endpoint`. Next: suggest_replacement or "
-            "check_model_access for one model."
+            "Models the configured key can really call (live), with lifecycle, shutdown date, endpoints; "
+            "without a key, the bundled catalog (source='catalog'). Next: check_model_access or "
+            "suggest_replacement."
         ),
     )
     async def list_accessible_models(
         ctx: Context[Any, Any],
-        endpoint: Annotated[EndpointArg | None, Field(description="Only models that serve this endpoint.")] = None,
-        refresh: Annotated[bool, Field(description="Bypass the 5-minute cache.")] = False,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        refresh: bool = False,
         provider: Annotated[
             Literal["auto", "openai", "azure", "compatible", "catalog"],
-            Field(description="'auto' uses the configured provider; 'catalog' forces the offline catalog."),
+            Field(description="'catalog' forces the offline catalog."),
         ] = "auto",
+        search: Annotated[
+            str | None, Field(description="Only ids containing this, e.g. 'gpt-5', 'embedding'.", max_length=200)
+        ] = None,
+        lifecycle: Annotated[Literal["any", "active", "deprecated", "shutdown"], Field()] = "any",
+        limit: Annotated[int, Field(ge=1, le=1000)] = access.DEFAULT_LIMIT,
     ) -> AccessibleModels:
         try:
-            return await access.list_accessible_models(_state(ctx), endpoint, refresh, provider)
+            return await access.list_accessible_models(
+                _state(ctx), endpoint, refresh, provider, search, lifecycle, limit
+            )
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
     @app.tool(
         title="Check access to one model",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "Can the configured key call this model? Resolves the id tolerantly, then checks "
-            "models.retrieve, the key's model list, the catalog and (with OPENAI_ADMIN_KEY) the project's "
-            "allow/deny list. Verdict: accessible, not_listed, project_denied, retired, unknown_model, "
-            "wrong_endpoint or unverifiable, with evidence and next steps. probe=true sends one minimal real "
-            "request (smallest output limit) on the right endpoint — it may cost a fraction of a cent. "
-            "Use after diagnose_error; next: suggest_replacement or update_project_model_permissions."
+            "Can the configured key call this model? Verdict (accessible, not_listed, project_denied, "
+            "retired, unknown_model, wrong_endpoint, unverifiable) with evidence and next steps, from the "
+            "live key, the catalog and the project's allow/deny list."
         ),
     )
     async def check_model_access(
         ctx: Context[Any, Any],
         model: ModelArg,
-        endpoint: Annotated[EndpointArg | None, Field(description="The endpoint the call uses.")] = None,
-        probe: Annotated[
-            bool, Field(description="Send one minimal real request (may cost a fraction of a cent).")
-        ] = False,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        probe: Annotated[bool, Field(description="Send one tiny real request.")] = False,
     ) -> AccessCheck:
         state = _state(ctx)
         try:
@@ -266,25 +268,19 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Diagnose an OpenAI error",
-        annotations=READ_LIVE,
+        annotations=live,
         description=(
-            "Start here when an OpenAI call fails. Paste the error text exactly as seen — an SDK traceback, a "
-            "JSON body, curl output, a LangChain/LiteLLM/Azure message, in any language. Returns one cause "
-            "(category) with confidence, the facts parsed (status, code, model, project id, request id, "
-            "endpoint), the evidence, ordered fixes (console page, code change, replacement model) and "
-            "alternatives. API keys in the text are never echoed. With a key configured and live=true it "
-            "checks the model against the key's real access. Next: check_model_access, suggest_replacement, "
-            "or scan_model_references to find the id in code."
+            "Start here when an OpenAI call fails: paste the error as seen. Returns the cause (category, "
+            "confidence), parsed facts, evidence, ordered fixes, alternatives. Next: the first fix, "
+            "check_model_access or scan_model_references."
         ),
     )
     async def diagnose_error(
         ctx: Context[Any, Any],
-        error: Annotated[str, Field(description="The error text as pasted (up to 5 MB; the end is what matters).")],
-        model: Annotated[
-            str | None, Field(description="The model id, if known and not in the text.", max_length=200)
-        ] = None,
-        endpoint: Annotated[EndpointArg | None, Field(description="The endpoint called, if known.")] = None,
-        live: Annotated[bool, Field(description="Use the configured key's live facts when available.")] = True,
+        error: Annotated[str, Field(description="The error text as pasted.")],
+        model: Annotated[str | None, Field(description="The model, if not in the text.", max_length=200)] = None,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        live: bool = True,
     ) -> Diagnosis:
         from .diagnosis import diagnose
 
@@ -307,20 +303,18 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Suggest a replacement model",
-        annotations=READ_ONLY,
+        annotations=live,
         description=(
-            "Ranked replacements for a model id: the intended id for a typo ('gpt4o' → 'gpt-4o'), the official "
-            "replacement for a retired or deprecated model, or a same-tier model that serves the endpoint you "
-            "need. Never suggests the input itself or a shut-down model. Each suggestion says why, its "
-            "lifecycle, and (with live facts) whether your key can call it. Next: check_endpoint_for_model for "
-            "the SDK call, then fix_model_references to change the code."
+            "Ranked replacements for a model id: the intended id for a typo, the official replacement for a "
+            "retired or deprecated model, or one serving your endpoint. Next: check_endpoint_for_model, then "
+            "fix_model_references."
         ),
     )
     async def suggest_replacement(
         ctx: Context[Any, Any],
         model: ModelArg,
-        endpoint: Annotated[EndpointArg | None, Field(description="Only suggest models that serve this.")] = None,
-        limit: Annotated[int, Field(description="How many suggestions.", ge=1, le=50)] = 5,
+        endpoint: Annotated[EndpointArg | None, Field()] = None,
+        limit: Annotated[int, Field(ge=1, le=50)] = 5,
     ) -> ReplacementAdvice:
         state = _state(ctx)
         try:
@@ -341,10 +335,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Check which endpoint a model needs",
         annotations=READ_ONLY,
         description=(
-            "Does this model serve this endpoint? Returns the endpoints it serves, the recommended one and the "
-            "exact openai-python call (e.g. embeddings → client.embeddings.create). Use for 'This is not a chat "
-            "model', 'only supported in v1/responses' and similar errors. Next: fix the call in code, or "
-            "suggest_replacement for a model that serves your endpoint."
+            "Does this model serve this endpoint? The endpoints it serves, the recommended one and its "
+            "openai-python call. For 'not a chat model' or 'only supported in v1/responses' errors."
         ),
     )
     def check_endpoint_for_model(ctx: Context[Any, Any], model: ModelArg, endpoint: EndpointArg) -> EndpointAdvice:
@@ -355,26 +347,25 @@ def create_server(config: Config) -> MCPServer[AppState]:
 
     @app.tool(
         title="Find model ids in code",
-        annotations=READ_ONLY,
+        annotations=live,
         description=(
-            "Find every OpenAI model id in a file or folder (Python, JS/TS, notebooks, .env, YAML, JSON, TOML, "
-            "Markdown) with exact line/column, the SDK call it flows into, its lifecycle and the problem "
-            "(unknown, retired, deprecated, wrong_endpoint, not_accessible) with a suggested id. Respects "
-            "ripgrep's ignore rules (.gitignore, .ignore, hidden files) and skips binaries. Only inside the server's "
-            "allowed roots. Returns a summary first (counts by problem, top files), then up to `limit` references; "
-            "pass `summary.next_cursor` as `cursor` for the next page. Next: fix_model_references to get a diff."
+            "Find every OpenAI model id in a file or folder (code, notebooks, config, docs): line/column, SDK "
+            "call, lifecycle, problem (unknown, retired, deprecated, wrong_endpoint, not_accessible), "
+            "suggested id. Summary first, then up to `limit` references; `cursor` pages. Next: fix_model_references."
         ),
     )
     async def scan_model_references(
         ctx: Context[Any, Any],
-        path: Annotated[str, Field(description="Absolute path of a file or folder to scan.", max_length=4096)],
+        path: Annotated[
+            str, Field(description="File or folder; relative = inside the first allowed folder.", max_length=4096)
+        ],
         include: Annotated[
             list[str] | None,
-            Field(description="Glob patterns to include, e.g. ['src/**/*.py'].", max_length=100),
+            Field(description="Globs, e.g. ['src/**/*.py'].", max_length=100),
         ] = None,
         exclude: Annotated[
             list[str] | None,
-            Field(description="Glob patterns to exclude, e.g. ['tests/**'].", max_length=100),
+            Field(description="Globs, e.g. ['tests/**'].", max_length=100),
         ] = None,
         limit: Annotated[
             int, Field(description="References per result (the summary counts all).", ge=1, le=2000)
@@ -386,12 +377,13 @@ def create_server(config: Config) -> MCPServer[AppState]:
     ) -> ScanResult:
         from .code import scan_for_tool
 
+        where = mcp_shape.resolve_relative(path, config.roots)
         try:
             return await work.within(
                 SCAN_FACTOR * _state(ctx).config.work_budget,
                 scan_for_tool,
                 _state(ctx),
-                path,
+                where,
                 include,
                 exclude,
                 ctx,
@@ -400,49 +392,47 @@ def create_server(config: Config) -> MCPServer[AppState]:
                 cursor,
             )
         except (ModelAccessError, ValueError) as exc:
-            raise _tool_error(exc) from None
+            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
 
     @app.tool(
         title="Fix model ids in code",
         annotations=WRITES_FILES,
         description=(
-            "Plan edits that replace problem model ids (retired → official replacement, typo → intended id) or "
-            "apply an explicit {old: new} mapping, and return a unified diff with its `digest`. Writes nothing "
-            "unless apply=true with the digest of the diff the user saw: then writes exactly that diff, "
-            "atomically, keeping encoding and line endings, inside `path`, and refuses (writing nothing) if any "
-            "file or the plan changed since. Show the diff to the user before applying."
+            "Replace problem model ids (retired → replacement, typo → intended id) or an {old: new} mapping; "
+            "returns a unified diff and its `digest`. Writes only with apply=true and the digest of the diff the "
+            "user saw, exactly that diff, refusing if anything changed: show the diff to the user first."
         ),
     )
     async def fix_model_references(
         ctx: Context[Any, Any],
-        path: Annotated[str, Field(description="Absolute path of a file or folder.", max_length=4096)],
+        path: Annotated[str, Field(description="File or folder, as for scan.", max_length=4096)],
         replacements: Annotated[
             dict[str, str] | None,
-            Field(description="Explicit mapping {old_id: new_id}; default: the scan's suggestions."),
+            Field(description="{old_id: new_id}; default: the scan's suggestions."),
         ] = None,
-        apply: Annotated[bool, Field(description="Write the changes (default: only show the diff).")] = False,
+        apply: bool = False,
         digest: Annotated[
-            str | None,
-            Field(description="With apply=true: the `digest` of the plan shown to the user.", max_length=100),
+            str | None, Field(description="With apply=true: the shown plan's digest.", max_length=100)
         ] = None,
     ) -> FixResult:
         from .code import fix_for_tool
 
+        where = mcp_shape.resolve_relative(path, config.roots)
         try:
             # Planning only is bounded; once writing has begun it is left to finish atomically.
             if apply:
-                return await fix_for_tool(_state(ctx), path, replacements, apply, digest)
+                return await fix_for_tool(_state(ctx), where, replacements, apply, digest)
             return await work.within(
                 SCAN_FACTOR * _state(ctx).config.work_budget,
                 fix_for_tool,
                 _state(ctx),
-                path,
+                where,
                 replacements,
                 apply,
                 digest,
             )
         except (ModelAccessError, ValueError) as exc:
-            raise _tool_error(exc) from None
+            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
         except OSError as exc:
             # A failed write (disk full, quota, I/O error) used to surface as the SDK's opaque
             # "Error executing tool fix_model_references". Each file is replaced atomically, so
@@ -460,16 +450,13 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Read a project's model allow/deny list",
         annotations=READ_LIVE,
         description=(
-            "Read a project's model permissions (the console's Project → Limits → Model usage): mode "
-            "allow_list, deny_list or none, and the model ids. Needs OPENAI_ADMIN_KEY. Use when an error says "
+            "Read a project's model allow/deny list (console: Project → Limits) with the admin key. For "
             "'Project proj_… does not have access to model …'. Next: update_project_model_permissions."
         ),
     )
     async def get_project_model_permissions(
         ctx: Context[Any, Any],
-        project_id: Annotated[
-            str | None, Field(description="proj_…; default OPENAI_PROJECT_ID.", max_length=100)
-        ] = None,
+        project_id: Annotated[str | None, Field(description="Default: OPENAI_PROJECT_ID.", max_length=100)] = None,
     ) -> ProjectPermissions:
         try:
             return await _state(ctx).live.get_permissions(project_id)
@@ -480,33 +467,22 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Change a project's model allow/deny list",
         annotations=WRITES_REMOTE,
         description=(
-            "Change a project's model permissions with an admin key: add models to an allow list (`allow`), "
-            "remove them from a deny list (`unblock`), or delete the policy (`remove_restriction`). Ids are checked "
-            "against the catalog and the key's list (unknown or shut-down ids are refused). It computes the new "
-            "policy from the current one, never drops ids it was not asked to change, and returns the plan with a "
-            "plan_digest. Where the client can ask the user, the user is always asked; otherwise it writes only "
-            "when called again with confirm=true and the plan_digest of the plan the user approved. It refuses "
-            "if the policy changed meanwhile, then reads the policy back."
+            "Change a project's model allow/deny list (admin key): `allow` adds, `unblock` removes from a deny "
+            "list, `remove_restriction` deletes the policy. Ids are checked; returns the plan and `plan_digest`. "
+            "The user is always asked where the client can ask; otherwise writes only with confirm=true and the "
+            "plan_digest the user approved, refusing if the policy changed."
         ),
     )
     async def update_project_model_permissions(
         ctx: Context[Any, Any],
-        project_id: Annotated[str, Field(description="The project, proj_….", min_length=1, max_length=100)],
+        project_id: Annotated[str, Field(description="proj_…", min_length=1, max_length=100)],
         shown: Annotated[_ShownPlan | None, Resolve(_plan_to_show)],
         decision: Annotated[ElicitationResult[Approval], Resolve(_ask_before_writing)],
-        allow: Annotated[
-            list[str] | None, Field(description="Model ids to add to the allow list.", max_length=100)
-        ] = None,
-        unblock: Annotated[
-            list[str] | None, Field(description="Model ids to remove from the deny list.", max_length=100)
-        ] = None,
-        remove_restriction: Annotated[bool, Field(description="Delete the policy entirely.")] = False,
-        confirm: Annotated[
-            bool, Field(description="Only for clients that cannot ask the user: apply the plan_digest given.")
-        ] = False,
-        plan_digest: Annotated[
-            str | None, Field(description="With confirm=true: the digest of the plan the user approved.", max_length=64)
-        ] = None,
+        allow: Annotated[list[str] | None, Field(max_length=100)] = None,
+        unblock: Annotated[list[str] | None, Field(max_length=100)] = None,
+        remove_restriction: bool = False,
+        confirm: Annotated[bool, Field(description="Only when the client cannot ask: apply plan_digest.")] = False,
+        plan_digest: Annotated[str | None, Field(description="The approved plan's digest.", max_length=64)] = None,
     ) -> PermissionsChange:
         from .live.permissions import approval_from, update_with_confirmation
 
@@ -526,25 +502,44 @@ def create_server(config: Config) -> MCPServer[AppState]:
         except (ModelAccessError, ValueError) as exc:
             raise _tool_error(exc) from None
 
+    mcp_shape.shape_tools(app, config)
+
     # ------------------------------------------------------------------ resources
 
     @app.resource(
         "catalog://models",
         name="catalog-models",
         title="OpenAI model catalog",
-        description="Every known OpenAI model id with family, endpoints, lifecycle, replacement and sources.",
+        description=(
+            "Every known OpenAI model id with family, endpoints, lifecycle, replacement and sources (large: "
+            "see size; catalog://models/page/1 reads it in pages)."
+        ),
         mime_type="application/json",
     )
     def catalog_models() -> str:
         catalog = shared.catalog
-        return json.dumps(
+        return mcp_shape.render(
             {
                 "as_of": catalog.as_of.isoformat(),
                 "today": catalog.today.isoformat(),
                 "models": [_record_json(catalog, r) for r in sorted(catalog.records.values(), key=lambda r: r.id)],
-            },
-            indent=1,
+            }
         )
+
+    @app.resource(
+        "catalog://models/page/{page}",
+        name="catalog-models-page",
+        title="OpenAI model catalog, one page",
+        description=f"{mcp_shape.PAGE_SIZE} catalog models per page, from page 1; each page names the next.",
+        mime_type="application/json",
+    )
+    def catalog_models_page(page: str) -> str:
+        catalog = shared.catalog
+        records = [_record_json(catalog, r) for r in sorted(catalog.records.values(), key=lambda r: r.id)]
+        try:
+            return mcp_shape.catalog_page(records, catalog.as_of.isoformat(), page)
+        except ValueError as exc:
+            raise ResourceNotFoundError(str(exc)) from None
 
     @app.resource(
         "catalog://models/{model_id}",
@@ -562,7 +557,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
                 f"{clip(work.window(model_id, 1024), 100)!r} is not in the catalog; call suggest_replacement "
                 "for the closest ids"
             )
-        return json.dumps(_record_json(catalog, record), indent=1)
+        return mcp_shape.render(_record_json(catalog, record))
 
     @app.resource(
         "catalog://shutdowns",
@@ -573,13 +568,17 @@ def create_server(config: Config) -> MCPServer[AppState]:
     )
     def catalog_shutdowns() -> str:
         catalog = shared.catalog
-        return json.dumps(
+        return mcp_shape.render(
             {
                 "today": catalog.today.isoformat(),
                 "shutdowns": [_record_json(catalog, r) for r in catalog.upcoming_shutdowns()],
-            },
-            indent=1,
+            }
         )
+
+    boundary.resource_sizes = lambda: {
+        "catalog://models": len(catalog_models().encode()),
+        "catalog://shutdowns": len(catalog_shutdowns().encode()),
+    }
 
     # ------------------------------------------------------------------ prompt and completion
 
@@ -588,7 +587,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Troubleshoot a failing OpenAI call",
         description="Walk through a failing call: diagnose → confirm against the live key → fix the code.",
     )
-    def troubleshoot_model_error(error: str, path: str | None = None) -> str:
+    def troubleshoot_model_error(
+        error: Annotated[str, Field(description="The failing call's error text, exactly as seen.")],
+        path: Annotated[
+            str | None, Field(description="Optional: the project folder with the code that makes the call.")
+        ] = None,
+    ) -> str:
         where = f" The code is in {redact(work.window(path, 4096))}." if path else ""
         return (
             "An OpenAI API call fails with the error below." + where + "\n"

@@ -43,6 +43,7 @@ class AccessibleModels(BaseModel):
     models: list[ModelEntry]
     count: int
     warnings: list[str] = Field(default_factory=list)
+    total: int | None = Field(default=None, description="Models matching before `limit`; more than count = cut.")
 
 
 # ------------------------------------------------------------------ suggest_replacement
