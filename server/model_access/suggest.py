@@ -328,6 +328,16 @@ def _fuzzy(catalog: Catalog, text: str, endpoint: str | None) -> list[_Candidate
     choices = {model_id: compact_key(model_id) for model_id in catalog.records}
     hits = process.extract(key, choices, scorer=fuzz.ratio, limit=12, score_cutoff=55)
     out: list[_Candidate] = []
+    # An id cut short ("gpt-3.5", "gpt-4o-m") means the family it starts: its base id (the shortest
+    # one it begins) outranks ids that merely look alike.
+    extending = sorted((len(c), m) for m, c in choices.items() if len(key) >= 4 and c.startswith(key) and c != key)
+    if extending:
+        base = catalog.records[extending[0][1]]
+        if catalog.lifecycle(base) == "shutdown":
+            for repl in catalog.replacement_chain(base)[:1]:
+                out.append(_Candidate(repl, 0.96, f"replaces {base.id} (shut down), which {text!r} abbreviates"))
+        else:
+            out.append(_Candidate(base, 0.96, f"the id {text!r} abbreviates", intended=True))
     for _, score, model_id in hits:
         record = catalog.records[model_id]
         # A shared prefix of the id is worth more than letters in the middle: gpt-4o-mni → gpt-4o-mini.
