@@ -131,9 +131,11 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
         last: dict[str, Any] = {}
         _ours(t, tempfile.mkdtemp(prefix="ma-bench-"))  # page cache warm for both, like rg's runs
         _rg_time(t)
+        cold_stats: Any = None
         for _ in range(n):
             home = tempfile.mkdtemp(prefix="ma-bench-")
-            seconds, _data = _ours(t, home)
+            seconds, cold_data = _ours(t, home)
+            cold_stats = cold_data.get("stats")
             cold.append(seconds)
             rg.append(_rg_time(t))
             seconds, last = _ours(t, home)
@@ -147,7 +149,8 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
             "rg_files": _rg_files(t),
             "files_scanned": last.get("files_scanned"),
             "references": len(last.get("references", [])) if "references" in last else last.get("summary"),
-            "stats": last.get("stats"),
+            "cold_stats": cold_stats,
+            "rescan_stats": last.get("stats"),
             "error": last.get("error"),
             "cold_s": _summary(cold),
             "rescan_s": _summary(warm),
@@ -160,7 +163,7 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
             f"rg {rg_median:.3f}s  → cold {entry['cold_ratio']:.1f}x (target ≤5x), re-scan "
             f"{entry['rescan_ratio']:.1f}x (target ≤2x); rg --files {entry['rg_files']}, scanned "
-            f"{entry['files_scanned']}, stats {entry['stats']}"
+            f"{entry['files_scanned']}, references {entry['references']}, cold stats {entry['cold_stats']}"
             + (f"  ERROR {entry['error']}" if entry["error"] else ""),
             flush=True,
         )

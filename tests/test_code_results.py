@@ -121,3 +121,16 @@ def test_a_rescan_sees_new_files_and_changed_ignore_rules(tmp_path: Path) -> Non
     with open(proj / ".gitignore", "a", encoding="utf-8") as fh:  # edited in place: the folder's mtime stays
         fh.write("deep/\n")
     assert files() == ["a.py"]
+
+
+def test_a_minified_bundle_is_read_at_its_candidates(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    noise = "".join(f"function f{i}(a,b){{return a+b*{i}}};" for i in range(6000))  # one 200 KB line
+    call = 'const r=await client.chat.completions.create({model:"gpt-4-32k",messages:m});'
+    (proj / "bundle.min.js").write_text(noise + call + noise + "\n", encoding="utf-8")
+    _, result, _ = scan_sync(make_state(tmp_path), str(proj))
+    # Found in place (no call: a minified line is not tokenized), and nothing else in the noise.
+    assert [(r.model, r.kind, r.column) for r in result.references] == [
+        ("gpt-4-32k", "code", len(noise) + call.index("gpt") + 1)
+    ]

@@ -11,7 +11,7 @@ import re
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, scan_text_tokens
-from .ids import has_candidate
+from .ids import has_candidate, iter_tokens
 
 _TOKEN = re.compile(
     r"""(?P<lc>//[^\r\n]*)
@@ -33,8 +33,30 @@ _AZURE_KEYS = frozenset({"deployment", "deploymentName", "azureDeployment", "dep
 
 
 def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
-    pos = 0
-    n = len(text)
+    if len(text) <= _WHOLE_FILE or text.count("\n", 0, _WHOLE_FILE) * _MINIFIED_LINE > _WHOLE_FILE:
+        _tokenize(fc, text, 0, len(text), regex_literals)
+        return
+    # A minified bundle (big, with lines of thousands of characters): no tokenizer can start safely in
+    # the middle of one, and tokenizing it whole costs seconds. Each candidate is read on its own: a
+    # quoted id ("gpt-4o", with the `key:` before it) is a literal, anything else needs an exact id.
+    for m in iter_tokens(text):
+        start, end = m.start(), m.end()
+        quote = text[start - 1 : start]
+        if quote and quote in "\"'`" and text[end : end + 1] == quote:
+            key = _KEY_BEFORE.search(text, max(0, start - 60), start - 1)
+            fc.add(start, m.group(0), "code", "literal", key.group(1) if key else None)
+        else:
+            fc.add(start, m.group(0), "code", "text")
+
+
+_KEY_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)\s*:\s*$")
+_WHOLE_FILE = 64_000
+_MINIFIED_LINE = 400  # average characters per line above which a file reads as minified
+
+
+def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: bool) -> None:
+    pos = start
+    n = end
     prev = ""  # previous significant token text
     prev_kind = ""
     # stack of open brackets: (char, callee or None)
@@ -48,12 +70,12 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
             and not text.startswith(("//", "/*"), pos)
             and _regex_allowed(prev, prev_kind)
         ):
-            m = _REGEX.match(text, pos)
+            m = _REGEX.match(text, pos, n)
             if m:
                 pos = m.end()
                 prev, prev_kind = "/re/", "operand"
                 continue
-        m = _TOKEN.match(text, pos)
+        m = _TOKEN.match(text, pos, n)
         if m is None:  # pragma: no cover - the last alternative matches any char
             break
         kind = m.lastgroup or "p"
