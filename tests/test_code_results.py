@@ -134,3 +134,24 @@ def test_a_minified_bundle_is_read_at_its_candidates(tmp_path: Path) -> None:
     assert [(r.model, r.kind, r.column) for r in result.references] == [
         ("gpt-4-32k", "code", len(noise) + call.index("gpt") + 1)
     ]
+
+
+@pytest.mark.anyio
+async def test_the_mcp_tool_pages_and_filters(tmp_path: Path) -> None:
+    from mcp import Client
+
+    from model_access.config import load_config
+    from model_access.mcp_server import create_server
+
+    proj = _project(tmp_path / "p", 3)
+    config = load_config({"MODEL_ACCESS_TODAY": "2026-11-23", "MODEL_ACCESS_ROOTS": str(tmp_path)})
+    async with Client(create_server(config)) as client:
+        first = await client.call_tool("scan_model_references", {"path": str(proj), "limit": 2})
+        data = first.structured_content or {}
+        assert not first.is_error and len(data["references"]) == 2 and data["summary"]["references"] == 6
+        rest = await client.call_tool(
+            "scan_model_references", {"path": str(proj), "limit": 2, "cursor": data["summary"]["next_cursor"]}
+        )
+        assert [r["line"] for r in (rest.structured_content or {})["references"]] == [3, 3]
+        only = await client.call_tool("scan_model_references", {"path": str(proj), "problems_only": True})
+        assert {r["problem"] for r in (only.structured_content or {})["references"]} == {"retired", "deprecated"}
