@@ -155,3 +155,17 @@ async def test_the_mcp_tool_pages_and_filters(tmp_path: Path) -> None:
         assert [r["line"] for r in (rest.structured_content or {})["references"]] == [3, 3]
         only = await client.call_tool("scan_model_references", {"path": str(proj), "problems_only": True})
         assert {r["problem"] for r in (only.structured_content or {})["references"]} == {"retired", "deprecated"}
+
+
+def test_a_big_readable_js_file_keeps_call_context(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    filler = "".join(f"function helper{i}(a, b) {{\n  return `${{a}}-{i}` + b;\n}}\n" for i in range(800))
+    call = 'export async function ask(client) {\n  return client.chat.completions.create({\n    model: "gpt-4-32k",\n  });\n}\n'
+    text = filler + call + filler
+    assert len(text) > 64_000
+    (proj / "big.js").write_text(text, encoding="utf-8")
+    _, result, _ = scan_sync(make_state(tmp_path), str(proj))
+    assert [(r.model, r.call, r.line) for r in result.references] == [
+        ("gpt-4-32k", "client.chat.completions.create", filler.count("\n") + 3)
+    ]

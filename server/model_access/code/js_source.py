@@ -7,11 +7,12 @@ The callee of the innermost open `(` gives the call; the `key:` or `name =` befo
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, scan_text_tokens
-from .ids import has_candidate, iter_tokens
+from .ids import find_starts, iter_tokens
 
 _TOKEN = re.compile(
     r"""(?P<lc>//[^\r\n]*)
@@ -33,8 +34,17 @@ _AZURE_KEYS = frozenset({"deployment", "deploymentName", "azureDeployment", "dep
 
 
 def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
-    if len(text) <= _WHOLE_FILE or text.count("\n", 0, _WHOLE_FILE) * _MINIFIED_LINE > _WHOLE_FILE:
-        _tokenize(fc, text, 0, len(text), regex_literals)
+    starts = list(find_starts(text, 0, len(text)))  # every candidate, one RE2 pass
+    if not starts:
+        return
+    if len(text) <= _WINDOWED or text.count("\n", 0, _WHOLE_FILE) * _MINIFIED_LINE > _WHOLE_FILE:
+        if len(text) <= _WINDOWED:
+            _tokenize(fc, text, 0, len(text), regex_literals, starts)
+            return
+        # A readable file: tokenize only the top-level statements that hold a candidate. A line that
+        # starts at column 0 with a word, `}` or a comment begins a statement with no bracket open.
+        for lo, hi in _statements(text, starts):
+            _tokenize(fc, text, lo, hi, regex_literals, starts)
         return
     # A minified bundle (big, with lines of thousands of characters): no tokenizer can start safely in
     # the middle of one, and tokenizing it whole costs seconds. Each candidate is read on its own: a
@@ -50,11 +60,33 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
 
 
 _KEY_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)\s*:\s*$")
+_TOP_LEVEL = re.compile(r"^(?=[A-Za-z_$@}]|//|/\*)", re.MULTILINE)
+_WINDOWED = 16_000  # files above this are tokenized statement by statement
 _WHOLE_FILE = 64_000
 _MINIFIED_LINE = 400  # average characters per line above which a file reads as minified
 
 
-def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: bool) -> None:
+def _statements(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of the top-level statements that hold a candidate, merged when adjacent."""
+    tops = [m.start() for m in _TOP_LEVEL.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for p in starts:
+        i = bisect.bisect_right(tops, p)
+        lo = tops[i - 1] if i else 0
+        hi = tops[i] if i < len(tops) else len(text)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _holds(starts: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(starts, lo)
+    return i < len(starts) and starts[i] < hi
+
+
+def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: bool, starts: list[int]) -> None:
     pos = start
     n = end
     prev = ""  # previous significant token text
@@ -84,12 +116,12 @@ def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: 
         if kind == "ws":
             continue
         if kind in ("lc", "bc"):
-            if has_candidate(value.encode("utf-8", "replace")):
+            if _holds(starts, m.start(), m.end()):
                 scan_text_tokens(fc, text, m.start() + 2, m.end(), "comment")
             continue
         if kind in ("str", "tpl"):
             content = value[1:-1]
-            if not (kind == "tpl" and "${" in content) and has_candidate(content.encode("utf-8", "replace")):
+            if not (kind == "tpl" and "${" in content) and _holds(starts, m.start(), m.end()):
                 _literal(fc, text, m.start() + 1, content, stack, pending_key, prev)
             prev, prev_kind = value, "operand"
             chain = []
@@ -100,7 +132,7 @@ def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: 
                 and stack
                 and stack[-1][0] == "{"
                 and _KEY_AFTER.match(text, pos)
-                and has_candidate(value.encode())
+                and _holds(starts, m.start(), m.end())
             ):
                 # An unquoted object key: `{ o3: 15, o1: 60 }` (exact catalog ids only).
                 fc.add(m.start(), value, "code", "literal", None, None, (), strict=True)
