@@ -28,28 +28,13 @@ from pathlib import Path
 from ..catalog import Catalog
 from ..errors import InvalidInput, PathRefused
 from ..results import Edit, FixResult
+from .replacement import replacement_for
 from .scan import FileScan, Judge, RawScan, decode, display, encode
+
+__all__ = ["replacement_for"]  # re-exported: the one place replacements come from
 
 FIXABLE_KINDS = ("code", "config")
 DEFAULT_PROBLEMS = ("retired", "unknown", "deprecated")
-
-
-def replacement_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
-    """THE replacement for `model_id` used on `endpoint` — every scan suggestion and fix edit asks here.
-
-    An id the catalog knows exactly gets the first active suggestion (the chain ends at an active model);
-    a misspelt or unknown id gets the id it most likely means.
-    """
-    from ..suggest import suggest_replacement
-
-    try:
-        intended = catalog.resolve(model_id).match != "exact"
-        advice = suggest_replacement(catalog, model_id, endpoint, limit=5)
-    except Exception:
-        return None
-    active = [s for s in advice.suggestions if s.lifecycle == "active"]
-    best = advice.suggestions[:1] if intended else (active or advice.suggestions)[:1]
-    return best[0].id if best else None
 
 
 @dataclass

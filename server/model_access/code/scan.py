@@ -323,7 +323,7 @@ class Judge:
         """The replacement, from the one place that decides it (fix.replacement_for), cached per id/endpoint."""
         key = (model, endpoint)
         if key not in self._cache:
-            from .fix import replacement_for
+            from .replacement import replacement_for
 
             self._cache[key] = replacement_for(self.catalog, model, endpoint)
         return self._cache[key]
