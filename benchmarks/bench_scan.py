@@ -1,7 +1,7 @@
 """`model-access scan` as a whole CLI process vs ripgrep with a model-id regex, on the same trees.
 
 Not part of CI. Usage:
-    python -m benchmarks.bench_scan [TREE ...] [--runs N] [--json OUT]
+    python -m benchmarks.bench_scan [TREE ...] [--runs N] [--json OUT] [--baseline OLD/server]
 Default trees: the venv's site-packages and a corpus of real packages (a few PyPI wheels/sdists and
 npm tarballs that mention OpenAI model ids, downloaded once with pip/npm into the user cache folder).
 
@@ -90,13 +90,17 @@ def corpus(log: Any = print) -> Path:
     return src
 
 
-def _ours(tree: str, cache_home: str) -> tuple[float, dict[str, Any]]:
+def _ours(tree: str, cache_home: str, source: str | None = None) -> tuple[float, dict[str, Any]]:
+    """One `model-access scan TREE --json` process; `source`: run another checkout's server/ instead."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "AZURE_OPENAI", "MODEL_ACCESS"))}
     env["XDG_CACHE_HOME"] = cache_home
     env["MODEL_ACCESS_ROOTS"] = tree
-    cli = str(Path(sys.executable).parent / "model-access")
+    cli = [str(Path(sys.executable).parent / "model-access")]
+    if source:
+        env["PYTHONPATH"] = source
+        cli = [sys.executable, "-m", "model_access.cli"]
     start = time.perf_counter()
-    out = subprocess.run([cli, "scan", tree, "--json"], capture_output=True, env=env, check=False)
+    out = subprocess.run([*cli, "scan", tree, "--json"], capture_output=True, env=env, check=False)
     seconds = time.perf_counter() - start
     try:
         data = json.loads(out.stdout)
@@ -120,7 +124,10 @@ def _summary(values: list[float]) -> dict[str, float]:
     return {"min": min(values), "median": statistics.median(values), "max": max(values)}
 
 
-def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -> dict[str, Any]:
+def run(
+    tree: str | None = None, quick: bool = False, runs: int | None = None, baseline: str | None = None
+) -> dict[str, Any]:
+    """`baseline`: the server/ folder of an older checkout, timed in the same rounds (cold only)."""
     trees = [tree] if tree else [sysconfig.get_paths()["purelib"], str(corpus())]
     n = runs or (3 if quick else 7)
     report: dict[str, Any] = {}
@@ -131,9 +138,14 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
         last: dict[str, Any] = {}
         _ours(t, tempfile.mkdtemp(prefix="ma-bench-"))  # page cache warm for both, like rg's runs
         _rg_time(t)
+        cold_stats: Any = None
+        base: list[float] = []
         for _ in range(n):
+            if baseline:
+                base.append(_ours(t, tempfile.mkdtemp(prefix="ma-bench-"), baseline)[0])
             home = tempfile.mkdtemp(prefix="ma-bench-")
-            seconds, _data = _ours(t, home)
+            seconds, cold_data = _ours(t, home)
+            cold_stats = cold_data.get("stats")
             cold.append(seconds)
             rg.append(_rg_time(t))
             seconds, last = _ours(t, home)
@@ -147,7 +159,8 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
             "rg_files": _rg_files(t),
             "files_scanned": last.get("files_scanned"),
             "references": len(last.get("references", [])) if "references" in last else last.get("summary"),
-            "stats": last.get("stats"),
+            "cold_stats": cold_stats,
+            "rescan_stats": last.get("stats"),
             "error": last.get("error"),
             "cold_s": _summary(cold),
             "rescan_s": _summary(warm),
@@ -155,15 +168,20 @@ def run(tree: str | None = None, quick: bool = False, runs: int | None = None) -
             "cold_ratio": statistics.median(cold) / rg_median,
             "rescan_ratio": statistics.median(warm) / rg_median,
         }
+        if base:
+            entry["baseline_s"] = _summary(base)
+            entry["baseline_ratio"] = statistics.median(base) / rg_median
         report[name] = entry
         print(
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
             f"rg {rg_median:.3f}s  → cold {entry['cold_ratio']:.1f}x (target ≤5x), re-scan "
             f"{entry['rescan_ratio']:.1f}x (target ≤2x); rg --files {entry['rg_files']}, scanned "
-            f"{entry['files_scanned']}, stats {entry['stats']}"
+            f"{entry['files_scanned']}, references {entry['references']}, cold stats {entry['cold_stats']}"
             + (f"  ERROR {entry['error']}" if entry["error"] else ""),
             flush=True,
         )
+        if base:
+            print(f"  baseline ({baseline}): {statistics.median(base):.3f}s → {entry['baseline_ratio']:.1f}x rg")
     return report
 
 
@@ -172,10 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("trees", nargs="*")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--baseline", default=None, help="server/ folder of an older checkout to time alongside")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {}
     for t in args.trees or [None]:
-        report.update(run(t, runs=args.runs))
+        report.update(run(t, runs=args.runs, baseline=args.baseline))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2))

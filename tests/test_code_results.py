@@ -121,3 +121,51 @@ def test_a_rescan_sees_new_files_and_changed_ignore_rules(tmp_path: Path) -> Non
     with open(proj / ".gitignore", "a", encoding="utf-8") as fh:  # edited in place: the folder's mtime stays
         fh.write("deep/\n")
     assert files() == ["a.py"]
+
+
+def test_a_minified_bundle_is_read_at_its_candidates(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    noise = "".join(f"function f{i}(a,b){{return a+b*{i}}};" for i in range(6000))  # one 200 KB line
+    call = 'const r=await client.chat.completions.create({model:"gpt-4-32k",messages:m});'
+    (proj / "bundle.min.js").write_text(noise + call + noise + "\n", encoding="utf-8")
+    _, result, _ = scan_sync(make_state(tmp_path), str(proj))
+    # Found in place (no call: a minified line is not tokenized), and nothing else in the noise.
+    assert [(r.model, r.kind, r.column) for r in result.references] == [
+        ("gpt-4-32k", "code", len(noise) + call.index("gpt") + 1)
+    ]
+
+
+@pytest.mark.anyio
+async def test_the_mcp_tool_pages_and_filters(tmp_path: Path) -> None:
+    from mcp import Client
+
+    from model_access.config import load_config
+    from model_access.mcp_server import create_server
+
+    proj = _project(tmp_path / "p", 3)
+    config = load_config({"MODEL_ACCESS_TODAY": "2026-11-23", "MODEL_ACCESS_ROOTS": str(tmp_path)})
+    async with Client(create_server(config)) as client:
+        first = await client.call_tool("scan_model_references", {"path": str(proj), "limit": 2})
+        data = first.structured_content or {}
+        assert not first.is_error and len(data["references"]) == 2 and data["summary"]["references"] == 6
+        rest = await client.call_tool(
+            "scan_model_references", {"path": str(proj), "limit": 2, "cursor": data["summary"]["next_cursor"]}
+        )
+        assert [r["line"] for r in (rest.structured_content or {})["references"]] == [3, 3]
+        only = await client.call_tool("scan_model_references", {"path": str(proj), "problems_only": True})
+        assert {r["problem"] for r in (only.structured_content or {})["references"]} == {"retired", "deprecated"}
+
+
+def test_a_big_readable_js_file_keeps_call_context(tmp_path: Path) -> None:
+    proj = tmp_path / "p"
+    proj.mkdir()
+    filler = "".join(f"function helper{i}(a, b) {{\n  return `${{a}}-{i}` + b;\n}}\n" for i in range(800))
+    call = 'export async function ask(client) {\n  return client.chat.completions.create({\n    model: "gpt-4-32k",\n  });\n}\n'
+    text = filler + call + filler
+    assert len(text) > 64_000
+    (proj / "big.js").write_text(text, encoding="utf-8")
+    _, result, _ = scan_sync(make_state(tmp_path), str(proj))
+    assert [(r.model, r.call, r.line) for r in result.references] == [
+        ("gpt-4-32k", "client.chat.completions.create", filler.count("\n") + 3)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -126,3 +127,18 @@ def test_non_utf8_file_name_is_scanned_and_shown(tmp_path: Path) -> None:
     _, result, _ = scan_sync(make_state(tmp_path), str(root))
     assert [r.file for r in result.references] == ["caf\\xe9.py"]
     result.model_dump_json()  # serialisable: no surrogate reaches the wire
+
+
+def test_cli_hidden_and_no_ignore_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from model_access.cli import main
+
+    root = tmp_path / "r"
+    (root / ".git").mkdir(parents=True)
+    (root / ".tools").mkdir()
+    (root / ".tools" / "a.py").write_text('M = "gpt-4-32k"\n')
+    (root / "gen").mkdir()
+    (root / "gen" / "b.py").write_text('M = "gpt-4-32k"\n')
+    (root / ".gitignore").write_text("gen/\n")
+    for flags, expected in (([], set()), (["--hidden"], {".tools/a.py"}), (["--no-ignore"], {"gen/b.py"})):
+        assert main(["scan", str(root), "--json", *flags]) == 0
+        assert {r["file"] for r in json.loads(capsys.readouterr().out)["references"]} == expected, flags

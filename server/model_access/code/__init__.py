@@ -73,9 +73,15 @@ def scan_sync(
     progress: Callable[[int, int], None] | None = None,
     view: View | None = None,
     use_cache: bool = True,
+    hidden: bool = False,
+    no_ignore: bool = False,
 ) -> tuple[RawScan, ScanResult, Judge]:
+    """`hidden`/`no_ignore`: rg's --hidden and --no-ignore (the CLI's flags of the same names)."""
     catalog = state.catalog
-    raw = raw_scan(state.config.roots, path, include, exclude, catalog, progress, use_cache=use_cache)
+    raw = raw_scan(
+        state.config.roots, path, include, exclude, catalog, progress, use_cache=use_cache, hidden=hidden,
+        no_ignore=no_ignore,
+    )  # fmt: skip
     judge = Judge(catalog, listed)
     return raw, to_result(raw, judge, view), judge
 
@@ -171,8 +177,14 @@ async def fix_for_tool(
     return result
 
 
-async def scan_for_cli(state: Any, path: str, include: Any, exclude: Any) -> ScanResult:
-    return await scan_path(state, path, include, exclude)
+async def scan_for_cli(
+    state: Any, path: str, include: Any, exclude: Any, hidden: bool = False, no_ignore: bool = False
+) -> ScanResult:
+    listed = await _listed(state)
+    _, result, _ = await anyio.to_thread.run_sync(
+        lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore)
+    )
+    return result
 
 
 async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None) -> FixResult:
@@ -192,7 +204,14 @@ async def check_for_cli(state: Any, args: Any, out: Any) -> int:
         if fmt not in ("text", "json", "sarif", "github"):
             raise ValueError(f"--format must be text, json, sarif or github; got {fmt!r}")
         raw, scan, _ = await anyio.to_thread.run_sync(
-            lambda: scan_sync(state, args.path, getattr(args, "include", None), getattr(args, "exclude", None))
+            lambda: scan_sync(
+                state,
+                args.path,
+                getattr(args, "include", None),
+                getattr(args, "exclude", None),
+                hidden=bool(getattr(args, "hidden", False)),
+                no_ignore=bool(getattr(args, "no_ignore", False)),
+            )
         )
     except (ModelAccessError, ValueError) as exc:
         print(f"model-access check: {exc}", file=sys.stderr)

@@ -132,3 +132,16 @@ class ResultCache:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        _forget_old(self.path.parent)
+
+
+def _forget_old(folder: Path, days: int = 30) -> None:
+    """Drop caches of folders not scanned for a month: one file per scanned folder adds up."""
+    import time
+
+    limit = time.time() - days * 86400
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith("scan-") and entry.stat().st_mtime < limit:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)

@@ -27,38 +27,14 @@ from pathlib import Path
 
 from ..catalog import Catalog
 from ..errors import InvalidInput, PathRefused
-from ..results import Edit, FixResult, Suggestion
+from ..results import Edit, FixResult
+from .replacement import call_move_for, replacement_for
 from .scan import FileScan, Judge, RawScan, decode, display, encode
+
+__all__ = ["replacement_for"]  # re-exported: the one place replacements come from
 
 FIXABLE_KINDS = ("code", "config")
 DEFAULT_PROBLEMS = ("retired", "unknown", "deprecated")
-
-
-def replacement_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
-    """THE replacement for `model_id` used on `endpoint` — every scan suggestion and fix edit asks here.
-
-    It is the judgment's first replacement (the same one diagnose_error, suggest_replacement and
-    check_model_access name): the chain ends at an active model that serves the call's endpoint; a
-    misspelt id gets the id it most likely means.
-    """
-    found = _first(catalog, model_id, endpoint)
-    return found.id if found is not None else None
-
-
-def call_move_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
-    """The endpoint the call must move to for the replacement, when no current model serves this one."""
-    found = _first(catalog, model_id, endpoint)
-    return found.endpoint if found is not None else None
-
-
-def _first(catalog: Catalog, model_id: str, endpoint: str | None) -> Suggestion | None:
-    from ..errors import ModelAccessError
-    from ..suggest import first_replacement
-
-    try:
-        return first_replacement(catalog, model_id, endpoint)
-    except ModelAccessError:  # an id the model-id check refuses has no replacement
-        return None
 
 
 @dataclass

@@ -74,7 +74,7 @@ _RUN = frozenset("./@:-~")
 _text_finder: Any = None
 
 
-def _find_starts(text: str, start: int, end: int) -> Iterator[int]:
+def find_starts(text: str, start: int, end: int) -> Iterator[int]:
     global _text_finder
     if _text_finder is None:
         try:
@@ -101,7 +101,7 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[r
         yield from TOKEN.finditer(text, start, end)
         return
     last = start
-    for p in _find_starts(text, start, end):
+    for p in find_starts(text, start, end):
         if p < last:
             continue
         q = p

@@ -7,11 +7,12 @@ The callee of the innermost open `(` gives the call; the `key:` or `name =` befo
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, scan_text_tokens
-from .ids import has_candidate
+from .ids import find_starts, iter_tokens
 
 _TOKEN = re.compile(
     r"""(?P<lc>//[^\r\n]*)
@@ -33,8 +34,61 @@ _AZURE_KEYS = frozenset({"deployment", "deploymentName", "azureDeployment", "dep
 
 
 def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
-    pos = 0
-    n = len(text)
+    starts = list(find_starts(text, 0, len(text)))  # every candidate, one RE2 pass
+    if not starts:
+        return
+    if len(text) <= _WINDOWED or text.count("\n", 0, _WHOLE_FILE) * _MINIFIED_LINE > _WHOLE_FILE:
+        if len(text) <= _WINDOWED:
+            _tokenize(fc, text, 0, len(text), regex_literals, starts)
+            return
+        # A readable file: tokenize only the top-level statements that hold a candidate. A line that
+        # starts at column 0 with a word, `}` or a comment begins a statement with no bracket open.
+        for lo, hi in _statements(text, starts):
+            _tokenize(fc, text, lo, hi, regex_literals, starts)
+        return
+    # A minified bundle (big, with lines of thousands of characters): no tokenizer can start safely in
+    # the middle of one, and tokenizing it whole costs seconds. Each candidate is read on its own: a
+    # quoted id ("gpt-4o", with the `key:` before it) is a literal, anything else needs an exact id.
+    for m in iter_tokens(text):
+        start, end = m.start(), m.end()
+        quote = text[start - 1 : start]
+        if quote and quote in "\"'`" and text[end : end + 1] == quote:
+            key = _KEY_BEFORE.search(text, max(0, start - 60), start - 1)
+            fc.add(start, m.group(0), "code", "literal", key.group(1) if key else None)
+        else:
+            fc.add(start, m.group(0), "code", "text")
+
+
+_KEY_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)\s*:\s*$")
+_TOP_LEVEL = re.compile(r"^(?=[A-Za-z_$@}]|//|/\*)", re.MULTILINE)
+_WINDOWED = 16_000  # files above this are tokenized statement by statement
+_WHOLE_FILE = 64_000
+_MINIFIED_LINE = 400  # average characters per line above which a file reads as minified
+
+
+def _statements(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of the top-level statements that hold a candidate, merged when adjacent."""
+    tops = [m.start() for m in _TOP_LEVEL.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    for p in starts:
+        i = bisect.bisect_right(tops, p)
+        lo = tops[i - 1] if i else 0
+        hi = tops[i] if i < len(tops) else len(text)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _holds(starts: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(starts, lo)
+    return i < len(starts) and starts[i] < hi
+
+
+def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: bool, starts: list[int]) -> None:
+    pos = start
+    n = end
     prev = ""  # previous significant token text
     prev_kind = ""
     # stack of open brackets: (char, callee or None)
@@ -48,12 +102,12 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
             and not text.startswith(("//", "/*"), pos)
             and _regex_allowed(prev, prev_kind)
         ):
-            m = _REGEX.match(text, pos)
+            m = _REGEX.match(text, pos, n)
             if m:
                 pos = m.end()
                 prev, prev_kind = "/re/", "operand"
                 continue
-        m = _TOKEN.match(text, pos)
+        m = _TOKEN.match(text, pos, n)
         if m is None:  # pragma: no cover - the last alternative matches any char
             break
         kind = m.lastgroup or "p"
@@ -62,12 +116,12 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
         if kind == "ws":
             continue
         if kind in ("lc", "bc"):
-            if has_candidate(value.encode("utf-8", "replace")):
+            if _holds(starts, m.start(), m.end()):
                 scan_text_tokens(fc, text, m.start() + 2, m.end(), "comment")
             continue
         if kind in ("str", "tpl"):
             content = value[1:-1]
-            if not (kind == "tpl" and "${" in content) and has_candidate(content.encode("utf-8", "replace")):
+            if not (kind == "tpl" and "${" in content) and _holds(starts, m.start(), m.end()):
                 _literal(fc, text, m.start() + 1, content, stack, pending_key, prev)
             prev, prev_kind = value, "operand"
             chain = []
@@ -78,7 +132,7 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
                 and stack
                 and stack[-1][0] == "{"
                 and _KEY_AFTER.match(text, pos)
-                and has_candidate(value.encode())
+                and _holds(starts, m.start(), m.end())
             ):
                 # An unquoted object key: `{ o3: 15, o1: 60 }` (exact catalog ids only).
                 fc.add(m.start(), value, "code", "literal", None, None, (), strict=True)

@@ -224,9 +224,10 @@ def _cached_walk(
     exclude: list[str] | None,
     hidden: bool,
     wanted: Callable[[str], bool],
+    no_ignore: bool = False,
 ) -> WalkResult:
     """The walk of the last scan when no folder or ignore file it depended on changed, else a new walk."""
-    key = json.dumps([include, exclude, hidden])
+    key = json.dumps([include, exclude, hidden, no_ignore])
     previous = cache.listing(key)
     if previous is not None and root.is_dir():
         watch, listed, skipped = previous
@@ -239,7 +240,7 @@ def _cached_walk(
                     break  # gone after all: walk again
             else:
                 return WalkResult(files, list(skipped), watch)
-    walked = walk(root, include, exclude, hidden=hidden, wanted=wanted)
+    walked = walk(root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted)
     if root.is_dir():
         cache.put_listing(key, (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped))
     return walked
@@ -254,6 +255,7 @@ def raw_scan(
     progress: Callable[[int, int], None] | None = None,
     use_cache: bool = True,
     hidden: bool = False,
+    no_ignore: bool = False,
 ) -> RawScan:
     root = resolve_inside_roots(path, roots)
     inc = check_globs(include, "include")
@@ -267,7 +269,7 @@ def raw_scan(
         return ftype is not None
 
     cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
-    walked = _cached_walk(cache, root, inc, exc, hidden, wanted)
+    walked = _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
     scan_root = root if root.is_dir() else root.parent
     result = RawScan(scan_root, skipped=list(walked.skipped))
     stats = result.stats
@@ -318,10 +320,10 @@ class Judge:
         self._verdicts: dict[tuple[Any, ...], tuple[Any, Any, str | None, str | None]] = {}
 
     def suggestion(self, model: str, endpoint: str | None = None, intended: bool = False) -> str | None:
-        """The replacement, from the one place that decides it (fix.replacement_for), cached per id/endpoint."""
+        """The replacement, from the one place that decides it (replacement.replacement_for), cached per id/endpoint."""
         key = (model, endpoint)
         if key not in self._cache:
-            from .fix import replacement_for
+            from .replacement import replacement_for
 
             self._cache[key] = replacement_for(self.catalog, model, endpoint)
         return self._cache[key]
