@@ -55,13 +55,8 @@ class Suggestion(BaseModel):
     score: float = Field(ge=0, le=1)
     lifecycle: Lifecycle
     shutdown_date: str | None = None
-    accessible: bool | None = Field(
-        description="Whether the configured key can call it (listed, and the project's policy, when read, allows "
-        "it); null when not checked."
-    )
-    endpoint: str | None = Field(
-        default=None, description="Set when the call must move to this endpoint to use this model."
-    )
+    accessible: bool | None = Field(description="Callable by this key (listed, policy allows); null: not checked.")
+    endpoint: str | None = Field(default=None, description="The endpoint the call must move to, if any.")
 
 
 class ReplacementAdvice(BaseModel):
@@ -127,24 +122,16 @@ class ProjectPermissions(BaseModel):
 
 
 class AccessCheck(BaseModel):
-    model: str = Field(description="The id exactly as given: the API matches ids exactly.")
-    resolved_model: str | None = Field(
-        default=None, description="The catalog id it most resembles (for suggestions only, never the verdict)."
-    )
+    model: str
+    resolved_model: str | None = Field(default=None, description="Closest catalog id (not the verdict).")
     endpoint: str | None = None
     verdict: Verdict
-    category: Category | None = Field(
-        default=None, description="The cause in diagnose_error's terms; null when the model is not the problem."
-    )
-    rule: str = Field(default="", description="The decision-table rule that decided (judgment.RULES).")
+    category: str | None = Field(default=None, description="The cause, as diagnose_error names it.")
+    rule: str = Field(default="", description="The deciding rule.")
     evidence: list[str]
     project_permissions: ProjectPermissions | None = None
-    policy_source: str = Field(
-        default="not_checked",
-        description="Provenance of the project policy: read, no_policy, project_not_found, no_admin_key, "
-        "no_project, other_provider, failed, not_checked.",
-    )
-    suggested_models: list[str] = Field(default_factory=list, description="Replacements, best first.")
+    policy_source: str = Field(default="not_checked", description="Where the project policy came from.")
+    suggested_models: list[str] = Field(default_factory=list)
     next_steps: list[str]
     provider: str
     base_url: str | None = None
@@ -159,9 +146,7 @@ class PermissionsChange(BaseModel):
     after: ProjectPermissions
     applied: bool
     message: str
-    plan_digest: str | None = Field(
-        default=None, description="Digest of the change shown; a write happens only for this exact plan."
-    )
+    plan_digest: str | None = None
 
 
 # ------------------------------------------------------------------ diagnose_error

@@ -87,11 +87,11 @@ def suggest_replacement(
         else:
             # The id as written is not an id: the API matches ids exactly. The intended one is.
             status = "unknown"
-            reason = f"{written!r} is not an exact OpenAI model id ({_match_words(resolution, written)}); "
-            reason += f"the API matches ids exactly, and the intended id is {record.id!r}"
+            reason = f"{written!r} is not an exact id ({_match_words(resolution, written)}): the API matches "
+            reason += f"ids exactly; meant: {record.id!r}"
             reason += f" ({_lifecycle_phrase(catalog, record)})." if lifecycle != "active" else "."
             if lifecycle != "shutdown":
-                why = f"the id you most likely meant ({_match_words(resolution, written)})"
+                why = f"the id meant ({_match_words(resolution, written)})"
                 candidates.append(_Candidate(record, 1.0, why, intended=True))
         if lifecycle != "active":
             for rank, repl in enumerate(catalog.replacement_chain(record)):
@@ -105,7 +105,9 @@ def suggest_replacement(
         if endpoint is not None and endpoint not in record.endpoints:
             reason += f" It does not serve {endpoint}."
             candidates += _same_tier(catalog, record, endpoint)
-        elif lifecycle != "active":
+        elif lifecycle != "active" and (exactly or lifecycle == "shutdown"):
+            # Alternatives of the same tier for a model on its way out; a typo of a live id needs
+            # only the id meant and its successor.
             candidates += _same_tier(catalog, record, endpoint, weight=0.6)
 
     candidates = _to_active(catalog, candidates)
@@ -182,9 +184,7 @@ def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidat
             if cand.intended:
                 # A typo of a deprecated id: the id meant first, then where it is going.
                 out.append(_Candidate(cand.record, cand.score, soon, cand.via, intended=True))
-                out.append(
-                    _Candidate(current, cand.score - 0.01, f"successor of {cand.record.id}: " + " → ".join(steps))
-                )
+                out.append(_Candidate(current, cand.score - 0.01, "successor: " + " → ".join(steps)))
             else:
                 out.append(_Candidate(current, cand.score, later, cand.via))
                 out.append(_Candidate(cand.record, cand.score - 0.1, soon))
@@ -240,7 +240,7 @@ def _soon(catalog: Catalog, record: ModelRecord) -> str:
     if record.shutdown_date is None:
         return "active"
     days = (record.shutdown_date - catalog.today).days
-    return f"itself shuts down on {record.shutdown_date} (in {days} days)"
+    return f"shuts down {record.shutdown_date} (in {days} days)"
 
 
 def _for_endpoint(
@@ -370,7 +370,7 @@ def _same_tier(catalog: Catalog, record: ModelRecord, endpoint: str | None, weig
     ]
     pool.sort(key=lambda r: (abs(r.tier_rank - record.tier_rank), -generation_of(r.id), r.id))
     return [
-        _Candidate(r, weight - 0.02 * i, f"a current {r.tier or r.family} model that serves {want}")
+        _Candidate(r, weight - 0.02 * i, f"current {r.tier or r.family} model for {want}")
         for i, r in enumerate(pool[:4])
     ]
 

@@ -214,7 +214,9 @@ def _conclude(
                 checked_live=checked_live,
             )
     elif decision.category == text_category:
-        evidence = [decision.cause, *verdict.evidence] if decision.cause not in verdict.evidence else verdict.evidence
+        # "The error states the cause" only repeats the text's own evidence.
+        restates = decision.rule == "call_stated" or decision.cause in verdict.evidence
+        evidence = verdict.evidence if restates else [decision.cause, *verdict.evidence]
         confidence = max(verdict.confidence, 0.95) if checked_live else verdict.confidence
         verdict = Verdict(
             verdict.category,
