@@ -234,7 +234,7 @@ _MAX_NUMBERS = 256
 _BEFORE_KEYWORD = re.compile(
     r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
     r"errore api|response code|openai error|chatgpt error|状态码|错误码|code|codigo|código|statut|fehler)"
-    r"[\"']?\s?[:=]?\s?\(?\[?$"
+    r"[\"']?\s?[:=：]?\s?\(?\[?$"
 )
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
@@ -255,7 +255,7 @@ _KNOWN_CODES = linear(
     r"invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
     r"model_not_available|invalid_organization|missing_scope|model_decommissioned)\b"
 )
-_TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"[\"']([a-z_]{3,60})[\"']")
+_TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"(?:[\"']([a-z_]{3,60})[\"']|([a-z]{2,30}_[a-z_]{2,40})\b)")
 _PARAM = re.compile(r"(?i)[\"'\s{,]param" + _KEY_VALUE + r"[\"']([^\"'\s]{1,80})[\"']")
 _PARAM_LOG = re.compile(r"error_param=([\w.\[\]]{1,80})")
 _PROJECT = re.compile(r"\bproj_[A-Za-z0-9]{24}|\bproj_[A-Za-z0-9]{3,40}")
@@ -503,7 +503,7 @@ def parse(raw: str) -> Parsed:
     parsed.error_code = _code(flat, lower)
     if "type" in lower:
         match = _TYPE.search(flat)
-        parsed.error_type = match.group(1) if match else None
+        parsed.error_type = (match.group(1) or match.group(2)) if match else None
     if "param" in lower:
         parsed.param = _param(flat)
     parsed.model, parsed.model_from_message = _model(flat, parsed.present)
