@@ -281,14 +281,22 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             ("model",),
             r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
-            r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|not\sfound|is\snot|was\snot)",
+            r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|doesn't|not\sfound|is\snot|was\snot|"
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
         (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
         (
             ("model",),
-            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot|does\snot|not\sfound|has\sbeen|was\snot)",
+            r"(?i)\bmodel\s"
+            + _Q
+            + r"("
+            + _ID
+            + r"?)"
+            + _Q
+            + r"\s(?:is\snot|does\snot|doesn't|not\sfound|has\sbeen|was\snot|"
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
         (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
@@ -296,13 +304,31 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("invalid model identifier",), r"(?i)invalid\smodel\sidentifier\s?[:\s]\s?[`'\"]?(" + _QID + r"?)[`'\"]"),
         (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
         (("unknown model",), r"(?i)unknown\smodel[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
+        (("unknown model:",), r"(?i)unknown\smodel:\s(" + _IDG + r")"),
+        (("no such model",), r"(?i)no\ssuch\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
+        (("invalid model",), r"(?i)invalid\smodel(?:\s(?:name|id))?[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
+        (("not_found_error",), r"(?i)not_found_error\S{0,40}\smodel:\s(" + _IDG + r")"),
+        (
+            ("模型",),
+            r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
+        ),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
         (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\snot\sfound"),
         (("invalid model: ",), r"(?i)invalid\smodel:\s(" + _IDG + r")"),
-        (("does not support",), r"(?:^|[\s\"'`])" + _Q + r"(" + _QID + r"?)" + _Q + r"\sdoes\snot\ssupport\s"),
+        (
+            ("does not support",),
+            r"(?:^|[\s\"'`])"
+            + _Q
+            + r"("
+            + _QID
+            + r"?)"
+            + _Q
+            + r"\sdoes\snot\ssupport\s(?:tools|tool|thinking|reasoning|images?|vision|streaming|function|system|audio|"
+            r"embeddings|chat|completions|the\s)",
+        ),
         (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
         (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
@@ -653,8 +679,12 @@ def _clean_id(value: str, quoted: bool) -> str:
     value = value.strip()
     if not quoted:
         value = value.rstrip(_TRAIL) if not value.endswith(">") else value
-    # An id never ends in a full stop: "No endpoints found for x:free." ends a sentence.
-    return value.strip("`'\"").rstrip(".,")
+    value = value.strip("`'\"").rstrip(",")
+    # An id never ends in one full stop: "No endpoints found for x:free." ends a sentence (an
+    # ellipsis, "ft:gpt-3.5-turbo-0613...", is kept as written).
+    if value.endswith(".") and not value.endswith(".."):
+        value = value[:-1]
+    return value
 
 
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
@@ -725,6 +755,17 @@ def _plausible_id(value: str) -> bool:
 
 _NOT_IDS = frozenset(
     {
+        "and",
+        "or",
+        "with",
+        "for",
+        "not",
+        "but",
+        "which",
+        "name",
+        "specified",
+        "requested",
+        "selected",
         "the",
         "model",
         "this",
