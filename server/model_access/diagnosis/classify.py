@@ -549,6 +549,122 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"dépassé votre quota|превысили (?:текущую |вашу )?квоту|クォータを超え|할당량을 초과|超出(?:当前)?配额|配额(?:不足|已用完)",
         "the account has no quota (billing) left",
     ),
+    # ---- phrasings of other providers and runtimes (Anthropic, Gemini, Bedrock, Go, .NET, Rust, PHP, Ruby)
+    (
+        "invalid_api_key",
+        0.88,
+        ("expired", "bearer token", "令牌状态"),
+        r"API key (?:has )?expired|key (?:has )?expired|invalid bearer token|bearer token is invalid|令牌状态不可用",
+        "the API key is missing, expired or wrong",
+    ),
+    (
+        "insufficient_quota",
+        0.88,
+        ("额度已用尽", "額度已用盡"),
+        r"额度已用尽|額度已用盡",
+        "the account has run out of credits or budget",
+    ),
+    (
+        "rate_limited",
+        0.75,
+        ("resource_exhausted", "resource has been exhausted"),
+        r"RESOURCE_EXHAUSTED|Resource has been exhausted",
+        "the provider's per-minute or per-day quota is exhausted (usually a rate limit)",
+    ),
+    (
+        "connection_error",
+        0.82,
+        (
+            "certificate_verify_failed",
+            "tunnel connection",
+            "proxyerror",
+            "proxy",
+            "remote end closed",
+            "remotedisconnected",
+            "server disconnected",
+            "peer closed",
+            "deadline exceeded",
+            "client.timeout",
+            "sslhandshake",
+            "httpclient.timeout",
+            "taskcanceledexception",
+            "error sending request",
+            "operation timed out",
+            "curl error",
+            "connectionfailed",
+            "opentimeout",
+            "请求超时",
+            "网络连接",
+        ),
+        r"CERTIFICATE_VERIFY_FAILED|ProxyError|Unable to connect to proxy|Tunnel connection failed|"
+        r"Remote end closed connection|RemoteDisconnected|Server disconnected|peer closed connection|"
+        r"context deadline exceeded|Client\.Timeout exceeded|SSLHandshakeException|HttpClient\.Timeout|"
+        r"TaskCanceledException|error sending request for url|operation timed out|cURL error \d{1,3}|"
+        r"ConnectionFailed|OpenTimeout|请求超时|网络连接(?:失败|异常|错误)",
+        "the client could not reach the server",
+    ),
+    (
+        "server_error",
+        0.8,
+        ("upstream",),
+        r"upstream connect error|upstream request timeout|no healthy upstream",
+        "a gateway in front of the API failed (the request may not have reached a model)",
+    ),
+    (
+        "unknown_model_name",
+        0.8,
+        ("provided model identifier is invalid",),
+        r"The provided model identifier is invalid",
+        "the server does not serve a model by that name",
+    ),
+    (
+        "wrong_endpoint",
+        0.85,
+        ("does not support embeddings",),
+        r"does not support embeddings",
+        "the model does not serve the endpoint that was called",
+    ),
+    (
+        "unsupported_parameter",
+        0.85,
+        (
+            "is not supported in this model",
+            "is not supported by this model",
+            "is not supported for this model",
+            "extra inputs are not permitted",
+        ),
+        r"is not supported in this model|is not supported by this model|is not supported for this model|"
+        r"Extra inputs are not permitted",
+        "a parameter or value this model (or server) does not accept",
+    ),
+    (
+        "invalid_request",
+        0.8,
+        ("unknown parameter", "unknown_parameter"),
+        r"Unknown parameter|unknown_parameter",
+        "the request names a parameter the API does not have",
+    ),
+    (
+        "region_not_supported",
+        0.93,
+        ("user location is not supported",),
+        r"User location is not supported",
+        "the API refuses requests from this country or region",
+    ),
+    (
+        "key_permission_denied",
+        0.8,
+        ("to perform the requested operation",),
+        r"(?:doesn't|does not) have (?:the )?permissions? to perform the requested operation",
+        "the key lacks a permission the call needs",
+    ),
+    (
+        "context_length_exceeded",
+        0.9,
+        ("maximum number of tokens", "input is too long", "reduce the length of the messages"),
+        r"exceeds the maximum number of tokens|Input is too long for requested model|reduce the length of the messages",
+        "the request is longer than the model's context window",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
@@ -646,6 +762,12 @@ _CODES: dict[str, tuple[Category, float]] = {
     "operationnotsupported": ("wrong_endpoint", 0.93),
     "content_filter": ("unknown", 0.8),
     "server_error": ("server_error", 0.9),
+    # Anthropic's (and compatible gateways') error types
+    "rate_limit_error": ("rate_limited", 0.93),
+    "authentication_error": ("invalid_api_key", 0.93),
+    "overloaded_error": ("server_error", 0.9),
+    "api_error": ("server_error", 0.8),
+    "unknown_parameter": ("invalid_request", 0.85),
 }
 _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
 
@@ -683,7 +805,7 @@ _MISSING_GATES = gates(
     "модель",
 )
 _MODEL_MISSING = linear(
-    r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|has been deprecated|"
+    r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|not_found_error|has been deprecated|"
     r"is not a valid model|not available for fine-tuning|is not supported when using|no endpoints found for|"
     r"invalid model (?:name|identifier)|invalid model: ?[\w/]|unknown model|no such model|not exist|"
     r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"

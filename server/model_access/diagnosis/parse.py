@@ -307,7 +307,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("unknown model:",), r"(?i)unknown\smodel:\s(" + _IDG + r")"),
         (("no such model",), r"(?i)no\ssuch\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
         (("invalid model",), r"(?i)invalid\smodel(?:\s(?:name|id))?[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
-        (("not_found_error",), r"(?i)not_found_error\S{0,40}\smodel:\s(" + _IDG + r")"),
+        (("not_found_error",), r"(?i)not_found_error\S{0,40}?model:\s?(" + _IDG + r")"),
         (
             ("模型",),
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
