@@ -122,6 +122,14 @@ CASES = [
     ("Ошибка: вы превысили текущую квоту", "insufficient_quota"),
     ("Ошибка: модель gpt-4o-mni не найдена", "unknown_model_name"),
     ("Ошибка: неверный ключ API", "invalid_api_key"),
+    ("错误：您无权访问该模型", "account_access_denied"),
+    ("Error: no tienes acceso al modelo solicitado", "account_access_denied"),
+    ("Fehler: Sie haben keinen Zugriff auf das Modell", "account_access_denied"),
+    ("错误：请求频率过高，请稍后再试", "rate_limited"),
+    ("Fehler: zu viele Anfragen, bitte später erneut versuchen", "rate_limited"),
+    ("错误：输入超出最大token限制", "context_length_exceeded"),
+    ("Error: tiempo de espera agotado al conectar con api.openai.com", "connection_error"),
+    ("エラー: 接続がタイムアウトしました", "connection_error"),
 ]
 
 

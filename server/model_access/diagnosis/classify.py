@@ -665,6 +665,41 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"exceeds the maximum number of tokens|Input is too long for requested model|reduce the length of the messages",
         "the request is longer than the model's context window",
     ),
+    # ---- "no access" and other meanings in the languages developers paste
+    (
+        "account_access_denied",
+        0.75,
+        ("acceso", "acesso", "zugriff", "accès", "доступа", "访问", "權限", "权限", "アクセス", "접근", "모델에"),
+        r"no tienes? acceso al modelo|não (?:tem|possui) acesso ao modelo|keinen Zugriff auf (?:das )?Modell|"
+        r"(?:n'avez|n'a) pas accès au modèle|нет доступа к модели|(?:无权|没有权限)访问(?:该|此)?模型|"
+        r"(?:沒有|无)(?:权限|權限)使用(?:该|此|該)?模型|モデルへのアクセス権がありません|모델에 (?:접근|액세스)할 (?:수 없|권한이 없)",
+        "the account (organization or project) cannot use this model",
+    ),
+    (
+        "rate_limited",
+        0.8,
+        (
+            "频率过高",
+            "頻率過高",
+            "zu viele anfragen",
+            "trop de requêtes",
+            "demasiadas solicitudes",
+            "muitas solicitações",
+            "слишком много запросов",
+            "リクエストが多すぎ",
+            "요청이 너무 많",
+        ),
+        r"(?:请求)?频率过高|(?:請求)?頻率過高|zu viele Anfragen|trop de requêtes|demasiadas solicitudes|"
+        r"muitas solicitações|слишком много запросов|リクエストが多すぎ|요청이 너무 많",
+        "the request hit a rate limit",
+    ),
+    (
+        "context_length_exceeded",
+        0.88,
+        ("超出最大", "超过最大", "最大上下文", "最大"),
+        r"(?:超出|超过)最大(?:token|令牌|长度|上下文)|最大上下文",
+        "the request is longer than the model's context window",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
