@@ -550,16 +550,18 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "the account has no quota (billing) left",
     ),
     # ---- phrasings of other providers and runtimes (Anthropic, Gemini, Bedrock, Go, .NET, Rust, PHP, Ruby)
+    # Phrasings below were written from the providers' and runtimes' documented messages but no
+    # development text has confirmed them yet: they answer, but below 0.8 (see calibration).
     (
         "invalid_api_key",
-        0.88,
+        0.78,
         ("expired", "bearer token", "令牌状态"),
         r"API key (?:has )?expired|key (?:has )?expired|invalid bearer token|bearer token is invalid|令牌状态不可用",
         "the API key is missing, expired or wrong",
     ),
     (
         "insufficient_quota",
-        0.88,
+        0.78,
         ("额度已用尽", "額度已用盡"),
         r"额度已用尽|額度已用盡",
         "the account has run out of credits or budget",
@@ -605,28 +607,28 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
     (
         "server_error",
-        0.8,
+        0.78,
         ("upstream",),
         r"upstream connect error|upstream request timeout|no healthy upstream",
         "a gateway in front of the API failed (the request may not have reached a model)",
     ),
     (
         "unknown_model_name",
-        0.8,
+        0.78,
         ("provided model identifier is invalid",),
         r"The provided model identifier is invalid",
         "the server does not serve a model by that name",
     ),
     (
         "wrong_endpoint",
-        0.85,
+        0.78,
         ("does not support embeddings",),
         r"does not support embeddings",
         "the model does not serve the endpoint that was called",
     ),
     (
         "unsupported_parameter",
-        0.85,
+        0.78,
         (
             "is not supported in this model",
             "is not supported by this model",
@@ -639,21 +641,21 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
     (
         "invalid_request",
-        0.8,
+        0.78,
         ("unknown parameter", "unknown_parameter"),
         r"Unknown parameter|unknown_parameter",
         "the request names a parameter the API does not have",
     ),
     (
         "region_not_supported",
-        0.93,
+        0.78,
         ("user location is not supported",),
         r"User location is not supported",
         "the API refuses requests from this country or region",
     ),
     (
         "key_permission_denied",
-        0.8,
+        0.78,
         ("to perform the requested operation",),
         r"(?:doesn't|does not) have (?:the )?permissions? to perform the requested operation",
         "the key lacks a permission the call needs",
@@ -677,7 +679,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
     (
         "rate_limited",
-        0.8,
+        0.78,
         (
             "频率过高",
             "頻率過高",
@@ -695,7 +697,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
     (
         "context_length_exceeded",
-        0.88,
+        0.78,
         ("超出最大", "超过最大", "最大上下文", "最大"),
         r"(?:超出|超过)最大(?:token|令牌|长度|上下文)|最大上下文",
         "the request is longer than the model's context window",
@@ -801,7 +803,7 @@ _CODES: dict[str, tuple[Category, float]] = {
     "rate_limit_error": ("rate_limited", 0.93),
     "authentication_error": ("invalid_api_key", 0.93),
     "overloaded_error": ("server_error", 0.9),
-    "api_error": ("server_error", 0.8),
+    "api_error": ("server_error", 0.7),
     "unknown_parameter": ("invalid_request", 0.85),
 }
 _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
