@@ -862,6 +862,18 @@ _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
 
 
+_BY_GATE: dict[str, tuple[int, ...]] = {}
+for _index, _rule in enumerate(_RULES):
+    for _word in _rule[2]:
+        _BY_GATE[_word] = (*_BY_GATE.get(_word, ()), _index)
+
+
+def _candidates(present: frozenset[str]) -> list[tuple[Category, float, tuple[str, ...], Pattern, str]]:
+    """The rows whose gates occur in the text, in table order."""
+    indexes = {i for word in present for i in _BY_GATE.get(word, ())}
+    return [_RULES[i] for i in sorted(indexes)]
+
+
 def is_fine_tune(model: str) -> bool:
     lowered = model.lower()
     return lowered.startswith("ft:") or ":ft-" in lowered
@@ -883,11 +895,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     # 1. Message families (meaning), each behind its literal gates.
     present = parsed.present or present_gates(lower)
     hits: dict[Category, tuple[float, str]] = {}
-    for category, confidence, words, pattern, label in _RULES:
+    candidates = _candidates(present)
+    for category, confidence, _words, pattern, label in candidates:
         if category == "unknown_model_name":
             continue  # the not-found phrasings wait for the model id (step 2)
-        if present.isdisjoint(words):
-            continue
         if category in hits and hits[category][0] >= confidence:
             continue
         match = pattern.search(flat)
@@ -930,8 +941,8 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
                 hits[cat] = (conf, verdict_extra.evidence[0] if verdict_extra.evidence else "")
     if verdict_extra is None:
         # Not-found phrasings whose model id could not be read (or that no resolution settled).
-        for category, confidence, words, pattern, label in _RULES:
-            if category != "unknown_model_name" or present.isdisjoint(words):
+        for category, confidence, _words, pattern, label in candidates:
+            if category != "unknown_model_name":
                 continue
             if category in hits and hits[category][0] >= confidence:
                 continue
