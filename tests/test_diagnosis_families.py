@@ -172,3 +172,16 @@ def test_a_bare_status_gives_a_low_confidence_answer_with_alternatives(catalog: 
     result = diagnose_offline(catalog, "request failed with status code 403")
     assert result.confidence < 0.5
     assert result.alternatives
+
+
+@pytest.mark.parametrize(
+    ("key", "who"),
+    [("AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW", "Google AI"), ("sk-or-v1-" + "0a1b2c3d" * 8, "OpenRouter")],
+)
+def test_another_providers_key_sent_to_openai_is_a_base_url_mistake(catalog: Catalog, key: str, who: str) -> None:
+    text = f"openai.AuthenticationError: Error code: 401 - Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys."
+    result = diagnose_offline(catalog, text)
+    assert result.category == "client_misconfigured"
+    assert who in result.evidence[0]
+    out = result.model_dump_json()
+    assert key not in out and key[4:14] not in out

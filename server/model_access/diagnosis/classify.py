@@ -858,6 +858,9 @@ _INVALID_ID_MSG = re.compile(
 )
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)
 _AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s?=\s?[\"']azure", _R)
+_FOREIGN_KEY_SAID = re.compile(
+    r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate)) key\]"
+)
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
 
@@ -905,8 +908,17 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
         if match:
             hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
     code = (parsed.error_code or "").lower()
+    refined = False
     if "incorrect api key" in lower and _AZURE.search(flat):
         hits["client_misconfigured"] = (0.94, "an Azure key was sent to api.openai.com (the key is refused there)")
+        refined = True
+    foreign = _FOREIGN_KEY_SAID.search(flat)
+    if foreign:
+        hits["client_misconfigured"] = (
+            0.9,
+            f"the refused key is {foreign.group(1)} key: it was sent to a host of another provider (base URL)",
+        )
+        refined = True
     # An error code or type in the body is a fact: it outranks the prose around it ("Invalid API
     # Key" said by an app whose body says insufficient_quota).
     for fact, label in ((code, "error code"), ((parsed.error_type or "").lower(), "error type")):
@@ -949,6 +961,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
             match = pattern.search(flat)
             if match:
                 hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
+
+    if refined and "invalid_api_key" in hits:
+        # Not a conflict but a refinement: the key is valid, for another host.
+        hits["invalid_api_key"] = (0.5, hits["invalid_api_key"][1])
 
     # A model-access answer outranks the transport, quota and server words pasted around it
     # ("OpenAI connection error: The model `x` does not exist…").

@@ -145,7 +145,33 @@ def _scrub_cached(text: str) -> str:
     return _scrub(text)
 
 
+# The shape of another provider's key, where the API echoes the refused key: which provider it
+# belongs to is a fact worth keeping (the base URL is wrong, not the key) after the key is gone.
+_FOREIGN_KEY = re.compile(
+    r"(?i)(API key provided: |api key: )[`'\"]?(AIza|sk-or-v1-|sk-or-|sk-ant-|gsk_|xai-|pplx-|hf_|nvapi-|r8_)"
+    r"[^\s.,;`'\"]{0,300}"
+)
+_FOREIGN_NAMES = {
+    "aiza": "a Google AI",
+    "sk-or-v1-": "an OpenRouter",
+    "sk-or-": "an OpenRouter",
+    "sk-ant-": "an Anthropic",
+    "gsk_": "a Groq",
+    "xai-": "an xAI",
+    "pplx-": "a Perplexity",
+    "hf_": "a Hugging Face",
+    "nvapi-": "an NVIDIA",
+    "r8_": "a Replicate",
+}
+
+
+def _foreign_key(match: re.Match[str]) -> str:
+    return f"{match.group(1)}[REDACTED] [{_FOREIGN_NAMES[match.group(2).lower()]} key]"
+
+
 def _scrub(text: str) -> str:
+    if "provided: " in text or "api key: " in text.lower():
+        text = _FOREIGN_KEY.sub(_foreign_key, text)
     text = redact(text)
     if "***" in text:
         text = _mask_stars(text)
