@@ -154,6 +154,9 @@ MODEL_IDS = [
     ),
     ("Invalid model 'sonar-huge'. Permitted models can be found in the documentation.", "sonar-huge"),
     ("错误：不支持的模型：deepseek-v4-chat", "deepseek-v4-chat"),
+    ("Could not find model 'mistral-large-2411' in the registry", "mistral-large-2411"),
+    ("ValueError: Unsupported model: gpt-4o-realtime-mini", "gpt-4o-realtime-mini"),
+    ("Error: model `qwen3-coder:30b` is not available on this server", "qwen3-coder:30b"),
 ]
 
 

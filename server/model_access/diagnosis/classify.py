@@ -817,6 +817,9 @@ _COMPATIBLE = frozenset(
 )
 
 _MISSING_GATES = gates(
+    "notexi",
+    "doesnot",
+    "nothave",
     "does not exi",
     "doesnotexi",
     "does not have access",

@@ -371,7 +371,14 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         ),
         (("supported with",), r"(?i)is\snot\ssupported\swith\s(" + _ID + r"?)[.\s]{0,3}(?:\(|$|\")"),
         (("to model",), r"(?i)(?:^|\s)to\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
-        (("for model",), r"(?i)for\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
+        (("for model",), r"(?i)for\smodel:?\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
+        (
+            ("find model",),
+            r"(?i)(?:could\snot|couldn't|cannot|can't|failed\sto|unable\sto)\sfind\smodel\s" + _Q + r"(" + _IDG + r")",
+        ),
+        (("unsupported model",), r"(?i)unsupported\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
+        (("supported model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\ssupported\smodel"),
+        (("not available",), r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\s)?not\savailable"),
         # 模型 `x` 不存在 / 模型不存在: x / モデル x が見つかりません / el modelo x no existe /
         # o modelo x não existe / 모델 x을(를) 찾을 수 없습니다 / Modell x nicht gefunden /
         # le modèle x n'existe pas / модель x не найдена
@@ -386,7 +393,11 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
 )
 # A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
-_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")")
+_MODEL_LABEL = re.compile(
+    r"(?i)(?:(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?|模型(?:名称|名)?|モデル名?|모델)\**\s?[:=|：]\s?\**\s?[`'\"]?("
+    + _IDG
+    + r")"
+)
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
@@ -733,7 +744,7 @@ def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
 def context_model(text: str, flat: str, is_known: object) -> str | None:
     """A model id named around the error (config, call, prose) that the catalog knows."""
     check = is_known if callable(is_known) else (lambda _s: False)
-    if "model" in flat.lower():
+    if "model" in flat.lower() or "模型" in flat or "モデル" in flat or "모델" in flat:
         for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
             if count >= 64:
                 break
