@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from mcp import Client, MCPError
@@ -86,3 +87,37 @@ async def test_every_text_path_of_the_server_answers_adversarial_input_in_bounde
             await client.call_tool(KEY + text[:200_000], {})
         _bounded(started, f"unknown tool name({name})")
         assert KEY not in info.value.error.message
+
+
+_DEFAULTS = {"model": "gpt-4o", "endpoint": "chat.completions", "project_id": "proj_abc", "error": "x"}
+
+
+@pytest.mark.anyio
+async def test_every_text_argument_of_every_tool_answers_a_megabyte_in_bounded_time(
+    client: Client, tmp_path: Path
+) -> None:
+    payload = ADVERSARIAL["repeated api_key="] + TAIL
+    tools = (await client.list_tools()).tools
+    tried = 0
+    for tool in tools:
+        schema = tool.input_schema
+        properties: dict[str, dict[str, object]] = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        for name, prop in properties.items():
+            kinds = {str(prop.get("type"))} | {str(o.get("type")) for o in prop.get("anyOf", []) if isinstance(o, dict)}
+            if "string" not in kinds and "array" not in kinds:
+                continue
+            arguments: dict[str, object] = {
+                other: (str(tmp_path) if other == "path" else _DEFAULTS.get(other, "x")) for other in required
+            }
+            arguments[name] = [payload] if "string" not in kinds else payload
+            started = time.perf_counter()
+            try:
+                result = await client.call_tool(tool.name, arguments)
+                shown = json.dumps(result.model_dump(mode="json"))
+            except MCPError as exc:
+                shown = exc.error.message
+            _bounded(started, f"{tool.name}({name}=1 MB)")
+            assert KEY not in shown, (tool.name, name)
+            tried += 1
+    assert tried >= 10

@@ -69,10 +69,17 @@ _GATES: tuple[tuple[str, ...] | None, ...] = (
 )
 
 
+# Any gate at all, in one scan: most strings of a result (ids, titles, dates) have none.
+_ANY_GATE = re.compile("|".join(re.escape(word) for gate in _GATES if gate for word in gate))
+_UNGATED_MIN = 84  # the shortest text the ungated pattern (84-character keys) can match
+
+
 def redact(text: str) -> str:
     if not text:
         return text
     lower = text.lower()
+    if len(text) < _UNGATED_MIN and not _ANY_GATE.search(lower):
+        return text
     for pattern, gate in zip(_PATTERNS, _GATES, strict=True):
         if gate is not None and not any(word in lower for word in gate):
             continue

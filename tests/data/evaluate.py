@@ -35,6 +35,8 @@ class Report:
     leaks: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     model_misses: list[str] = field(default_factory=list)
+    # Texts whose report is not also a source of the older corpus the first rules were written on.
+    fresh: list[int] = field(default_factory=lambda: [0, 0])
 
     @property
     def total(self) -> int:
@@ -63,6 +65,12 @@ class Report:
         ]
         for category, (good, total) in sorted(self.per_category.items(), key=lambda kv: -kv[1][1]):
             lines.append(f"| {category} | {good} | {total} | {good / total:.2f} |")
+        good, total = self.fresh
+        lines += [
+            "",
+            f"texts whose report is not a source of diagnosis_corpus.jsonl: {good}/{total} "
+            f"({(good / total if total else 0):.3f})",
+        ]
         lines += ["", "| confidence | right | answers | accuracy |", "|---|---|---|---|"]
         for bucket in BUCKETS:
             good, total = self.buckets.get(bucket, [0, 0])
@@ -99,12 +107,20 @@ def evaluate(part: str, catalog: Any = None) -> Report:
 
     catalog = catalog or load_catalog(TODAY)
     report = Report(part)
+    old_sources = {
+        json.loads(line).get("source")
+        for line in (HERE / "diagnosis_corpus.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
     for row in load(part):
         result = diagnose_offline(catalog, row["text"])
         expected = row["category"]
         ok = result.category == expected
         report.per_category[expected][0] += ok
         report.per_category[expected][1] += 1
+        if row.get("source") not in old_sources:
+            report.fresh[0] += ok
+            report.fresh[1] += 1
         for bucket in BUCKETS:
             if bucket[0] <= result.confidence < bucket[1]:
                 report.buckets[bucket][0] += ok

@@ -183,6 +183,11 @@ def _conclude(
     admin_tools: bool = False,
 ) -> Diagnosis:
     """The text's verdict, re-decided by the judgment where the model is the question."""
+    answered_by = _answered_by(parsed, provider)
+    if answered_by != provider:
+        # The text says another provider answered: its ids and its fixes apply, and live facts
+        # about the configured provider say nothing about that call.
+        provider, live = answered_by, None
     if not parsed.model or verdict.category not in _JUDGED:
         ids = [s.id for s in _text_suggestions(catalog, verdict, parsed)] if provider in ("openai", "none") else []
         return _finish(verdict, parsed, _for_provider(build(catalog, verdict, parsed, ids), provider), ids)
@@ -203,7 +208,9 @@ def _conclude(
     decision = judgment.decide(facts)
     text_category = verdict.category
     if decision.category is not None and decision.category != text_category:
-        if _may_overrule(text_category, decision.rule, parsed):
+        if _may_overrule(text_category, decision.rule, parsed) and (checked_live or decision.rule in _ID_RULES):
+            # Live facts decide. Without them only the id itself (a prefix, other case, no such id)
+            # overrules the text's own reading, which already weighed the catalog.
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
             verdict = Verdict(
                 decision.category,
@@ -274,13 +281,32 @@ def _for_provider(fixes: list[Fix], provider: str) -> list[Fix]:
 _CATALOG_WORDS = re.compile(r"catalog|OpenAI model id|current \(|current model", re.IGNORECASE)
 
 
+def _answered_by(parsed: Parsed, configured: str) -> str:
+    """The provider whose answer the text is: the one it names, else the configured one."""
+    from ..providers import PROFILES
+
+    named = parsed.provider
+    if named and named in PROFILES and named != configured and named != "openai":
+        return named
+    return configured
+
+
 def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
     """Whether the judgment's category replaces what the text itself says."""
     if rule in _ID_RULES:
         # An id that is not an id explains a "does not exist" (or a project refusal of that id),
         # not a message that states another cause ("not supported with a ChatGPT account").
         return _says_not_found(parsed) or text_category == "project_access_denied"
+    if rule == "shut_down":
+        # OpenAI's lifecycle decides OpenAI's own ambiguous "does not exist" only; a relay's or a
+        # proxy's "model not found" for an old name is about that server's list, not OpenAI's.
+        return text_category in MODEL_CATEGORIES and _openai_not_found(parsed)
     return text_category in MODEL_CATEGORIES
+
+
+def _openai_not_found(parsed: Parsed) -> bool:
+    flat = parsed.flat.lower()
+    return parsed.error_code == "model_not_found" or "does not exist" in flat or "has been deprecated" in flat
 
 
 def _says_not_found(parsed: Parsed) -> bool:
@@ -387,7 +413,8 @@ async def diagnose(
     parsed, verdict = prepared
     admin_tools = config.admin_unavailable is None
     facts: judgment.Facts | None = None
-    if live and config.has_key and parsed.model and verdict.category in _JUDGED:
+    same_provider = _answered_by(parsed, config.profile.name) == config.profile.name
+    if live and config.has_key and same_provider and parsed.model and verdict.category in _JUDGED:
         facts = await judgment.gather(
             config, catalog, state.live, parsed.model, parsed.endpoint, project_id=parsed.project_id
         )

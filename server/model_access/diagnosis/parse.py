@@ -145,11 +145,38 @@ def _scrub_cached(text: str) -> str:
     return _scrub(text)
 
 
+# The shape of another provider's key, where the API echoes the refused key: which provider it
+# belongs to is a fact worth keeping (the base URL is wrong, not the key) after the key is gone.
+_FOREIGN_KEY = re.compile(
+    r"(?i)(API key provided: |api key: )[`'\"]?(AIza|sk-or-v1-|sk-or-|sk-ant-|gsk_|xai-|pplx-|hf_|nvapi-|r8_)"
+    r"[^\s.,;`'\"]{0,300}"
+)
+_FOREIGN_NAMES = {
+    "aiza": "a Google AI",
+    "sk-or-v1-": "an OpenRouter",
+    "sk-or-": "an OpenRouter",
+    "sk-ant-": "an Anthropic",
+    "gsk_": "a Groq",
+    "xai-": "an xAI",
+    "pplx-": "a Perplexity",
+    "hf_": "a Hugging Face",
+    "nvapi-": "an NVIDIA",
+    "r8_": "a Replicate",
+}
+
+
+def _foreign_key(match: re.Match[str]) -> str:
+    return f"{match.group(1)}[REDACTED] [{_FOREIGN_NAMES[match.group(2).lower()]} key]"
+
+
 def _scrub(text: str) -> str:
+    if "provided: " in text or "api key: " in text.lower():
+        text = _FOREIGN_KEY.sub(_foreign_key, text)
     text = redact(text)
     if "***" in text:
         text = _mask_stars(text)
-    if "provided" in text or "pi" in text.lower():
+    lower = text.lower()
+    if "provided: " in lower or "apikey" in lower or "api_key" in lower:
         for pattern in _EXTRA_SECRETS:
             text = pattern.sub("[REDACTED]", text)
     return text
@@ -206,7 +233,7 @@ def _window(text: str) -> str:
 
 
 def looks_binary(text: str) -> bool:
-    sample = text[:4096] + text[-4096:]
+    sample = text if len(text) <= 8192 else text[:4096] + text[-4096:]
     if not sample:
         return False
     bad = len(_CONTROL.findall(sample))
@@ -234,7 +261,7 @@ _MAX_NUMBERS = 256
 _BEFORE_KEYWORD = re.compile(
     r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
     r"errore api|response code|openai error|chatgpt error|状态码|错误码|code|codigo|código|statut|fehler)"
-    r"[\"']?\s?[:=]?\s?\(?\[?$"
+    r"[\"']?\s?[:=：]?\s?\(?\[?$"
 )
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
@@ -255,7 +282,7 @@ _KNOWN_CODES = linear(
     r"invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
     r"model_not_available|invalid_organization|missing_scope|model_decommissioned)\b"
 )
-_TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"[\"']([a-z_]{3,60})[\"']")
+_TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"(?:[\"']([a-z_]{3,60})[\"']|([a-z]{2,30}_[a-z_]{2,40})\b)")
 _PARAM = re.compile(r"(?i)[\"'\s{,]param" + _KEY_VALUE + r"[\"']([^\"'\s]{1,80})[\"']")
 _PARAM_LOG = re.compile(r"error_param=([\w.\[\]]{1,80})")
 _PROJECT = re.compile(r"\bproj_[A-Za-z0-9]{24}|\bproj_[A-Za-z0-9]{3,40}")
@@ -265,30 +292,40 @@ _ORG_HEADER = re.compile(r"(?i)openai-organization[\"']?\s?[:=]\s?[\"']?(org-[A-
 _REQUEST_ID = linear(
     r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s?(?::|=|is)?\s?[\"']?([A-Za-z0-9_\-]{8,80})"
 )
+_REQUEST_WORDS = ("request-id", "request id", "request_id", "requestid")
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 
 # Model ids named by the error itself, most specific first; each behind a literal gate that must
 # occur in the lower-cased text. Phrasings of OpenAI and of compatible servers (vLLM, LM Studio,
 # OpenRouter, LiteLLM, Ollama, Groq) and of the major languages.
-_MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (gates(*gate), re.compile(p))
+# Linear by construction (RE2); the patterns use only syntax `re` shares (the rules test checks).
+_MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
+    (gates(*gate), linear(p))
     for gate, p in (
         (
             ("access",),
-            r"(?i)does\s?not\s?have\s?access\s?to\s?model\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',}]|$)",
+            r"(?i)does\s?not\s?have\s?access\s?to\s?model\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',}]|$)",
         ),
-        (("verified",), r"(?i)verified\sto\suse\sthe\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s.\"',]|$)"),
+        (("verified",), r"(?i)verified\sto\suse\sthe\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s.\"',]|$)"),
         (
             ("model",),
             r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
-            r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|not\sfound|is\snot|was\snot)",
+            r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|doesn't|not\sfound|is\snot|was\snot|"
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
-        (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
+        (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
         (
             ("model",),
-            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot|does\snot|not\sfound|has\sbeen|was\snot)",
+            r"(?i)\bmodel\s"
+            + _Q
+            + r"("
+            + _ID
+            + r"?)"
+            + _Q
+            + r"\s(?:is\snot|does\snot|doesn't|not\sfound|has\sbeen|was\snot|"
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
         (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
@@ -296,13 +333,31 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (("invalid model identifier",), r"(?i)invalid\smodel\sidentifier\s?[:\s]\s?[`'\"]?(" + _QID + r"?)[`'\"]"),
         (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
         (("unknown model",), r"(?i)unknown\smodel[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
+        (("unknown model:",), r"(?i)unknown\smodel:\s(" + _IDG + r")"),
+        (("no such model",), r"(?i)no\ssuch\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
+        (("invalid model",), r"(?i)invalid\smodel(?:\s(?:name|id))?[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
+        (("not_found_error",), r"(?i)not_found_error\S{0,40}?model:\s?(" + _IDG + r")"),
+        (
+            ("模型",),
+            r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
+        ),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
         (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\snot\sfound"),
         (("invalid model: ",), r"(?i)invalid\smodel:\s(" + _IDG + r")"),
-        (("does not support",), r"(?:^|[\s\"'`])" + _Q + r"(" + _QID + r"?)" + _Q + r"\sdoes\snot\ssupport\s"),
+        (
+            ("does not support",),
+            r"(?:^|[\s\"'`])"
+            + _Q
+            + r"("
+            + _QID
+            + r"?)"
+            + _Q
+            + r"\sdoes\snot\ssupport\s(?:tools|tool|thinking|reasoning|images?|vision|streaming|function|system|audio|"
+            r"embeddings|chat|completions|the\s)",
+        ),
         (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
         (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
@@ -315,8 +370,15 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"(?i)(?:rate\slimit\sreached|request\stoo\slarge)\sfor\s(" + _ID + r"?)\sin\s",
         ),
         (("supported with",), r"(?i)is\snot\ssupported\swith\s(" + _ID + r"?)[.\s]{0,3}(?:\(|$|\")"),
-        (("to model",), r"(?i)(?:^|\s)to\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
-        (("for model",), r"(?i)for\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?=[\s\"',]|$)"),
+        (("to model",), r"(?i)(?:^|\s)to\smodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
+        (("for model",), r"(?i)for\smodel:?\s" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
+        (
+            ("find model",),
+            r"(?i)(?:could\snot|couldn't|cannot|can't|failed\sto|unable\sto)\sfind\smodel\s" + _Q + r"(" + _IDG + r")",
+        ),
+        (("unsupported model",), r"(?i)unsupported\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
+        (("supported model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\ssupported\smodel"),
+        (("not available",), r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\s)?not\savailable"),
         # 模型 `x` 不存在 / 模型不存在: x / モデル x が見つかりません / el modelo x no existe /
         # o modelo x não existe / 모델 x을(를) 찾을 수 없습니다 / Modell x nicht gefunden /
         # le modèle x n'existe pas / модель x не найдена
@@ -331,7 +393,11 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
 )
 # A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
-_MODEL_LABEL = re.compile(r"(?i)(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?\**\s?[:=|]\s?\**\s?[`'\"]?(" + _IDG + r")")
+_MODEL_LABEL = re.compile(
+    r"(?i)(?:(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?|模型(?:名称|名)?|モデル名?|모델)\**\s?[:=|：]\s?\**\s?[`'\"]?("
+    + _IDG
+    + r")"
+)
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
@@ -503,7 +569,7 @@ def parse(raw: str) -> Parsed:
     parsed.error_code = _code(flat, lower)
     if "type" in lower:
         match = _TYPE.search(flat)
-        parsed.error_type = match.group(1) if match else None
+        parsed.error_type = (match.group(1) or match.group(2)) if match else None
     if "param" in lower:
         parsed.param = _param(flat)
     parsed.model, parsed.model_from_message = _model(flat, parsed.present)
@@ -512,7 +578,7 @@ def parse(raw: str) -> Parsed:
     if "org-" in flat:
         org = _ORG_HEADER.search(flat) or _ORG.search(flat)
         parsed.organization_id = (org.group(1) if org.re is _ORG_HEADER else org.group(0)) if org else None
-    if "req" in lower:
+    if "req_" in flat or any(w in lower for w in _REQUEST_WORDS):
         req = _REQUEST_ID.search(flat)
         if req and not req.group(1).isalpha():
             parsed.request_id = req.group(1)
@@ -653,8 +719,12 @@ def _clean_id(value: str, quoted: bool) -> str:
     value = value.strip()
     if not quoted:
         value = value.rstrip(_TRAIL) if not value.endswith(">") else value
-    # An id never ends in a full stop: "No endpoints found for x:free." ends a sentence.
-    return value.strip("`'\"").rstrip(".,")
+    value = value.strip("`'\"").rstrip(",")
+    # An id never ends in one full stop: "No endpoints found for x:free." ends a sentence (an
+    # ellipsis, "ft:gpt-3.5-turbo-0613...", is kept as written).
+    if value.endswith(".") and not value.endswith(".."):
+        value = value[:-1]
+    return value
 
 
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
@@ -674,7 +744,7 @@ def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
 def context_model(text: str, flat: str, is_known: object) -> str | None:
     """A model id named around the error (config, call, prose) that the catalog knows."""
     check = is_known if callable(is_known) else (lambda _s: False)
-    if "model" in flat.lower():
+    if "model" in flat.lower() or "模型" in flat or "モデル" in flat or "모델" in flat:
         for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
             if count >= 64:
                 break
@@ -725,6 +795,17 @@ def _plausible_id(value: str) -> bool:
 
 _NOT_IDS = frozenset(
     {
+        "and",
+        "or",
+        "with",
+        "for",
+        "not",
+        "but",
+        "which",
+        "name",
+        "specified",
+        "requested",
+        "selected",
         "the",
         "model",
         "this",
