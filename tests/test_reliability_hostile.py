@@ -31,7 +31,7 @@ from .conftest import console_script, offline_env
 
 pytestmark = pytest.mark.anyio
 
-BUDGET = 4.0  # MODEL_ACCESS_WORK_BUDGET for these servers: one step of a request
+BUDGET = 3.0  # MODEL_ACCESS_WORK_BUDGET for these servers: one step of a request
 SCAN_BUDGET = 4 * BUDGET  # scan and fix plans get four budgets (mcp_server.SCAN_FACTOR)
 SLACK = 6.0  # transport, JSON of a megabyte, a worker process starting
 TRIVIAL_LIMIT = 0.100  # seconds: the bound for a concurrent trivial call
