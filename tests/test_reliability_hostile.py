@@ -47,6 +47,7 @@ def hostile(size: int) -> dict[str, str]:
         "quotes": '"' * size,
         "braces": "{" * (size // 2) + "}" * (size // 2),
         "key=value": "key=value " * (size // 10),
+        "query pairs": "token=x&" * (size // 8),
         "glob stars": "*" * size,
         # From the diagnosis and scanning issues: a JSON error body nested deep, a model_not_found
         # text with a long tail of backticks, and an alternation of stars and slashes.

@@ -123,7 +123,7 @@ class _Boundary:
         return inline
 
 
-ERROR_WINDOW = 8 * 1024  # an error message is never longer than this on the wire
+ERROR_WINDOW = 4 * 1024  # an error message is never longer than this on the wire
 LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
 
 
@@ -638,7 +638,7 @@ def _session(ctx: Context[Any, Any]) -> Any:
 
 
 SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large tree on a slow disk)
-PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
+PROMPT_WINDOW = 8 * 1024  # the prompt quotes at most this much of the error text (its end matters)
 
 
 async def _diagnose_off_loop(

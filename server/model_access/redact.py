@@ -232,7 +232,7 @@ def _boundary_forward(text: str, at: int) -> int:
     return min(len(text), at + 1024)
 
 
-LOG_WINDOW = 16 * 1024  # characters of one log message that are kept (and so redacted)
+LOG_WINDOW = 8 * 1024  # characters of one log message that are kept (and so redacted)
 
 
 class RedactingFormatter(logging.Formatter):
