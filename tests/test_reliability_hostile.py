@@ -31,7 +31,7 @@ from .conftest import console_script, offline_env
 
 pytestmark = pytest.mark.anyio
 
-BUDGET = 4.0  # MODEL_ACCESS_WORK_BUDGET for these servers: one step of a request
+BUDGET = 3.0  # MODEL_ACCESS_WORK_BUDGET for these servers: one step of a request
 SCAN_BUDGET = 4 * BUDGET  # scan and fix plans get four budgets (mcp_server.SCAN_FACTOR)
 SLACK = 6.0  # transport, JSON of a megabyte, a worker process starting
 TRIVIAL_LIMIT = 0.100  # seconds: the issue's bound for a concurrent trivial call
@@ -47,6 +47,7 @@ def hostile(size: int) -> dict[str, str]:
         "quotes": '"' * size,
         "braces": "{" * (size // 2) + "}" * (size // 2),
         "key=value": "key=value " * (size // 10),
+        "query pairs": "token=x&" * (size // 8),
         "glob stars": "*" * size,
         # From the diagnosis and scanning issues: a JSON error body nested deep, a model_not_found
         # text with a long tail of backticks, and an alternation of stars and slashes.

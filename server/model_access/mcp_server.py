@@ -122,7 +122,7 @@ class _Boundary:
         return inline
 
 
-ERROR_WINDOW = 8 * 1024  # an error message is never longer than this on the wire
+ERROR_WINDOW = 4 * 1024  # an error message is never longer than this on the wire
 LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
 
 
@@ -392,7 +392,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
                 cursor,
             )
         except (ModelAccessError, ValueError) as exc:
-            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
+            raise ToolError(redact_window(mcp_shape.explain_relative(path, where, str(exc)), 2048, 512)) from None
 
     @app.tool(
         title="Fix model ids in code",
@@ -432,7 +432,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
                 digest,
             )
         except (ModelAccessError, ValueError) as exc:
-            raise ToolError(redact(mcp_shape.explain_relative(path, where, str(exc)))) from None
+            raise ToolError(redact_window(mcp_shape.explain_relative(path, where, str(exc)), 2048, 512)) from None
         except OSError as exc:
             # A failed write (disk full, quota, I/O error) used to surface as the SDK's opaque
             # "Error executing tool fix_model_references". Each file is replaced atomically, so
@@ -667,7 +667,7 @@ def _session(ctx: Context[Any, Any]) -> Any:
 
 
 SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large tree on a slow disk)
-PROMPT_WINDOW = 64 * 1024  # the prompt quotes at most this much of the error text
+PROMPT_WINDOW = 8 * 1024  # the prompt quotes at most this much of the error text (its end matters)
 
 
 async def _diagnose_off_loop(

@@ -167,7 +167,10 @@ def register_secret(value: str | None) -> None:
     # How providers echo a key they reject: the first 8 characters, a run of stars, maybe the
     # last 4 ("gsk_AbCd********wXyZ", OpenAI's own shape for any key). Bounded quantifiers only.
     masked = re.compile(
-        re.escape(value[:8]) + r"[*•…]{2,}[A-Za-z0-9_\-]{0,8}|[*•…]{3,}" + re.escape(value[-4:]) + r"(?![A-Za-z0-9])"
+        re.escape(value[:8])
+        + r"[*•…]{2,256}[A-Za-z0-9_\-]{0,8}|(?<![*•…])[*•…]{3,256}"
+        + re.escape(value[-4:])
+        + r"(?![A-Za-z0-9])"
     )
     with _LITERALS_LOCK:
         _SECRET_LITERALS[value] = tuple(sorted(needles, key=len, reverse=True))
@@ -273,7 +276,7 @@ def _boundary_forward(text: str, at: int) -> int:
     return min(len(text), at + 1024)
 
 
-LOG_WINDOW = 16 * 1024  # characters of one log message that are kept (and so redacted)
+LOG_WINDOW = 8 * 1024  # characters of one log message that are kept (and so redacted)
 
 
 class RedactingFormatter(logging.Formatter):
