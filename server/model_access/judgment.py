@@ -920,20 +920,7 @@ def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admi
         add(Fix(title="Check the organization's verification", detail="Some models need it.", url=GENERAL))
         use("Or use {m}", "A current model for the same call")
     elif category == "fine_tune_scope":
-        add(
-            Fix(
-                title="Use a key of the organization and project that trained the fine-tune",
-                detail="Fine-tuned models are private to their organization (and project).",
-                url=API_KEYS,
-            )
-        )
-        add(
-            Fix(
-                title="List the fine-tunes your key can see",
-                detail="Copy the exact ft:… id from here.",
-                code='[m.id for m in client.models.list() if m.id.startswith("ft:")]',
-            )
-        )
+        out += fine_tune_fixes()
     elif category == "wrong_endpoint":
         record = facts.record or facts.near.record
         target = recommended_endpoint(record.endpoints) if record else None
@@ -968,6 +955,22 @@ def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admi
     elif category == "insufficient_quota":
         add(Fix(title="Add credit or raise the budget", detail="The organization has no quota left.", url=BILLING))
     return out
+
+
+def fine_tune_fixes() -> list[Fix]:
+    """A fine-tune another organization (or project) trained: the same fixes from every tool."""
+    return [
+        Fix(
+            title="Use a key of the organization and project that trained the fine-tune",
+            detail="Fine-tuned models are private to their organization (and project).",
+            url=API_KEYS,
+        ),
+        Fix(
+            title="List the fine-tunes your key can see",
+            detail="Copy the exact ft:… id from here.",
+            code='[m.id for m in client.models.list() if m.id.startswith("ft:")]',
+        ),
+    ]
 
 
 def next_steps(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admin_tools: bool) -> list[str]:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..catalog import Catalog
 from ..console import API_KEYS, BILLING, COUNTRIES, GENERAL, STATUS, limits_url
 from ..endpoints import ENDPOINTS, recommended_endpoint
+from ..judgment import fine_tune_fixes
 from ..results import Category, Fix
 from ..suggest import suggest_replacement
 from .classify import LiveFacts, Verdict
@@ -204,20 +205,7 @@ def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[st
                 )
             )
     elif cat == "fine_tune_scope":
-        add(
-            Fix(
-                title="Use a key from the organization and project that trained the fine-tune",
-                detail="Fine-tuned models are private to their organization (and project).",
-                url=API_KEYS,
-            )
-        )
-        add(
-            Fix(
-                title="List the fine-tunes your key can see",
-                detail="Copy the exact ft:… id from here.",
-                code='[m.id for m in client.models.list() if m.id.startswith("ft:")]',
-            )
-        )
+        fixes += fine_tune_fixes()
     elif cat == "invalid_api_key":
         add(
             Fix(
