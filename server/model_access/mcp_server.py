@@ -82,6 +82,7 @@ class _Boundary:
     def __init__(self, server: MCPServer[Any]) -> None:
         self._server = server
         self.resource_sizes: Any = None  # set by create_server: {uri: bytes} of the fixed resources
+        self.why_no_admin: str | None = None  # set by create_server: why the admin tools are hidden
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and isinstance(ctx.params, dict):
@@ -89,7 +90,7 @@ class _Boundary:
             tool = self._server._tool_manager.get_tool(name) if isinstance(name, str) else None
             if isinstance(name, str) and tool is None:
                 if name in mcp_shape.ADMIN_TOOLS:  # hidden without an admin key: say so in one line
-                    return mcp_shape.admin_key_missing(name)
+                    return mcp_shape.admin_key_missing(name, self.why_no_admin)
                 # Window, then redact, then truncate: redaction costs at most the window, and a cut
                 # key is no longer recognised, so the final cut happens after redaction.
                 shown = clip(work.window(name, 1024), 100)
@@ -209,6 +210,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         lifespan=lifespan,
     )
     boundary = _Boundary(app)
+    boundary.why_no_admin = config.admin_unavailable
     app._lowlevel_server.middleware.append(boundary)
     # Tools that call the API when a key is set say so (openWorldHint); without a key they read only the catalog.
     live = READ_LIVE if config.has_key else READ_ONLY

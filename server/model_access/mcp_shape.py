@@ -110,7 +110,7 @@ def inline_single_refs(schema: dict[str, Any]) -> dict[str, Any]:
 def shape_tools(app: Any, config: Config) -> None:
     """Hide the admin tools without an admin key; slim every schema in place (before the first list)."""
     manager = app._tool_manager
-    if not config.admin_key:
+    if config.admin_unavailable is not None:  # no admin key, or a provider the admin key never goes to
         for name in ADMIN_TOOLS:
             if manager.get_tool(name) is not None:
                 manager.remove_tool(name)
@@ -123,10 +123,12 @@ def shape_tools(app: Any, config: Config) -> None:
             schema.update(slim)
 
 
-def admin_key_missing(name: str) -> CallToolResult:
+def admin_key_missing(name: str, why: str | None = None) -> CallToolResult:
     return _error_result(
-        f"{name} needs an OpenAI admin key: set OPENAI_ADMIN_KEY in the server's environment and restart it; "
-        "until then, change the project's model list in the console (Settings → Project → Limits)."
+        f"{name} is off: {why}"
+        if why
+        else f"{name} needs an OpenAI admin key: set OPENAI_ADMIN_KEY in the server's environment and restart "
+        "it; until then, change the project's model list in the console (Settings → Project → Limits)."
     )
 
 
@@ -139,16 +141,19 @@ def instructions(config: Config) -> str:
             "set OPENAI_API_KEY in the server's environment for live answers about your key."
         )
     elif provider == "compatible":
+        profile = config.profile
         key = (
-            f"Provider: an OpenAI-compatible server at {config.effective_base_url}; its model list is live, "
-            "OpenAI catalog facts may not apply."
+            f"Provider: {profile.label} at {config.shown_base_url}; model ids look like {profile.id_example}, "
+            "and its own model list decides (OpenAI catalog facts apply only to OpenAI models behind it)."
         )
     elif provider == "azure":
         key = "Provider: Azure OpenAI (model names are deployment names); answers use the live deployment list."
     else:
         project = f" for project {config.project}" if config.project else ""
         key = f"Provider: OpenAI, with an API key{project}: answers use the key's live model list."
-    if config.admin_key:
+    if config.admin_key and config.admin_unavailable is not None:
+        admin = "The admin key is set but unused: " + config.admin_unavailable
+    elif config.admin_key:
         admin = (
             "An admin key is set: get_project_model_permissions reads a project's allow/deny list and "
             "update_project_model_permissions changes it, only after the user confirms."
