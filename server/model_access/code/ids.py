@@ -6,6 +6,7 @@ catalog then decides. Precision rules live here so every language applies the sa
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -86,8 +87,16 @@ def find_starts(text: str, start: int, end: int) -> Iterator[int]:
             _text_finder = re2.compile(PREFILTER_TEXT, options)
         except ImportError:  # pragma: no cover - google-re2 is a dependency
             _text_finder = re.compile(PREFILTER_TEXT, re.IGNORECASE)
-    for m in _text_finder.finditer(text, start, end):
-        yield m.start()
+    try:
+        starts = [m.start() for m in _text_finder.finditer(text, start, end)]
+    except UnicodeEncodeError:  # a lone surrogate (a notebook's "\ud83d" escape): RE2 needs UTF-8
+        starts = [m.start() for m in _text_fallback().finditer(text, start, end)]
+    yield from starts
+
+
+@functools.lru_cache(maxsize=1)
+def _text_fallback() -> re.Pattern[str]:
+    return re.compile(PREFILTER_TEXT, re.IGNORECASE)
 
 
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
