@@ -48,7 +48,9 @@ def test_retired_and_unknown_fail(tmp_path: Path) -> None:
     code, out = _check(tmp_path, proj)
     assert code == 1
     assert "a.py:1:6: error [retired] gpt-4-32k has shut down (since 2025-06-06); use gpt-6-luna" in out
-    assert "a.py:2:6: error [unknown] gpt4o is not an OpenAI model id; use gpt-4o" in out
+    assert (
+        "a.py:2:6: error [unknown] gpt4o is not an OpenAI model id; use gpt-6-luna" in out
+    )  # gpt-4o, meant, shuts down within 90 days
 
 
 def test_within_days_and_fail_on(tmp_path: Path) -> None:

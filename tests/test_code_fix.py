@@ -25,7 +25,7 @@ def test_plan_diff_and_edits(tmp_path: Path) -> None:
     assert "--- a/src/app.py\n+++ b/src/app.py\n" in result.diff
     assert '-MODEL = "gpt-4-32k"\n+MODEL = "gpt-6-luna"\n' in result.diff
     assert '-typo = client.chat.completions.create(model="gpt4o", messages=[])\n' in result.diff
-    assert '+typo = client.chat.completions.create(model="gpt-4o", messages=[])\n' in result.diff
+    assert '+typo = client.chat.completions.create(model="gpt-6-luna", messages=[])\n' in result.diff
     edits = {(e.file, e.line, e.column): (e.old, e.new) for e in result.edits}
     assert edits[("src/app.py", 6, 10)] == ("gpt-4-32k", "gpt-6-luna")
     assert edits[(".env", 1, 14)] == ("gpt-3.5-turbo-16k", "gpt-5.6-terra")

@@ -48,7 +48,12 @@ def test_python_locations_calls_and_problems(scanned) -> None:  # type: ignore[n
 def test_unknown_typos_and_fine_tunes(scanned) -> None:  # type: ignore[no-untyped-def]
     _, idx = scanned
     r = idx[("src/app.py", 23, 46)]
-    assert (r.model, r.problem, r.suggestion, r.lifecycle) == ("gpt4o", "unknown", "gpt-4o", None)
+    assert (r.model, r.problem, r.suggestion, r.lifecycle) == (
+        "gpt4o",
+        "unknown",
+        "gpt-6-luna",
+        None,
+    )  # past gpt-4o, which shuts down soon
     r = idx[("src/app.py", 24, 45)]
     assert (r.model, r.problem) == ("gpt-4o-mega", "unknown")
     r = idx[("src/app.py", 25, 44)]

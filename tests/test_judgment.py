@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -78,7 +79,8 @@ async def test_a_live_key_does_not_hide_a_typo_case_or_prefix(emu: Emulator, wri
         check = await call(client, "check_model_access", model=written)
     assert check["verdict"] == "unknown_model" and check["category"] == "unknown_model_name"
     assert check["model"] == written
-    assert check["suggested_models"][0] == "gpt-4.1-mini"
+    # gpt-4.1-mini is the id meant; it shuts down within 90 days, so its active successor leads.
+    assert check["suggested_models"][:2] == ["gpt-6-luna", "gpt-4.1-mini"]
 
 
 async def test_the_api_404_for_a_prefixed_id_is_about_the_id_and_keeps_it_as_written(emu: Emulator) -> None:
@@ -86,7 +88,8 @@ async def test_the_api_404_for_a_prefixed_id_is_about_the_id_and_keeps_it_as_wri
         result = await call(client, "diagnose_error", error=not_found("openai/gpt-4.1-mini"))
     assert result["category"] == "unknown_model_name"
     assert result["facts"]["model"] == "openai/gpt-4.1-mini"
-    assert result["suggested_models"][0] == "gpt-4.1-mini"
+    assert result["suggested_models"][:2] == ["gpt-6-luna", "gpt-4.1-mini"]
+    assert "did you mean gpt-4.1-mini?" in result["summary"]
 
 
 # ---------------------------------------------------------------------- project policies
@@ -97,7 +100,7 @@ async def test_a_typo_in_an_allow_list_project_is_unknown_not_denied(emu: Emulat
     async with session(env) as client:
         check = await call(client, "check_model_access", model="gpt-4o-mimi")
     assert check["verdict"] == "unknown_model"
-    assert check["suggested_models"][0] == "gpt-4o-mini"
+    assert check["suggested_models"][:2] == ["gpt-6-luna", "gpt-4o-mini"]  # both allowed by the project
     assert not any("allow" in step.lower() and "gpt-4o-mimi" in step for step in check["next_steps"])
 
 
@@ -340,3 +343,47 @@ def test_the_admin_key_goes_to_openai_unless_explicitly_redirected() -> None:
     assert config.admin_url == OPENAI_BASE_URL
     moved = load_config({"MODEL_ACCESS_ADMIN_BASE_URL": "http://127.0.0.1:9/v1"})
     assert moved.admin_url == "http://127.0.0.1:9/v1"
+
+
+# ---------------------------------------------------------------------- review follow-ups
+
+
+async def test_an_unsent_probe_leaves_a_listed_model_accessible(emu: Emulator) -> None:
+    async with session(env_for(emu, emu.key("alpha"), PROJ_ACME_DEFAULT)) as client:
+        check = await call(client, "check_model_access", model="whisper-1", endpoint="audio.transcriptions", probe=True)
+    assert check["verdict"] == "accessible"
+    assert any(e.startswith("No probe sent: audio.transcriptions") for e in check["evidence"])
+    assert not any(r.method == "POST" for r in emu.requests)
+
+
+async def test_a_key_that_cannot_list_models_is_checked_by_the_probe(emu: Emulator) -> None:
+    async with session(env_for(emu, emu.key("restricted-call"), PROJ_ACME_DEFAULT)) as client:
+        unprobed = await call(client, "check_model_access", model="gpt-6-luna")
+        probed = await call(client, "check_model_access", model="gpt-6-luna", probe=True)
+    assert unprobed["verdict"] == "unverifiable" and unprobed["category"] == "key_permission_denied"
+    assert "api.model.read" in unprobed["evidence"][0]
+    assert probed["verdict"] == "accessible" and probed["rule"] == "call_succeeded"
+
+
+async def test_a_model_the_key_still_lists_is_not_called_retired_from_the_catalog_alone() -> None:
+    world = default_world()
+    # A postponed shutdown: the API still serves gpt-4-32k and gives no shutdown_date; the catalog's has passed.
+    world.models = tuple(replace(m, shutdown_date=None) if m.id == "gpt-4-32k" else m for m in world.models)
+    with Emulator(world) as emulator:
+        async with session(env_for(emulator, emulator.key("alpha"), PROJ_ACME_DEFAULT)) as client:
+            check = await call(client, "check_model_access", model="gpt-4-32k")
+    assert check["verdict"] == "accessible"
+    assert any("but this key still lists it" in e for e in check["evidence"])
+
+
+async def test_an_own_fine_tune_blocked_by_the_deny_list_is_a_project_matter(emu: Emulator) -> None:
+    emu.set_project_permissions(PROJ_ACME_DENY, "deny_list", [ACME_FINE_TUNE.id])
+    env = env_for(emu, emu.key("deny"), PROJ_ACME_DENY, admin=emu.key("admin"))
+    async with session(env) as client:
+        check = await call(client, "check_model_access", model=ACME_FINE_TUNE.id)
+        plan = await call(
+            client, "update_project_model_permissions", project_id=PROJ_ACME_DENY, unblock=[ACME_FINE_TUNE.id]
+        )
+    assert check["verdict"] == "project_denied" and check["category"] == "project_access_denied"
+    assert any(step.startswith(f"Unblock {ACME_FINE_TUNE.id}") for step in check["next_steps"])
+    assert plan["after"]["model_ids"] == [] and plan["applied"] is False

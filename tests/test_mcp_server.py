@@ -45,8 +45,9 @@ async def test_tools_list_shows_seven_tools_without_an_admin_key_with_schemas_an
 async def test_suggest_replacement_puts_gpt_4o_first_for_gpt4o(client):
     result = await client.call_tool("suggest_replacement", {"model": "gpt4o"})
     assert not result.is_error
-    assert result.structured_content["suggestions"][0]["id"] == "gpt-4o"
-    assert result.structured_content["suggestions"][0]["accessible"] is None
+    first, second = result.structured_content["suggestions"][:2]
+    assert (first["id"], second["id"]) == ("gpt-6-luna", "gpt-4o")  # gpt-4o shuts down within 90 days
+    assert first["accessible"] is None
 
 
 async def test_retired_model_gets_the_reference_replacement(client):
@@ -135,7 +136,7 @@ async def test_stdio_session_as_an_editor_launches_it():
         tools = (await session.list_tools()).tools
         assert len(tools) == 7  # the two admin tools appear with OPENAI_ADMIN_KEY
         result = await session.call_tool("suggest_replacement", {"model": "gpt4o"})
-        assert result.structured_content["suggestions"][0]["id"] == "gpt-4o"
+        assert [s["id"] for s in result.structured_content["suggestions"][:2]] == ["gpt-6-luna", "gpt-4o"]
         bad = await session.call_tool("check_endpoint_for_model", {"model": "gpt-4o", "endpoint": "x.y"})
         assert bad.is_error
         good = await session.call_tool(
@@ -149,7 +150,7 @@ async def test_legacy_handshake_era_client_works_too(offline_config):
 
     async with Client(create_server(offline_config), mode="legacy") as session:
         result = await session.call_tool("suggest_replacement", {"model": "gpt4o"})
-        assert result.structured_content["suggestions"][0]["id"] == "gpt-4o"
+        assert [s["id"] for s in result.structured_content["suggestions"][:2]] == ["gpt-6-luna", "gpt-4o"]
 
 
 def test_start_up_imports_neither_the_openai_sdk_nor_the_catalog():

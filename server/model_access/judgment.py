@@ -48,6 +48,7 @@ candidates that the read policy or listing excludes are dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -59,6 +60,7 @@ from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
 from .results import Category, Fix, ProjectPermissions, ReplacementAdvice, Suggestion
 from .results import Verdict as AccessVerdict
+from .suggest import SOON_DAYS
 
 if TYPE_CHECKING:
     from .config import Config
@@ -97,7 +99,6 @@ _CALL_VERDICT: dict[str, AccessVerdict] = {
     "connection_error": "unverifiable",
     "region_not_supported": "unverifiable",
 }
-SOON_DAYS = 90
 
 
 # ---------------------------------------------------------------------- facts
@@ -183,6 +184,7 @@ class Facts:
     # Azure's own retirement date of the deployed model (it differs from OpenAI's), with its source.
     provider_shutdown: tuple[date, str] | None = None
     provider_shutdown_unknown: bool = False
+    notes: tuple[str, ...] = ()  # what was looked at and said nothing decisive (an unsent probe …)
 
     @property
     def has_key(self) -> bool:
@@ -354,6 +356,12 @@ class Facts:
         )
         if self.listing_reflects_policy is False:
             out.append("This key's model list includes models the project's policy excludes: the list ignores it.")
+        out.extend(self.notes)
+        if self.shut_down and _listed(self) and self.live_shutdown is None and self.shutdown is not None:
+            out.append(
+                f"The catalog says {self.written} was shut down on {self.shutdown[0]}, but this key still "
+                "lists it: the live answer wins (probe=true confirms a call)."
+            )
         outcome = self.outcome
         if outcome is not None:
             what = "The probe" if outcome.source == "probe" else "The error"
@@ -398,8 +406,7 @@ def _hidden_beyond_policy(facts: Facts) -> bool:
 
 
 def _scope_missing(facts: Facts) -> bool:
-    text = f"{facts.listing.detail} {facts.retrieval.detail}".lower()
-    return "missing scope" in text or "insufficient permissions" in text
+    return _MISSING_SCOPE.search(f"{facts.listing.detail} {facts.retrieval.detail}") is not None
 
 
 # "Does not exist or you do not have access": what it means is for the facts to decide.
@@ -413,6 +420,19 @@ def _call_stated(facts: Facts) -> bool:
     if outcome.category == "project_access_denied" and facts.inexact is not None:
         return False  # the id itself is wrong: fixing the policy for it cannot help
     return outcome.category in _CALL_VERDICT and outcome.category not in _AMBIGUOUS
+
+
+def _probe_failed(facts: Facts) -> bool:
+    """A probe was sent and failed for a reason the access rules above did not take."""
+    outcome = facts.outcome
+    return outcome is not None and outcome.source == "probe" and not outcome.ok
+
+
+def _probe_reason(facts: Facts) -> str:
+    outcome = facts.outcome
+    if outcome is None:
+        return ""
+    return outcome.category or (outcome.detail[:120] or "no recognisable error")
 
 
 def _call_refused(facts: Facts) -> bool:
@@ -476,8 +496,13 @@ RULES: tuple[Rule, ...] = (
         "key_lacks_scope",
         "unverifiable",
         "key_permission_denied",
-        lambda f: _failed_with(f, "key_permission_denied"),
-        lambda f: "The key is a restricted key without the scope this call needs (e.g. model.request).",
+        lambda f: _failed_with(f, "key_permission_denied") or (_scope_missing(f) and f.outcome is None),
+        lambda f: (
+            "The key is a restricted key without the scope this call needs (e.g. model.request)."
+            if f.outcome is not None
+            else "The key lacks the scope to list models (api.model.read), so access cannot be read from the "
+            "list; probe=true checks a real call (it needs model.request)."
+        ),
     ),
     Rule(
         "key_rejected",
@@ -500,7 +525,7 @@ RULES: tuple[Rule, ...] = (
         "shut_down",
         "retired",
         "model_retired",
-        lambda f: f.shut_down,
+        lambda f: f.shut_down and (f.live_shutdown is not None or not _listed(f)),
         _shutdown_cause,
     ),
     Rule(
@@ -555,6 +580,7 @@ RULES: tuple[Rule, ...] = (
             f.fine_tune
             and f.listed is not True
             and f.retrieval.state != "found"
+            and not f.policy.excludes(f.written)
             and (
                 f.listing.state == "read"
                 or f.retrieval.state == "not_found"
@@ -611,10 +637,30 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "probe_inconclusive",
+        "unverifiable",
+        None,
+        _probe_failed,
+        lambda f: (
+            f"The probe failed for a reason that is not about access ({_probe_reason(f)}), so it neither "
+            "confirms nor rules out access."
+        ),
+    ),
+    Rule(
+        "listed_public",
+        "unverifiable",
+        None,
+        lambda f: _listed(f) and not f.profile.listing_authenticates,
+        lambda f: (
+            f"{f.profile.label} lists {f.written}, but its model list is public: it shows the model is "
+            "served, not that your key works (probe=true sends one request with your key)."
+        ),
+    ),
+    Rule(
         "listed",
         "accessible",
         None,
-        lambda f: _listed(f) and not (f.outcome is not None and not f.outcome.ok),
+        lambda f: _listed(f) and not _probe_failed(f) and f.profile.listing_authenticates,
         lambda f: (
             f"{f.written} is listed for this key"
             + (
@@ -754,6 +800,10 @@ def _provider_advice(catalog: Catalog, facts: Facts, limit: int) -> ReplacementA
                 offer(
                     model_id, min(0.89, score / 100 * 0.9), f"a listed id that looks like it ({round(score)}% similar)"
                 )
+        if not ranked and 0 < len(listing.ids) <= 3:
+            # A server that serves a handful of models: they are the choice.
+            for model_id in sorted(listing.ids):
+                offer(model_id, 0.5, f"one of the {len(listing.ids)} ids this server serves")
     else:
         status = "unknown"
         reason = f"{profile.label}'s listing was not read, so its ids cannot be checked: call list_accessible_models."
@@ -814,13 +864,6 @@ async def gather_offline(state: AppState, model: str, endpoint: str | None) -> t
 
 def _has_live_facts(facts: Facts) -> bool:
     return facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
-
-
-def first_replacement(catalog: Catalog, facts: Facts) -> Suggestion | None:
-    """The one replacement every tool names, or None when the id as written needs none."""
-    from .suggest import first_replacement as first
-
-    return first(catalog, facts.written, facts.endpoint, facts.accessible if _has_live_facts(facts) else None)
 
 
 # ---------------------------------------------------------------------- fixes
@@ -1101,21 +1144,22 @@ async def gather(
         listing = Listing("failed", status=exc.status, detail=str(exc))
     retrieval = Retrieval("not_checked")
     unreachable = listing.state == "failed" and listing.status is None  # a timeout or no connection
-    if (
-        retrieve
-        and config.profile.retrieve
-        and listing.status != 401
-        and not unreachable
-        and written.strip() == written
-    ):
+    # A 401 that names a missing scope is a restricted key, not a rejected one: keep asking.
+    rejected = listing.status == 401 and not _MISSING_SCOPE.search(listing.detail)
+    if retrieve and config.profile.retrieve and not rejected and not unreachable and written.strip() == written:
         retrieval = await service.retrieve(written)
     policy = known_policy or await service.read_policy(project_id or config.project or "")
     facts = offline_facts(
         catalog, written, endpoint, provider, outcome=outcome, listing=listing, policy=policy, retrieval=retrieval
     )
-    if probe and listing.status != 401:
-        facts = replace(facts, outcome=await service.probe(written, endpoint, facts.record or facts.near.record))
+    if probe and not rejected:
+        sent = await service.probe(written, endpoint, facts.record or facts.near.record)
+        # A string: nothing cheap enough to send; it is said, and the verdict is decided without it.
+        facts = replace(facts, notes=(*facts.notes, sent)) if isinstance(sent, str) else replace(facts, outcome=sent)
     return facts
+
+
+_MISSING_SCOPE = re.compile(r"missing scope|insufficient permissions", re.IGNORECASE)
 
 
 def _policy_without_lookup(config: Config, project_id: str | None) -> Policy | None:

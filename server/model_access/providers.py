@@ -34,6 +34,7 @@ class Profile:
     ports: tuple[int, ...] = ()  # default ports of a local server
     default_endpoints: tuple[str, ...] = ("chat.completions",)  # for listed ids the catalog does not know
     retrieve: bool = False  # models.retrieve answers for single ids
+    listing_authenticates: bool = True  # False: GET /models is public, so a listing proves nothing about the key
     policies: bool = False  # OpenAI project model policies apply (admin API)
 
 
@@ -85,6 +86,7 @@ PROFILES: dict[str, Profile] = {
             openai_prefix="openai/",
             hosts=("openrouter.ai",),
             default_endpoints=("chat.completions", "responses"),
+            listing_authenticates=False,
         ),
         Profile(
             name="litellm",

@@ -16,7 +16,7 @@ from .errors import check_model_id
 from .results import CatalogInfo, ReplacementAdvice, Suggestion
 
 _ID_IN_TEXT = re.compile(r"[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)+")
-SOON_DAYS = 30
+SOON_DAYS = 90  # "shuts down soon": every verdict says so, and a replacement skips past such an id
 _CALL_CAN_MOVE = frozenset({"completions", "chat.completions", "responses", "batches"})
 _NON_TEXT_FAMILIES = frozenset({"audio", "realtime", "image", "video", "moderation", "embedding"})
 
@@ -136,6 +136,14 @@ def suggest_replacement(
     )
 
 
+def meant_id(advice: ReplacementAdvice) -> str | None:
+    """The id the written one most likely means (a typo's target), else the first suggestion."""
+    for s in advice.suggestions:
+        if s.reason.startswith(("the id meant", "closest id", "the id ")):
+            return s.id
+    return advice.suggestions[0].id if advice.suggestions else None
+
+
 def needs_replacement(advice: ReplacementAdvice, endpoint: str | None, catalog: Catalog) -> bool:
     """Whether the id as written should be changed at all (shared by every tool's "first replacement")."""
     if advice.status != "known":
@@ -181,10 +189,15 @@ def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidat
             steps = [*cand.via, *(_step(catalog, r) for r in path)]
             later = f"{cand.reason}; " + " → ".join(steps)
             soon = f"{cand.reason}; {_soon(catalog, cand.record)}"
-            if cand.intended:
+            if cand.intended and not _within_soon(catalog, cand.record):
                 # A typo of a deprecated id: the id meant first, then where it is going.
                 out.append(_Candidate(cand.record, cand.score, soon, cand.via, intended=True))
                 out.append(_Candidate(current, cand.score - 0.01, "successor: " + " → ".join(steps)))
+            elif cand.intended:
+                # The id meant shuts down within 90 days: its successor first, so that a fix does not
+                # write an id the check gate flags at once; the id meant right after it.
+                out.append(_Candidate(current, cand.score, f"successor of the id meant: {' → '.join(steps)}"))
+                out.append(_Candidate(cand.record, cand.score - 0.01, soon, cand.via, intended=True))
             else:
                 out.append(_Candidate(current, cand.score, later, cand.via))
                 out.append(_Candidate(cand.record, cand.score - 0.1, soon))
@@ -234,6 +247,10 @@ def _step(catalog: Catalog, record: ModelRecord) -> str:
     if catalog.lifecycle(record) == "deprecated":
         return f"{record.id} (deprecated, shuts down {record.shutdown_date})"
     return record.id
+
+
+def _within_soon(catalog: Catalog, record: ModelRecord) -> bool:
+    return record.shutdown_date is not None and (record.shutdown_date - catalog.today).days <= SOON_DAYS
 
 
 def _soon(catalog: Catalog, record: ModelRecord) -> str:

@@ -258,7 +258,8 @@ def _conclude(
         fixes = judgment.fixes(decided, facts, suggested, admin_tools=admin_tools)
     else:
         fixes = build(catalog, verdict, parsed, [s.id for s in suggested])
-    return _finish(verdict, parsed, _for_provider(fixes, provider), [s.id for s in suggested])
+    meant = next((x.id for x in suggested if x.reason.startswith(("the id meant", "closest id", "the id "))), None)
+    return _finish(verdict, parsed, _for_provider(fixes, provider), [s.id for s in suggested], meant=meant)
 
 
 def _for_provider(fixes: list[Fix], provider: str) -> list[Fix]:
@@ -350,12 +351,15 @@ def _finish(
     fixes: list[Fix],
     suggested: list[str],
     summary: str | None = None,
+    meant: str | None = None,
 ) -> Diagnosis:
     model = parsed.model
     label = model or "the model"
     if summary is None:
         summary = _SUMMARY[verdict.category].format(m=label)
-        if verdict.category == "unknown_model_name" and suggested:
+        if verdict.category == "unknown_model_name" and meant and suggested and meant != suggested[0]:
+            summary += f" (did you mean {meant}? It shuts down soon: use {suggested[0]})"
+        elif verdict.category == "unknown_model_name" and suggested:
             summary += f" (did you mean {suggested[0]}?)"
         elif verdict.category == "model_retired" and suggested:
             summary += f"; use {suggested[0]}"

@@ -276,7 +276,9 @@ class LiveService:
             return await client.get("/deployments", cast_to=object, options={"params": {"api-version": "2022-12-01"}})
 
         body = await self.call("GET /deployments", fetch)
-        rows = body.get("data", []) if isinstance(body, dict) else []
+        rows = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(rows, list):  # an unchecked fact is unknown, never "no deployments"
+            raise LookupFailed("GET /deployments answered a body without a deployments list (data[])")
         out: dict[str, tuple[str, str]] = {}
         for row in rows:
             if isinstance(row, dict) and isinstance(row.get("id"), str):
@@ -443,7 +445,10 @@ class LiveService:
                     )
                 return Policy("failed", pid, detail=str(again))
             return Policy("no_policy", pid, detail="the project exists and has no model policy")
-        ids = tuple(str(m) for m in policy.api_model_ids)
+        if getattr(policy, "mode", None) not in ("allow_list", "deny_list"):
+            mode = getattr(policy, "mode", None)
+            return Policy("failed", pid, detail=f"the admin API answered an unknown policy mode {mode!r}")
+        ids = tuple(str(m) for m in (getattr(policy, "api_model_ids", None) or ()) if m)
         if policy.mode == "deny_list" and not ids:
             # An empty deny list restricts nothing: the API's way of saying "no policy".
             return Policy("no_policy", pid, detail="empty deny list")
@@ -515,7 +520,7 @@ class LiveService:
             checked_at=_now(),
         )
 
-    async def probe(self, model: str, endpoint: str | None, record: Any) -> Outcome:
+    async def probe(self, model: str, endpoint: str | None, record: Any) -> Outcome | str:
         """One minimal real request, never retried (it may cost money); the answer parsed by the diagnosis."""
         from ..judgment import outcome_from_error
 
@@ -531,7 +536,7 @@ class LiveService:
             "moderations": lambda: client.moderations.create(model=model, input="ping"),
         }
         if target not in calls:
-            return Outcome("probe", False, None, detail=f"no probe sent: {target} has no request cheap enough")
+            return f"No probe sent: {target} has no request cheap enough to send as a check."
         try:
             # Never retried: the probe may be billed, and a 5xx does not prove it was not.
             await self.call(f"probe {ENDPOINTS[target].http}", calls[target], retry=False)

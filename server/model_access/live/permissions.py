@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -40,18 +41,22 @@ def approval_from(decision: Any) -> Approval | None:
     return None  # nothing was asked
 
 
-def normalize_ids(catalog: Catalog, listed: frozenset[str] | None, ids: list[str]) -> list[str]:
+def normalize_ids(
+    catalog: Catalog, listed: frozenset[str] | None, ids: list[str], in_policy: frozenset[str] = frozenset()
+) -> list[str]:
     """Each id as the API spells it; refuse anything that is not a current model id.
 
     Whitespace, letter case and a provider prefix are fixed when that leaves exactly one known id
     (from the catalog or the key's listing); an unknown or shut-down id is refused with the
     closest real id, so a policy never gains an id that can match nothing.
     """
-    from ..suggest import suggest_replacement
+    from ..suggest import meant_id, suggest_replacement
 
     out: list[str] = []
     problems: list[str] = []
-    known = set(catalog.records) | set(listed or ())
+    # Known: the catalog, the key's listing, and the ids the policy already names (a denied id, or a
+    # model newer than the catalog, may be hidden from the listing by that very policy).
+    known = set(catalog.records) | set(listed or ()) | set(in_policy)
     lowered = {m.lower(): m for m in known}
     for raw in ids:
         text = raw.strip()
@@ -59,10 +64,13 @@ def normalize_ids(catalog: Catalog, listed: frozenset[str] | None, ids: list[str
             problems.append(f"{clip(raw, 40)!r} is not a model id")  # clip redacts before truncating
             continue
         stripped, _ = strip_provider(text)
+        if text.startswith("ft:") and _FINE_TUNE_ID.fullmatch(text):
+            out.append(text)  # a fine-tune id is exact by construction; the listing may hide it
+            continue
         exact = next((c for c in (text, stripped) if c in known), None) or lowered.get(stripped.lower())
         if exact is None:
-            advice = suggest_replacement(catalog, text, limit=1)
-            hint = f"; did you mean {advice.suggestions[0].id!r}?" if advice.suggestions else ""
+            meant = meant_id(suggest_replacement(catalog, text, limit=3))
+            hint = f"; did you mean {meant!r}?" if meant else ""
             problems.append(f"{clip(text, 60)!r} is not a model id this key or the catalog knows{hint}")
             continue
         record = catalog.get(exact)
@@ -75,6 +83,9 @@ def normalize_ids(catalog: Catalog, listed: frozenset[str] | None, ids: list[str
     if problems:
         raise InvalidInput("Nothing was changed: " + "; ".join(problems) + ".")
     return list(dict.fromkeys(out))
+
+
+_FINE_TUNE_ID = re.compile(r"ft:[a-z0-9][a-z0-9.\-]*:[A-Za-z0-9_.\-]*:[A-Za-z0-9_.\-]*:[A-Za-z0-9_\-]+")
 
 
 def plan_digest(before: ProjectPermissions, after: ProjectPermissions) -> str:
@@ -138,11 +149,17 @@ async def plan_for(state: Any, project_id: str, allow: list[str], unblock: list[
         except LookupFailed:
             listed = None
     catalog = state.catalog
-    allow = normalize_ids(catalog, listed, allow)
-    unblock = normalize_ids(catalog, listed, unblock)
     before = await live.get_permissions(project_id)
+    named = frozenset(before.model_ids)
+    allow = normalize_ids(catalog, listed, allow, named)
+    unblock = normalize_ids(catalog, listed, unblock, named)
     after = plan_change(before, allow, unblock, remove)
     return Plan(before, after, plan_digest(before, after))
+
+
+def _can_ask(ctx: Any) -> bool:
+    capabilities = getattr(ctx, "client_capabilities", None) if ctx is not None else None
+    return capabilities is not None and getattr(capabilities, "elicitation", None) is not None
 
 
 class Plan:
@@ -207,6 +224,14 @@ async def update_with_confirmation(
                 f"Not applied: the policy changed after you were asked. The plan is now: {summary} "
                 f"(plan {plan.digest}); call again to be asked about this one.",
             )
+    elif confirm and _can_ask(ctx):
+        # The client can ask, yet nobody was asked (the plan could not be shown): confirm=true
+        # never stands in for a question that could have been put to the user.
+        return unapplied(
+            after,
+            f"Not applied: this client can ask the user, and no question was put (plan {plan.digest}). Call "
+            "again without confirm to have the user asked.",
+        )
     elif not confirm:
         return unapplied(
             after,
