@@ -47,6 +47,19 @@ def _body(text: str) -> tuple[str, Any]:
     return lead, json.loads(body)
 
 
+def _restore_nulls(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """The structured content with every published property that is absent set to null."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _restore_nulls(value, root["$defs"][ref.rsplit("/", 1)[1]], root)
+    if isinstance(value, dict) and "properties" in schema:
+        props = schema["properties"]
+        return {k: _restore_nulls(value[k], props[k], root) if k in value else None for k in props}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_restore_nulls(v, schema["items"], root) for v in value]
+    return value
+
+
 def _has_null(value: Any) -> bool:
     if isinstance(value, dict):
         return any(v is None or _has_null(v) for v in value.values())
@@ -66,7 +79,9 @@ async def test_schemas_have_no_automatic_titles_or_null_unions_and_stay_valid(tm
             _schema_keywords(schema, keywords)
             assert "title" not in keywords, tool.name
         assert '{"type": "null"}' not in json.dumps(tool.input_schema), tool.name
-        # Null stays allowed in outputs in the portable anyOf form, never as a type array.
+        # A field that may be null is published as its plain type and optional (a null is left out of
+        # the structured content): no null branch, and never a type array, which single-type dialects reject.
+        assert '{"type": "null"}' not in json.dumps(tool.output_schema), tool.name
         assert '"type": [' not in json.dumps(tool.output_schema), tool.name
 
 
@@ -104,12 +119,19 @@ async def test_result_text_is_one_lead_line_then_compact_json_without_nulls(clie
     lead, body = _body(result.content[0].text)
     assert lead.startswith("text-embedding-3-large does not serve chat.completions. Use embeddings")
     assert not _has_null(body) and "\n" not in result.content[0].text.partition("\n")[2]
-    # structured content is untouched: every field, nulls included
+    # structured content keeps every field except the null ones (absent means null)
     assert "sdk_call" in result.structured_content and result.structured_content["model"]
+    assert not _has_null(result.structured_content)
 
 
-async def test_structured_content_still_matches_the_slimmed_output_schemas(client, tmp_path):
+async def test_structured_content_still_matches_the_slimmed_output_schemas(tmp_path):
     (tmp_path / "app.py").write_text("client.chat.completions.create(model='gpt-4-32k')\n")
+    server = _server(tmp_path)
+    async with Client(server) as client:
+        await _call_every_offline_tool(server, client, tmp_path)
+
+
+async def _call_every_offline_tool(server: Any, client: Any, tmp_path: Path) -> None:
     tools = {t.name: t for t in (await client.list_tools()).tools}
     calls = [
         ("list_accessible_models", {"limit": 3}),
@@ -120,10 +142,17 @@ async def test_structured_content_still_matches_the_slimmed_output_schemas(clien
         ("scan_model_references", {"path": str(tmp_path)}),
         ("fix_model_references", {"path": str(tmp_path)}),
     ]
+    models = {t.name: t.fn_metadata.output_model for t in server._tool_manager.list_tools()}
     for name, args in calls:
         result = await client.call_tool(name, args)
         assert not result.is_error, (name, result.content)
-        Draft202012Validator(tools[name].output_schema).validate(result.structured_content)
+        schema = tools[name].output_schema
+        Draft202012Validator(schema).validate(result.structured_content)
+        assert not _has_null(result.structured_content), name
+        # Absent means null: putting null back in every published field that is missing gives exactly
+        # the result model the tool returned (so nothing but nulls was left out, and nothing renamed).
+        restored = _restore_nulls(result.structured_content, schema, schema)
+        assert models[name].model_validate(restored).model_dump(mode="json", by_alias=True) == restored, name
 
 
 async def test_list_filters_limit_and_say_how_to_see_the_rest(client):
