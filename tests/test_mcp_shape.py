@@ -172,6 +172,7 @@ async def test_an_unknown_id_always_gets_a_next_step(client):
     result = await client.call_tool("suggest_replacement", {"model": "zz-not-a-model"})
     assert result.structured_content["suggestions"] == []
     assert "list_accessible_models" in result.content[0].text.partition("\n")[0]
+    assert "suggestions" not in _body(result.content[0].text)[1]  # an empty list costs nothing in the text
     empty = await client.call_tool("list_accessible_models", {"search": "zz-not-a-model"})
     assert empty.structured_content["models"] == []
     assert "suggest_replacement" in empty.content[0].text.partition("\n")[0]

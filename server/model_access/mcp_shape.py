@@ -235,7 +235,7 @@ def drop_null_fields(value: Any) -> Any:
 def drop_nulls(value: Any) -> Any:
     """Without nulls and empty lists: in the text an absent key reads the same and costs nothing."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None and v != []}
     if isinstance(value, list):
         return [drop_nulls(v) for v in value]
     return value
