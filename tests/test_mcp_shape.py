@@ -12,6 +12,7 @@ from mcp import Client
 
 from model_access.config import load_config
 from model_access.mcp_server import create_server
+from model_access.mcp_shape import drop_null_fields, slim_schema
 
 from .conftest import TODAY
 
@@ -83,6 +84,32 @@ async def test_schemas_have_no_automatic_titles_or_null_unions_and_stay_valid(tm
         # the structured content): no null branch, and never a type array, which single-type dialects reject.
         assert '{"type": "null"}' not in json.dumps(tool.output_schema), tool.name
         assert '"type": [' not in json.dumps(tool.output_schema), tool.name
+    # A $defs entry stays only where it is used more than once (a permission change's before/after).
+    assert {t.name for t in tools if "$defs" in (t.output_schema or {})} == {"update_project_model_permissions"}
+
+
+def test_only_an_object_property_that_may_be_null_becomes_optional():
+    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    schema = {
+        "type": "object",
+        "required": ["name", "tags", "notes"],
+        "properties": {
+            "name": nullable,
+            "tags": {"type": "array", "items": nullable},
+            "notes": {"type": "object", "additionalProperties": nullable},
+        },
+    }
+    slim = slim_schema(schema, output=True)
+    # absent means null only for a property; a null inside a list or a map must stay expressible
+    assert slim["properties"] == {
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": nullable},
+        "notes": {"type": "object", "additionalProperties": nullable},
+    }
+    assert "required" not in slim
+    shaped = drop_null_fields({"name": None, "tags": ["a", None], "notes": {}})
+    assert shaped == {"tags": ["a", None], "notes": {}}  # a list item is never dropped
+    Draft202012Validator(slim).validate(shaped)
 
 
 async def test_admin_tools_are_hidden_without_an_admin_key_and_answer_one_clear_line(tmp_path):

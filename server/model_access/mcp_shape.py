@@ -224,7 +224,12 @@ def _error_result(text: str) -> CallToolResult:
 
 
 def drop_null_fields(value: Any) -> Any:
-    """Structured content without null-valued fields: the output schemas publish those as optional."""
+    """Structured content without null-valued fields: the output schemas publish those as optional.
+
+    A list keeps its null items (their schema keeps the null branch). A map value that may be null would
+    be dropped too, so its key would vanish: no result has one, and tests/test_mcp_shape.py fails if an
+    output schema ever keeps a null branch.
+    """
     if isinstance(value, dict):
         return {k: drop_null_fields(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
