@@ -91,7 +91,7 @@ async def test_schemas_have_no_automatic_titles_or_null_unions_and_stay_valid(tm
 async def test_the_tool_list_with_every_tool_stays_within_its_token_budget(tmp_path):
     """≤ 3,000 o200k tokens with the admin key (issue 15). Tokens are measured by benchmarks/bench_tokens.py
     (its tokenizer is not a dependency); here the proxy is characters of the compact JSON, ~4.1 per token
-    for this list (2,988 tokens = 12,257 characters when this was written)."""
+    for this list (2,936 tokens = 12,257 characters when this was written)."""
     async with Client(_server(tmp_path, OPENAI_ADMIN_KEY="sk-admin-test0000000000")) as client:
         tools = (await client.list_tools()).tools
     dumped = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]

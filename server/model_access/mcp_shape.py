@@ -70,7 +70,17 @@ def slim_schema(schema: dict[str, Any], *, output: bool, field: bool = False) ->
             out[key] = slim_schema(value, output=output)
         else:
             out[key] = value
-    return _unwrap_nullable(out, output=output, field=field)
+    return _lead_keywords(_unwrap_nullable(out, output=output, field=field))
+
+
+# Keyword order means nothing to a validator, but `{"description":…,"type":"string"` and `{"type":"array",
+# "items":…` tokenize shorter than pydantic's order (type last): about 50 tokens over the 9-tool list.
+_LEADING = ("description", "type")
+
+
+def _lead_keywords(schema: dict[str, Any]) -> dict[str, Any]:
+    first = {k: schema[k] for k in _LEADING if k in schema}
+    return {**first, **{k: v for k, v in schema.items() if k not in first}}
 
 
 def _unwrap_nullable(schema: dict[str, Any], *, output: bool, field: bool) -> dict[str, Any]:
