@@ -201,7 +201,7 @@ async def test_an_admin_api_404_is_an_unknown_policy_never_no_restriction(
     async with session(env) as client:
         check = await call(client, "check_model_access", model="gpt-6.1-sol")
         permissions = await client.call_tool("get_project_model_permissions", {})
-    assert check["policy_source"] == "project_not_found" and check["project_permissions"] is None
+    assert check["policy_source"] == "project_not_found" and check.get("project_permissions") is None
     assert permissions.is_error and "not found" in str(permissions.content)
 
 

@@ -12,8 +12,11 @@ from mcp import Client
 
 from model_access.config import load_config
 from model_access.mcp_server import create_server
+from model_access.mcp_shape import drop_null_fields, slim_schema
 
 from .conftest import TODAY
+from .emulator import Emulator
+from .emulator.fixtures import PROJ_ACME_ALLOW
 
 pytestmark = pytest.mark.anyio
 
@@ -47,6 +50,19 @@ def _body(text: str) -> tuple[str, Any]:
     return lead, json.loads(body)
 
 
+def _restore_nulls(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> Any:
+    """The structured content with every published property that is absent set to null."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _restore_nulls(value, root["$defs"][ref.rsplit("/", 1)[1]], root)
+    if isinstance(value, dict) and "properties" in schema:
+        props = schema["properties"]
+        return {k: _restore_nulls(value[k], props[k], root) if k in value else None for k in props}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_restore_nulls(v, schema["items"], root) for v in value]
+    return value
+
+
 def _has_null(value: Any) -> bool:
     if isinstance(value, dict):
         return any(v is None or _has_null(v) for v in value.values())
@@ -66,8 +82,47 @@ async def test_schemas_have_no_automatic_titles_or_null_unions_and_stay_valid(tm
             _schema_keywords(schema, keywords)
             assert "title" not in keywords, tool.name
         assert '{"type": "null"}' not in json.dumps(tool.input_schema), tool.name
-        # Null stays allowed in outputs in the portable anyOf form, never as a type array.
+        # A field that may be null is published as its plain type and optional (a null is left out of
+        # the structured content): no null branch, and never a type array, which single-type dialects reject.
+        assert '{"type": "null"}' not in json.dumps(tool.output_schema), tool.name
         assert '"type": [' not in json.dumps(tool.output_schema), tool.name
+    # A $defs entry stays only where it is used more than once (a permission change's before/after).
+    assert {t.name for t in tools if "$defs" in (t.output_schema or {})} == {"update_project_model_permissions"}
+
+
+async def test_the_tool_list_with_every_tool_stays_within_its_token_budget(tmp_path):
+    """≤ 3,000 o200k tokens with the admin key (issue 15). Tokens are measured by benchmarks/bench_tokens.py
+    (its tokenizer is not a dependency); here the proxy is characters of the compact JSON, ~4.1 per token
+    for this list (2,936 tokens = 12,257 characters when this was written)."""
+    async with Client(_server(tmp_path, OPENAI_ADMIN_KEY="sk-admin-test0000000000")) as client:
+        tools = (await client.list_tools()).tools
+    dumped = [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
+    assert len(dumped) == 9
+    assert len(json.dumps(dumped, separators=(",", ":"), ensure_ascii=False)) <= 12_300
+
+
+def test_only_an_object_property_that_may_be_null_becomes_optional():
+    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    schema = {
+        "type": "object",
+        "required": ["name", "tags", "notes"],
+        "properties": {
+            "name": nullable,
+            "tags": {"type": "array", "items": nullable},
+            "notes": {"type": "object", "additionalProperties": nullable},
+        },
+    }
+    slim = slim_schema(schema, output=True)
+    # absent means null only for a property; a null inside a list or a map must stay expressible
+    assert slim["properties"] == {
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": nullable},
+        "notes": {"type": "object", "additionalProperties": nullable},
+    }
+    assert "required" not in slim
+    shaped = drop_null_fields({"name": None, "tags": ["a", None], "notes": {}})
+    assert shaped == {"tags": ["a", None], "notes": {}}  # a list item is never dropped
+    Draft202012Validator(slim).validate(shaped)
 
 
 async def test_admin_tools_are_hidden_without_an_admin_key_and_answer_one_clear_line(tmp_path):
@@ -104,26 +159,73 @@ async def test_result_text_is_one_lead_line_then_compact_json_without_nulls(clie
     lead, body = _body(result.content[0].text)
     assert lead.startswith("text-embedding-3-large does not serve chat.completions. Use embeddings")
     assert not _has_null(body) and "\n" not in result.content[0].text.partition("\n")[2]
-    # structured content is untouched: every field, nulls included
+    # structured content keeps every field except the null ones (absent means null)
     assert "sdk_call" in result.structured_content and result.structured_content["model"]
+    assert not _has_null(result.structured_content)
 
 
-async def test_structured_content_still_matches_the_slimmed_output_schemas(client, tmp_path):
+async def test_structured_content_still_matches_the_slimmed_output_schemas(tmp_path):
     (tmp_path / "app.py").write_text("client.chat.completions.create(model='gpt-4-32k')\n")
+    server = _server(tmp_path)
+    async with Client(server) as client:
+        await _absent_means_null(
+            server,
+            client,
+            [
+                ("list_accessible_models", {"limit": 3}),
+                ("check_model_access", {"model": "gpt4o"}),
+                ("diagnose_error", {"error": "404 The model `gpt-4-32k` does not exist"}),
+                ("suggest_replacement", {"model": "zz-nothing"}),
+                ("check_endpoint_for_model", {"model": "zz-nothing", "endpoint": "responses"}),
+                ("scan_model_references", {"path": str(tmp_path)}),
+                ("fix_model_references", {"path": str(tmp_path)}),
+            ],
+        )
+
+
+async def test_live_and_admin_results_also_leave_out_only_nulls(tmp_path):
+    with Emulator() as emu:
+        env = {
+            "MODEL_ACCESS_PROVIDER": "openai",
+            "OPENAI_BASE_URL": emu.base_url,
+            "MODEL_ACCESS_ADMIN_BASE_URL": emu.base_url,
+            "OPENAI_API_KEY": emu.key("allow"),
+            "OPENAI_PROJECT_ID": PROJ_ACME_ALLOW,
+            "OPENAI_ADMIN_KEY": emu.key("admin"),
+            "MODEL_ACCESS_MAX_RETRIES": "0",
+        }
+        server = _server(tmp_path, **env)
+        async with Client(server) as client:
+            await _absent_means_null(
+                server,
+                client,
+                [
+                    ("list_accessible_models", {"limit": 3}),
+                    ("check_model_access", {"model": "gpt-6.1-sol"}),
+                    ("diagnose_error", {"error": f"403 Project `{PROJ_ACME_ALLOW}` does not have access to model `x`"}),
+                    ("suggest_replacement", {"model": "gpt4o"}),
+                    ("get_project_model_permissions", {}),
+                    ("update_project_model_permissions", {"project_id": PROJ_ACME_ALLOW, "allow": ["gpt-4.1"]}),
+                ],
+            )
+
+
+async def _absent_means_null(server: Any, client: Any, calls: list[tuple[str, dict[str, Any]]]) -> None:
     tools = {t.name: t for t in (await client.list_tools()).tools}
-    calls = [
-        ("list_accessible_models", {"limit": 3}),
-        ("check_model_access", {"model": "gpt4o"}),
-        ("diagnose_error", {"error": "404 The model `gpt-4-32k` does not exist"}),
-        ("suggest_replacement", {"model": "zz-nothing"}),
-        ("check_endpoint_for_model", {"model": "zz-nothing", "endpoint": "responses"}),
-        ("scan_model_references", {"path": str(tmp_path)}),
-        ("fix_model_references", {"path": str(tmp_path)}),
-    ]
+    models = {t.name: t.fn_metadata.output_model for t in server._tool_manager.list_tools()}
+    left_out = 0
     for name, args in calls:
         result = await client.call_tool(name, args)
         assert not result.is_error, (name, result.content)
-        Draft202012Validator(tools[name].output_schema).validate(result.structured_content)
+        schema = tools[name].output_schema
+        Draft202012Validator(schema).validate(result.structured_content)
+        assert not _has_null(result.structured_content), name
+        # Absent means null: putting null back in every published field that is missing gives exactly
+        # the result model the tool returned (so nothing but nulls was left out, and nothing renamed).
+        restored = _restore_nulls(result.structured_content, schema, schema)
+        assert models[name].model_validate(restored).model_dump(mode="json", by_alias=True) == restored, name
+        left_out += restored != result.structured_content
+    assert left_out >= len(calls) // 2  # most of these results have a null field to leave out
 
 
 async def test_list_filters_limit_and_say_how_to_see_the_rest(client):
@@ -143,6 +245,7 @@ async def test_an_unknown_id_always_gets_a_next_step(client):
     result = await client.call_tool("suggest_replacement", {"model": "zz-not-a-model"})
     assert result.structured_content["suggestions"] == []
     assert "list_accessible_models" in result.content[0].text.partition("\n")[0]
+    assert "suggestions" not in _body(result.content[0].text)[1]  # an empty list costs nothing in the text
     empty = await client.call_tool("list_accessible_models", {"search": "zz-not-a-model"})
     assert empty.structured_content["models"] == []
     assert "suggest_replacement" in empty.content[0].text.partition("\n")[0]

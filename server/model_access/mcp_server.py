@@ -56,14 +56,14 @@ WRITES_REMOTE = ToolAnnotations(
 ModelArg = Annotated[
     str,
     Field(
-        description="Model id as written, e.g. 'gpt4o', 'openai/gpt-4.1'.",
+        description="As written, e.g. 'openai/gpt-4.1'.",
         max_length=200,
     ),
 ]
 EndpointArg = Annotated[
     str,
     Field(
-        description="Any spelling, e.g. 'chat.completions', '/v1/embeddings'.",
+        description="Any spelling, e.g. '/v1/responses'.",
         max_length=200,
     ),
 ]
@@ -218,12 +218,11 @@ def create_server(config: Config) -> MCPServer[AppState]:
     # ------------------------------------------------------------------ tools
 
     @app.tool(
-        title="List the models this key can call",
+        title="List callable models",
         annotations=live,
         description=(
-            "Models the configured key can really call (live), with lifecycle, shutdown date, endpoints; "
-            "without a key, the bundled catalog (source='catalog'). Next: check_model_access or "
-            "suggest_replacement."
+            "Models this key can call (live) with lifecycle, shutdown date and endpoints; without a key, "
+            "the bundled catalog (source='catalog'). Next: check_model_access."
         ),
     )
     async def list_accessible_models(
@@ -235,7 +234,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
             Field(description="'catalog' forces the offline catalog."),
         ] = "auto",
         search: Annotated[
-            str | None, Field(description="Only ids containing this, e.g. 'gpt-5', 'embedding'.", max_length=200)
+            str | None, Field(description="Part of an id, e.g. 'gpt-5', 'embedding'.", max_length=200)
         ] = None,
         lifecycle: Annotated[Literal["any", "active", "deprecated", "shutdown"], Field()] = "any",
         limit: Annotated[int, Field(ge=1, le=1000)] = access.DEFAULT_LIMIT,
@@ -252,8 +251,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         annotations=live,
         description=(
             "Can the configured key call this model? Verdict (accessible, not_listed, project_denied, "
-            "retired, unknown_model, wrong_endpoint, unverifiable) with evidence and next steps, from the "
-            "live key, the catalog and the project's allow/deny list."
+            "retired, unknown_model, wrong_endpoint, unverifiable) with evidence and next steps."
         ),
     )
     async def check_model_access(
@@ -272,9 +270,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Diagnose an OpenAI error",
         annotations=live,
         description=(
-            "Start here when an OpenAI call fails: paste the error as seen. Returns the cause (category, "
-            "confidence), parsed facts, evidence, ordered fixes, alternatives. Next: the first fix, "
-            "check_model_access or scan_model_references."
+            "Start here when an OpenAI call fails: pass the error text. Returns the cause (category, "
+            "confidence), parsed facts, evidence, ordered fixes. Next: the first fix or check_model_access."
         ),
     )
     async def diagnose_error(
@@ -307,9 +304,8 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Suggest a replacement model",
         annotations=live,
         description=(
-            "Ranked replacements for a model id: the intended id for a typo, the official replacement for a "
-            "retired or deprecated model, or one serving your endpoint. Next: check_endpoint_for_model, then "
-            "fix_model_references."
+            "Ranked replacements for a model id: the intended id for a typo, the successor of a retired or "
+            "deprecated model, or one serving your endpoint. Next: fix_model_references."
         ),
     )
     async def suggest_replacement(
@@ -334,11 +330,11 @@ def create_server(config: Config) -> MCPServer[AppState]:
             raise _tool_error(exc) from None
 
     @app.tool(
-        title="Check which endpoint a model needs",
+        title="Check a model's endpoint",
         annotations=READ_ONLY,
         description=(
             "Does this model serve this endpoint? The endpoints it serves, the recommended one and its "
-            "openai-python call. For 'not a chat model' or 'only supported in v1/responses' errors."
+            "openai-python call. For 'not a chat model' or 'only supported in v1/responses'."
         ),
     )
     def check_endpoint_for_model(ctx: Context[Any, Any], model: ModelArg, endpoint: EndpointArg) -> EndpointAdvice:
@@ -351,31 +347,27 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Find model ids in code",
         annotations=live,
         description=(
-            "Find every OpenAI model id in a file or folder (code, notebooks, config, docs): line/column, SDK "
-            "call, lifecycle, problem (unknown, retired, deprecated, wrong_endpoint, not_accessible), "
-            "suggested id. Summary first, then up to `limit` references; `cursor` pages. Next: fix_model_references."
+            "Find OpenAI model ids in a file or folder: location, SDK call, lifecycle, problem (unknown, "
+            "retired, deprecated, wrong_endpoint, not_accessible), suggestion; a summary, then up to `limit` "
+            "references. Next: fix_model_references."
         ),
     )
     async def scan_model_references(
         ctx: Context[Any, Any],
         path: Annotated[
-            str, Field(description="File or folder; relative = inside the first allowed folder.", max_length=4096)
+            str, Field(description="File or folder (relative: in the first allowed folder).", max_length=4096)
         ],
         include: Annotated[
             list[str] | None,
-            Field(description="Globs, e.g. ['src/**/*.py'].", max_length=100),
+            Field(description="e.g. ['src/**/*.py']", max_length=100),
         ] = None,
         exclude: Annotated[
             list[str] | None,
-            Field(description="Globs, e.g. ['tests/**'].", max_length=100),
+            Field(description="e.g. ['tests/**']", max_length=100),
         ] = None,
-        limit: Annotated[
-            int, Field(description="References per result (the summary counts all).", ge=1, le=2000)
-        ] = 100,
-        problems_only: Annotated[bool, Field(description="Only references with a problem.")] = False,
-        cursor: Annotated[
-            str | None, Field(description="summary.next_cursor of the previous page.", max_length=200)
-        ] = None,
+        limit: Annotated[int, Field(description="References shown (the summary counts all).", ge=1, le=2000)] = 100,
+        problems_only: bool = False,
+        cursor: Annotated[str | None, Field(description="The last page's summary.next_cursor.", max_length=200)] = None,
     ) -> ScanResult:
         from .code import scan_for_tool
 
@@ -400,9 +392,9 @@ def create_server(config: Config) -> MCPServer[AppState]:
         title="Fix model ids in code",
         annotations=WRITES_FILES,
         description=(
-            "Replace problem model ids (retired → replacement, typo → intended id) or an {old: new} mapping; "
-            "returns a unified diff and its `digest`. Writes only with apply=true and the digest of the diff the "
-            "user saw, exactly that diff, refusing if anything changed: show the diff to the user first."
+            "Replace problem model ids (retired → successor, typo → intended id) or by {old: new}; returns a "
+            "unified diff and its `digest`. Show the diff to the user: writes only with apply=true and that "
+            "digest, refusing if anything changed."
         ),
     )
     async def fix_model_references(
@@ -410,11 +402,11 @@ def create_server(config: Config) -> MCPServer[AppState]:
         path: Annotated[str, Field(description="File or folder, as for scan.", max_length=4096)],
         replacements: Annotated[
             dict[str, str] | None,
-            Field(description="{old_id: new_id}; default: the scan's suggestions."),
+            Field(description="Default: the scan's suggestions."),
         ] = None,
         apply: bool = False,
         digest: Annotated[
-            str | None, Field(description="With apply=true: the shown plan's digest.", max_length=100)
+            str | None, Field(description="With apply=true: the shown diff's digest.", max_length=100)
         ] = None,
     ) -> FixResult:
         from .code import fix_for_tool
@@ -449,10 +441,10 @@ def create_server(config: Config) -> MCPServer[AppState]:
             ) from None
 
     @app.tool(
-        title="Read a project's model allow/deny list",
+        title="Read project model permissions",
         annotations=READ_LIVE,
         description=(
-            "Read a project's model allow/deny list (console: Project → Limits) with the admin key. For "
+            "Read a project's model allow/deny list (console: Project → Limits) with the admin key, for "
             "'Project proj_… does not have access to model …'. Next: update_project_model_permissions."
         ),
     )
@@ -466,13 +458,12 @@ def create_server(config: Config) -> MCPServer[AppState]:
             raise _tool_error(exc) from None
 
     @app.tool(
-        title="Change a project's model allow/deny list",
+        title="Change project model permissions",
         annotations=WRITES_REMOTE,
         description=(
             "Change a project's model allow/deny list (admin key): `allow` adds, `unblock` removes from a deny "
-            "list, `remove_restriction` deletes the policy. Ids are checked; returns the plan and `plan_digest`. "
-            "The user is always asked where the client can ask; otherwise writes only with confirm=true and the "
-            "plan_digest the user approved, refusing if the policy changed."
+            "list, `remove_restriction` deletes it. Returns the plan and `plan_digest`; writes only what the user "
+            "approves (the client asks, or confirm=true with plan_digest)."
         ),
     )
     async def update_project_model_permissions(
@@ -483,7 +474,7 @@ def create_server(config: Config) -> MCPServer[AppState]:
         allow: Annotated[list[str] | None, Field(max_length=100)] = None,
         unblock: Annotated[list[str] | None, Field(max_length=100)] = None,
         remove_restriction: bool = False,
-        confirm: Annotated[bool, Field(description="Only when the client cannot ask: apply plan_digest.")] = False,
+        confirm: Annotated[bool, Field(description="Only if the client cannot ask.")] = False,
         plan_digest: Annotated[str | None, Field(description="The approved plan's digest.", max_length=64)] = None,
     ) -> PermissionsChange:
         from .live.permissions import approval_from, update_with_confirmation

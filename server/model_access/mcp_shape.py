@@ -2,10 +2,11 @@
 led by one line that states the answer and the next action.
 
 Everything here shapes what the MCP front end sends; nothing decides an answer. The structured
-content of a result is never changed (it must keep matching the output schema); only the text block
-beside it — what most clients hand the model — is rewritten: compact JSON without nulls, lists cut to
-a bounded view, one leading line. Schemas lose pydantic's automatic `title`s and `anyOf[X, null]`
-wrappers in ways every JSON Schema validator (and the Inspector's `--strict`) still accepts.
+content of a result keeps every value except nulls (a field that may be null is optional in the
+output schema, and absent means null); the text block beside it — what most clients hand the model —
+is rewritten: compact JSON without nulls, lists cut to a bounded view, one leading line. Schemas lose
+pydantic's automatic `title`s and `anyOf[X, null]` wrappers in ways every JSON Schema validator (and
+the Inspector's `--strict`) still accepts.
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ _OUTPUT_NOISE = ("default", "description", "minimum", "maximum", "required", "en
 _INPUT_NOISE = ("maxLength", "maxItems")
 
 
-def slim_schema(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
-    """A copy without automatic titles and null-unions, accepting exactly what the original accepted.
+def slim_schema(schema: dict[str, Any], *, output: bool, field: bool = False) -> dict[str, Any]:
+    """A copy without automatic titles and null-unions.
 
     Input schemas: an optional argument `anyOf[X, null]` with default null becomes plain X (not
-    required; the tool still accepts an explicit null). Output schemas keep null allowed in the
-    portable `anyOf` form, and lose what only restates the content (see _OUTPUT_NOISE).
+    required; the tool still accepts an explicit null). Output schemas lose what only restates the
+    content (see _OUTPUT_NOISE), and an object property that may be null becomes its plain type, not
+    required: the boundary leaves null values out of the structured content (drop_null_fields), so an
+    absent field means null. `field` is true for the schema of an object property.
     """
     out: dict[str, Any] = {}
     for key, value in schema.items():
@@ -57,17 +60,30 @@ def slim_schema(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
         if key in (_OUTPUT_NOISE if output else _INPUT_NOISE):
             continue
         if key in _SCHEMA_MAPS and isinstance(value, dict):
-            out[key] = {k: slim_schema(v, output=output) if isinstance(v, dict) else v for k, v in value.items()}
+            prop = key == "properties"
+            out[key] = {
+                k: slim_schema(v, output=output, field=prop) if isinstance(v, dict) else v for k, v in value.items()
+            }
         elif key in _SCHEMA_LISTS and isinstance(value, list):
             out[key] = [slim_schema(v, output=output) if isinstance(v, dict) else v for v in value]
         elif key in _SCHEMA_ONE and isinstance(value, dict):
             out[key] = slim_schema(value, output=output)
         else:
             out[key] = value
-    return _unwrap_nullable(out, output=output)
+    return _lead_keywords(_unwrap_nullable(out, output=output, field=field))
 
 
-def _unwrap_nullable(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
+# Keyword order means nothing to a validator, but `{"description":…,"type":"string"` and `{"type":"array",
+# "items":…` tokenize shorter than pydantic's order (type last): about 50 tokens over the 9-tool list.
+_LEADING = ("description", "type")
+
+
+def _lead_keywords(schema: dict[str, Any]) -> dict[str, Any]:
+    first = {k: schema[k] for k in _LEADING if k in schema}
+    return {**first, **{k: v for k, v in schema.items() if k not in first}}
+
+
+def _unwrap_nullable(schema: dict[str, Any], *, output: bool, field: bool) -> dict[str, Any]:
     options = schema.get("anyOf")
     if not isinstance(options, list) or len(options) != 2 or {"type": "null"} not in options:
         return schema
@@ -78,9 +94,11 @@ def _unwrap_nullable(schema: dict[str, Any], *, output: bool) -> dict[str, Any]:
             rest.pop("default", None)
             return {**other, **rest}
         return schema
-    # Outputs keep null in the portable anyOf form: `type: [T, "null"]` is valid but single-type dialects
-    # (Gemini's OpenAPI subset) reject it, and `{}` says nothing — the Inspector's --strict warns on both.
-    return schema
+    # Only an object property can be absent; a null inside a list or a map value keeps its anyOf (none
+    # of today's results has one; tests/test_mcp_shape.py checks that no null branch is left).
+    # Plain `{"type": T}` is valid in every dialect, including single-type ones such as Gemini's
+    # OpenAPI subset, which rejects `type: [T, "null"]`; `{}` would say nothing.
+    return {**other, **rest} if field else schema
 
 
 def inline_single_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +122,11 @@ def inline_single_refs(schema: dict[str, Any]) -> dict[str, Any]:
 
     out: dict[str, Any] = visit({k: v for k, v in schema.items() if k != "$defs"})
     rest = {name: visit(value) for name, value in defs.items() if name not in once}
-    return {"$defs": rest, **out} if rest else out
+    if not rest:
+        return out
+    shaped = {"$defs": rest, **out}
+    # An entry that referenced another one is inlined in the next round, once its reference is gone.
+    return shaped if shaped == schema else inline_single_refs(shaped)
 
 
 def shape_tools(app: Any, config: Config) -> None:
@@ -211,6 +233,20 @@ def _error_result(text: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=redact(text))], is_error=True)
 
 
+def drop_null_fields(value: Any) -> Any:
+    """Structured content without null-valued fields: the output schemas publish those as optional.
+
+    A list keeps its null items (their schema keeps the null branch). A map value that may be null would
+    be dropped too, so its key would vanish: no result has one, and tests/test_mcp_shape.py fails if an
+    output schema ever keeps a null branch.
+    """
+    if isinstance(value, dict):
+        return {k: drop_null_fields(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [drop_null_fields(v) for v in value]
+    return value
+
+
 def drop_nulls(value: Any) -> Any:
     """Without nulls and empty lists: in the text an absent key reads the same and costs nothing."""
     if isinstance(value, dict):
@@ -221,7 +257,8 @@ def drop_nulls(value: Any) -> Any:
 
 
 def shape_result(name: str, result: Any) -> Any:
-    """Rewrite a successful tool result's text: a lead line, then compact JSON without nulls.
+    """Rewrite a successful tool result's text: a lead line, then compact JSON without nulls; leave
+    null-valued fields out of its structured content (see slim_schema).
 
     The result arrives in its wire form (a dict with `structuredContent`) or as a `CallToolResult`.
     """
@@ -234,9 +271,12 @@ def shape_result(name: str, result: Any) -> Any:
     if failed or not isinstance(data, dict):
         return result
     text = result_text(name, data)
+    structured = drop_null_fields(data)
     if isinstance(result, CallToolResult):
-        return result.model_copy(update={"content": [TextContent(type="text", text=text)]})
-    return {**result, "content": [{"type": "text", "text": text}]}
+        return result.model_copy(
+            update={"content": [TextContent(type="text", text=text)], "structured_content": structured}
+        )
+    return {**result, "content": [{"type": "text", "text": text}], "structuredContent": structured}
 
 
 def result_text(name: str, data: dict[str, Any]) -> str:
