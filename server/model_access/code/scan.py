@@ -77,6 +77,7 @@ class RawScan:
     files_scanned: int = 0
     skipped: list[str] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
+    walk: WalkResult | None = None  # the file list this scan read (with each file's lstat)
 
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -271,7 +272,7 @@ def raw_scan(
     cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
     walked = _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
     scan_root = root if root.is_dir() else root.parent
-    result = RawScan(scan_root, skipped=list(walked.skipped))
+    result = RawScan(scan_root, skipped=list(walked.skipped), walk=walked)
     stats = result.stats
     total = len(walked.files)
     stats.files_walked = total
