@@ -75,14 +75,16 @@ def scan_sync(
     use_cache: bool = True,
     hidden: bool = False,
     no_ignore: bool = False,
+    parallel: bool = False,
 ) -> tuple[RawScan, ScanResult, Judge]:
-    """`hidden`/`no_ignore`: rg's --hidden and --no-ignore (the CLI's flags of the same names)."""
+    """`hidden`/`no_ignore`: rg's --hidden and --no-ignore (the CLI's flags of the same names);
+    `parallel`: extraction may fork a second process (the CLI only, see scan._extract_all)."""
     from .scan import Judge, raw_scan, to_result
 
     catalog = state.catalog
     raw = raw_scan(
         state.config.roots, path, include, exclude, catalog, progress, use_cache=use_cache, hidden=hidden,
-        no_ignore=no_ignore,
+        no_ignore=no_ignore, parallel=parallel,
     )  # fmt: skip
     if raw.walk is not None:
         state.extras["code.last_walk"] = raw.walk  # for the CLI's stored answer (answer.py)
@@ -196,7 +198,7 @@ async def scan_for_cli(
 
     listed = await _listed(state)
     _, result, _ = await anyio.to_thread.run_sync(
-        lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore)
+        lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore, parallel=True)
     )
     return result
 
@@ -227,6 +229,7 @@ async def check_for_cli(state: Any, args: Any, out: Any) -> int:
                 getattr(args, "exclude", None),
                 hidden=bool(getattr(args, "hidden", False)),
                 no_ignore=bool(getattr(args, "no_ignore", False)),
+                parallel=True,
             )
         )
     except (ModelAccessError, ValueError) as exc:

@@ -135,8 +135,17 @@ def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None 
 
 
 def _read(
-    path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, data: bytes | None = None, size: int = -1
+    path: str,
+    rel: str,
+    ftype: str,
+    catalog: Catalog,
+    stats: ScanStats,
+    data: bytes | None = None,
+    size: int = -1,
+    defer: list[tuple[FileScan, str, str]] | None = None,
 ) -> FileScan | str:
+    """`defer`: a file that needs extracting is returned with no findings yet and listed there
+    (FileScan, text, file type), so that the caller can extract many files at once (_extract_all)."""
     if data is None and 0 <= size <= MAX_BYTES:
         # The common case, without a buffered file object: os.open/os.read cost a third as much per file.
         try:
@@ -169,8 +178,110 @@ def _read(
         stats.prefiltered_away += 1
         return FileScan(path, rel, digest, text, bom, ok, [], encoding)
     stats.parsed += 1
+    if defer is not None:
+        pending = FileScan(path, rel, digest, text, bom, ok, [], encoding)
+        defer.append((pending, text, ftype))
+        return pending
     found = extract(text, ftype, catalog)
     return FileScan(path, rel, digest, text, bom, ok, found, encoding)
+
+
+# Below this much text to extract, a second process costs more (fork, marshal) than it saves.
+PARALLEL_MIN_CHARS = 1_000_000
+
+
+def _extract_all(jobs: list[tuple[FileScan, str, str]], catalog: Catalog, parallel: bool) -> None:
+    """Fill in each job's findings. With `parallel` (the CLI: a short-lived, single-purpose process)
+    and enough text, a forked child extracts about half of the files and sends back the same rows
+    the result cache stores; if the child fails for any reason, the parent extracts its share too."""
+    theirs: list[int] = []
+    if parallel and len(jobs) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+        total = sum(len(text) for _, text, _ in jobs)
+        if total >= PARALLEL_MIN_CHARS:
+            # Largest first, each to the lighter side: the two halves take about the same time.
+            load = [0, 0]
+            for index in sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])):
+                side = 0 if load[0] <= load[1] else 1
+                load[side] += len(jobs[index][1])
+                if side:
+                    theirs.append(index)
+    child = _fork_extract(jobs, theirs, catalog) if theirs else None
+    skip = set(theirs) if child is not None else set()
+    for index, (fs, text, ftype) in enumerate(jobs):
+        if index not in skip:
+            fs.found = extract(text, ftype, catalog)
+    if child is not None:
+        rows = _child_rows(*child)
+        resolved: dict[str, Any] = {}
+        for index in theirs:
+            fs, text, ftype = jobs[index]
+            got = rows.get(index) if rows is not None else None
+            fs.found = _unpack(got, catalog, resolved) if got is not None else extract(text, ftype, catalog)
+
+
+def _fork_extract(
+    jobs: list[tuple[FileScan, str, str]], indexes: list[int], catalog: Catalog
+) -> tuple[int, int] | None:
+    """(pid, read end of the pipe) of a child extracting `indexes`, or None if it cannot start."""
+    import marshal
+    import warnings
+
+    from . import js_source, python_source, text_source  # noqa: F401 - imported before the fork, not in it
+
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking with other threads alive: the child here runs only
+            # pure extraction code (no lock another thread could hold) and leaves with os._exit.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: extract, send, and leave without running any exit handler
+        code = 1
+        try:
+            os.close(read_end)
+            rows = {i: _pack(extract(jobs[i][1], jobs[i][2], catalog)) for i in indexes}
+            view = memoryview(marshal.dumps(rows))
+            while view:
+                view = view[os.write(write_end, view) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _child_rows(pid: int, read_end: int) -> dict[int, list[tuple[Any, ...]]] | None:
+    import marshal
+
+    chunks: list[bytes] = []
+    try:
+        while True:
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
+    finally:
+        os.close(read_end)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        status = 1
+    if status != 0 or not chunks:
+        return None
+    try:
+        rows = marshal.loads(b"".join(chunks))  # noqa: S302 - our own child's output, through a pipe
+    except (ValueError, EOFError, TypeError):
+        return None
+    return rows if isinstance(rows, dict) else None
 
 
 def _stream(
@@ -257,7 +368,9 @@ def raw_scan(
     use_cache: bool = True,
     hidden: bool = False,
     no_ignore: bool = False,
+    parallel: bool = False,
 ) -> RawScan:
+    """`parallel`: extraction may use a forked second process (see _extract_all); the CLI asks for it."""
     root = resolve_inside_roots(path, roots)
     inc = check_globs(include, "include")
     exc = check_globs(exclude, "exclude")
@@ -278,6 +391,8 @@ def raw_scan(
     stats.files_walked = total
     seen: set[str] = set()
     resolved: dict[str, Any] = {}
+    jobs: list[tuple[FileScan, str, str]] = []
+    marks: dict[int, tuple[int, int]] = {}  # id(FileScan) → (size, mtime) for the cache, once extracted
     for index, (file_path, rel, st) in enumerate(walked.files, 1):
         seen.add(rel)
         ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
@@ -294,17 +409,28 @@ def raw_scan(
                 found = _unpack(rows, catalog, resolved)
                 result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
             continue
-        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
+        waiting = len(jobs)
+        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size, defer=jobs if parallel else None)
         if isinstance(outcome, str):
             result.skipped.append(outcome)
             cache.put(rel, (st.st_size, st.st_mtime_ns, "", outcome))
         else:
             result.files_scanned += 1
-            if outcome.found:
-                result.files.append(outcome)
-            cache.put(rel, (st.st_size, st.st_mtime_ns, outcome.digest, _pack(outcome.found)))
+            if len(jobs) > waiting:
+                result.files.append(outcome)  # findings come in _extract_all, below
+                marks[id(outcome)] = (st.st_size, st.st_mtime_ns)
+            else:
+                if outcome.found:
+                    result.files.append(outcome)
+                cache.put(rel, (st.st_size, st.st_mtime_ns, outcome.digest, _pack(outcome.found)))
         if progress is not None and total > 100 and index % 50 == 0:
             progress(index, total)
+    if jobs:
+        _extract_all(jobs, catalog, parallel)
+        for fs, _, _ in jobs:
+            size, mtime = marks[id(fs)]
+            cache.put(fs.rel, (size, mtime, fs.digest, _pack(fs.found)))
+        result.files = [fs for fs in result.files if fs.found]
     if use_cache:
         cache.retain(seen)
         cache.save()
