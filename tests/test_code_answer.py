@@ -123,3 +123,52 @@ def test_a_corrupted_answer_is_ignored(tree: Path, tmp_path: Path, capsys: pytes
     answer.write_bytes(bytes(blob))
     again = json.loads(_scan(capsys, "scan", str(tree), "--json")[1])
     assert again["references"] == json.loads(first[1])["references"]
+
+
+def _many(root: Path) -> Path:
+    from .code_fixtures import write_project
+
+    proj = write_project(root)
+    for i in range(40):
+        (proj / f"m{i}.py").write_text(f'A{i} = "gpt-4-32k"\n# gpt-4o in a comment\nx = {i}\n' * (i % 3 + 1))
+    (proj / "skip.py").write_bytes(b"\0binary gpt-4o")
+    return proj
+
+
+def _scan_both(tmp_path: Path, proj: Path) -> tuple[str, str]:
+    from model_access.code import scan_sync
+
+    from .code_fixtures import make_state
+
+    serial = scan_sync(make_state(tmp_path), str(proj), use_cache=False)[1]
+    parallel = scan_sync(make_state(tmp_path), str(proj), use_cache=False, parallel=True)[1]
+    assert parallel.stats["parsed"] > 40
+    return serial.model_dump_json(), parallel.model_dump_json()
+
+
+def test_two_processes_find_what_one_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)  # the forked helper reads its share
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    serial, parallel = _scan_both(tmp_path, _many(tmp_path))
+    assert forks and serial == parallel
+
+
+def test_a_failing_helper_process_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    parent = os.getpid()
+    real_pack = scan_module._pack
+
+    def pack_fails_in_the_child(found: list[object]) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("the helper dies")
+        return real_pack(found)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_pack", pack_fails_in_the_child)
+    serial, parallel = _scan_both(tmp_path, _many(tmp_path))
+    assert serial == parallel

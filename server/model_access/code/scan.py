@@ -142,10 +142,7 @@ def _read(
     stats: ScanStats,
     data: bytes | None = None,
     size: int = -1,
-    defer: list[tuple[FileScan, str, str]] | None = None,
 ) -> FileScan | str:
-    """`defer`: a file that needs extracting is returned with no findings yet and listed there
-    (FileScan, text, file type), so that the caller can extract many files at once (_extract_all)."""
     if data is None and 0 <= size <= MAX_BYTES:
         # The common case, without a buffered file object: os.open/os.read cost a third as much per file.
         try:
@@ -178,86 +175,102 @@ def _read(
         stats.prefiltered_away += 1
         return FileScan(path, rel, digest, text, bom, ok, [], encoding)
     stats.parsed += 1
-    if defer is not None:
-        pending = FileScan(path, rel, digest, text, bom, ok, [], encoding)
-        defer.append((pending, text, ftype))
-        return pending
     found = extract(text, ftype, catalog)
     return FileScan(path, rel, digest, text, bom, ok, found, encoding)
 
 
-# Below this much text to extract, a second process costs more (fork, marshal) than it saves.
-PARALLEL_MIN_CHARS = 1_000_000
+# Below this many bytes to read, a second process costs more (fork, marshal) than it saves.
+PARALLEL_MIN_BYTES = 4_000_000
+
+# What a file read in the forked child sends back: a skip reason, or (digest, packed findings).
+Outcome = str | tuple[str, list[tuple[Any, ...]]]
 
 
-def _extract_all(jobs: list[tuple[FileScan, str, str]], catalog: Catalog, parallel: bool) -> None:
-    """Fill in each job's findings. With `parallel` (the CLI: a short-lived, single-purpose process)
-    and enough text, a forked child extracts about half of the files and sends back the same rows
-    the result cache stores; if the child fails for any reason, the parent extracts its share too."""
-    theirs: list[int] = []
-    if parallel and len(jobs) > 1 and hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
-        total = sum(len(text) for _, text, _ in jobs)
-        if total >= PARALLEL_MIN_CHARS:
-            # Largest first, each to the lighter side: the two halves take about the same time.
-            load = [0, 0]
-            for index in sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1])):
-                side = 0 if load[0] <= load[1] else 1
-                load[side] += len(jobs[index][1])
-                if side:
-                    theirs.append(index)
-    child = _fork_extract(jobs, theirs, catalog) if theirs else None
-    skip = set(theirs) if child is not None else set()
-    for index, (fs, text, ftype) in enumerate(jobs):
-        if index not in skip:
-            fs.found = extract(text, ftype, catalog)
-    if child is not None:
-        rows = _child_rows(*child)
-        resolved: dict[str, Any] = {}
-        for index in theirs:
-            fs, text, ftype = jobs[index]
-            got = rows.get(index) if rows is not None else None
-            fs.found = _unpack(got, catalog, resolved) if got is not None else extract(text, ftype, catalog)
+_TASK = 2  # bytes per task number in the task pipe (reads this small are atomic between readers)
 
 
-def _fork_extract(
-    jobs: list[tuple[FileScan, str, str]], indexes: list[int], catalog: Catalog
-) -> tuple[int, int] | None:
-    """(pid, read end of the pipe) of a child extracting `indexes`, or None if it cannot start."""
+def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool) -> list[list[int]]:
+    """Positions in `todo` grouped into tasks for two processes, biggest files first; [] to work alone."""
+    if not parallel or len(todo) < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return []
+    if sum(item[4].st_size for item in todo) < PARALLEL_MIN_BYTES:
+        return []
+    order = sorted(range(len(todo)), key=lambda i: -todo[i][4].st_size)
+    tasks: list[list[int]] = []
+    budget = 0
+    for pos in order:  # one big file alone; small ones together, up to ~256 KB a task
+        if not tasks or budget + todo[pos][4].st_size > 256 * 1024 or len(tasks[-1]) >= 64:
+            tasks.append([])
+            budget = 0
+        tasks[-1].append(pos)
+        budget += todo[pos][4].st_size
+    return tasks if len(tasks) < 1 << (8 * _TASK) else []
+
+
+def _next_task(queue: int) -> int | None:
+    try:
+        got = os.read(queue, _TASK)
+    except OSError:
+        return None
+    return int.from_bytes(got, "big") if len(got) == _TASK else None
+
+
+def _fork_read(
+    todo: list[tuple[int, str, str, str, os.stat_result]], tasks: list[list[int]], catalog: Catalog
+) -> tuple[int, int, int] | None:
+    """(pid, read end of the results pipe, read end of the task queue) of a forked helper, or None.
+
+    The CLI only (a short-lived, single-purpose process). Parent and child take task numbers from
+    one pipe until it is empty, so neither waits for the other. The child runs pure reading and
+    extraction code, sends back what the result cache stores, and leaves with os._exit; whatever it
+    took but did not send, the parent reads itself."""
     import marshal
     import warnings
 
     from . import js_source, python_source, text_source  # noqa: F401 - imported before the fork, not in it
 
+    numbers = b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks)))
+    if len(numbers) > 60_000:  # must fit the pipe's buffer at once
+        return None
     try:
+        queue, feed = os.pipe()
         read_end, write_end = os.pipe()
     except OSError:
         return None
     try:
+        os.write(feed, numbers)
+        os.close(feed)
         with warnings.catch_warnings():
-            # Python 3.12+ warns about forking with other threads alive: the child here runs only
-            # pure extraction code (no lock another thread could hold) and leaves with os._exit.
+            # Python 3.12+ warns about forking with other threads alive: the event loop's thread
+            # waits in epoll and holds no lock the child could need.
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     except OSError:
-        os.close(read_end)
-        os.close(write_end)
+        for fd in (queue, read_end, write_end):
+            os.close(fd)
         return None
-    if pid == 0:  # the child: extract, send, and leave without running any exit handler
+    if pid == 0:  # the child
         code = 1
         try:
             os.close(read_end)
-            rows = {i: _pack(extract(jobs[i][1], jobs[i][2], catalog)) for i in indexes}
-            view = memoryview(marshal.dumps(rows))
+            stats = ScanStats()
+            out: dict[int, Outcome] = {}
+            while (task := _next_task(queue)) is not None:
+                for pos in tasks[task]:
+                    _, path, rel, ftype, st = todo[pos]
+                    got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
+                    out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
+            view = memoryview(marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
             while view:
                 view = view[os.write(write_end, view) :]
             code = 0
         finally:
             os._exit(code)
     os.close(write_end)
-    return pid, read_end
+    return pid, read_end, queue
 
 
-def _child_rows(pid: int, read_end: int) -> dict[int, list[tuple[Any, ...]]] | None:
+def _child_results(pid: int, read_end: int) -> tuple[int, int, int, dict[int, Outcome]] | None:
     import marshal
 
     chunks: list[bytes] = []
@@ -278,10 +291,10 @@ def _child_rows(pid: int, read_end: int) -> dict[int, list[tuple[Any, ...]]] | N
     if status != 0 or not chunks:
         return None
     try:
-        rows = marshal.loads(b"".join(chunks))  # noqa: S302 - our own child's output, through a pipe
+        data = marshal.loads(b"".join(chunks))  # noqa: S302 - our own child's output, through a pipe
     except (ValueError, EOFError, TypeError):
         return None
-    return rows if isinstance(rows, dict) else None
+    return data if isinstance(data, tuple) and len(data) == 4 else None
 
 
 def _stream(
@@ -370,7 +383,7 @@ def raw_scan(
     no_ignore: bool = False,
     parallel: bool = False,
 ) -> RawScan:
-    """`parallel`: extraction may use a forked second process (see _extract_all); the CLI asks for it."""
+    """`parallel`: extraction may use a forked second process (see _fork_read); the CLI asks for it."""
     root = resolve_inside_roots(path, roots)
     inc = check_globs(include, "include")
     exc = check_globs(exclude, "exclude")
@@ -391,46 +404,69 @@ def raw_scan(
     stats.files_walked = total
     seen: set[str] = set()
     resolved: dict[str, Any] = {}
-    jobs: list[tuple[FileScan, str, str]] = []
-    marks: dict[int, tuple[int, int]] = {}  # id(FileScan) → (size, mtime) for the cache, once extracted
-    for index, (file_path, rel, st) in enumerate(walked.files, 1):
+    # In walk order: (rel, stat, outcome, from the cache). An outcome is a FileScan or a skip reason;
+    # None until read. Files not in the cache are read below, a share of them maybe by a forked child.
+    slots: list[tuple[str, os.stat_result, FileScan | str | None, bool]] = []
+    todo: list[tuple[int, str, str, str, os.stat_result]] = []  # (slot, path, rel, file type, stat)
+    for file_path, rel, st in walked.files:
         seen.add(rel)
-        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
-        assert ftype is not None
         hit = cache.get(rel, st.st_size, st.st_mtime_ns)
         if hit is not None:
             stats.cache_hits += 1
-            result.files_scanned += 1
             rows = hit[3]
-            if isinstance(rows, str):
-                result.skipped.append(rows)
-                result.files_scanned -= 1
-            elif rows:
-                found = _unpack(rows, catalog, resolved)
-                result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
+            found = _unpack(rows, catalog, resolved) if rows and not isinstance(rows, str) else []
+            entry = rows if isinstance(rows, str) else FileScan(file_path, rel, hit[2], None, b"", True, found)
+            slots.append((rel, st, entry, True))
             continue
-        waiting = len(jobs)
-        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size, defer=jobs if parallel else None)
-        if isinstance(outcome, str):
-            result.skipped.append(outcome)
-            cache.put(rel, (st.st_size, st.st_mtime_ns, "", outcome))
-        else:
-            result.files_scanned += 1
-            if len(jobs) > waiting:
-                result.files.append(outcome)  # findings come in _extract_all, below
-                marks[id(outcome)] = (st.st_size, st.st_mtime_ns)
+        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
+        assert ftype is not None
+        todo.append((len(slots), file_path, rel, ftype, st))
+        slots.append((rel, st, None, False))
+    tasks = _tasks(todo, parallel)
+    helper = _fork_read(todo, tasks, catalog) if tasks else None
+    mine: set[int] = set()
+    if helper is None:
+        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+            slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+            if progress is not None and total > 100 and pos % 50 == 49:
+                progress(stats.cache_hits + pos + 1, total)
+    else:
+        while (task := _next_task(helper[2])) is not None:
+            for pos in tasks[task]:
+                slot, file_path, rel, ftype, st = todo[pos]
+                slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+                mine.add(pos)
+        os.close(helper[2])
+    if helper is not None:
+        sent = _child_results(helper[0], helper[1])
+        if sent is not None:
+            stats.prefiltered_away += sent[0]
+            stats.parsed += sent[1]
+            stats.streamed += sent[2]
+        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+            if pos in mine:
+                continue
+            got = sent[3].get(pos) if sent is not None else None
+            outcome: FileScan | str
+            if got is None:  # the child failed: read it here
+                outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
+            elif isinstance(got, str):
+                outcome = got
             else:
-                if outcome.found:
-                    result.files.append(outcome)
-                cache.put(rel, (st.st_size, st.st_mtime_ns, outcome.digest, _pack(outcome.found)))
-        if progress is not None and total > 100 and index % 50 == 0:
-            progress(index, total)
-    if jobs:
-        _extract_all(jobs, catalog, parallel)
-        for fs, _, _ in jobs:
-            size, mtime = marks[id(fs)]
-            cache.put(fs.rel, (size, mtime, fs.digest, _pack(fs.found)))
-        result.files = [fs for fs in result.files if fs.found]
+                outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
+            slots[slot] = (rel, st, outcome, False)
+    for rel, st, done, cached in slots:
+        assert done is not None
+        if isinstance(done, str):
+            result.skipped.append(done)
+            if not cached:
+                cache.put(rel, (st.st_size, st.st_mtime_ns, "", done))
+            continue
+        result.files_scanned += 1
+        if done.found:
+            result.files.append(done)
+        if not cached:
+            cache.put(rel, (st.st_size, st.st_mtime_ns, done.digest, _pack(done.found)))
     if use_cache:
         cache.retain(seen)
         cache.save()
