@@ -170,8 +170,9 @@ async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> i
     walked = result.stats.get("files_walked", 0)
     again = {**dict.fromkeys(result.stats, 0), "files_walked": walked, "cache_hits": walked}
     if result.stats and result.stats != again:
-        text = _scan_text(result.model_copy(update={"stats": again}), p.as_json)
-    remember(state, args, text, EXIT_OK)
+        remember(state, args, lambda: _scan_text(result.model_copy(update={"stats": again}), p.as_json), EXIT_OK)
+    else:
+        remember(state, args, text, EXIT_OK)
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ import marshal
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import IO, Any
 
 from .cache import cache_dir
@@ -127,8 +128,10 @@ def _dependencies(state: Any) -> tuple[str, list[tuple[str, int, int, int]]]:
     return sdk, [(p, *_stat(p)) for p in paths]
 
 
-def remember(state: Any, args: Any, text: str, code: int) -> None:
-    """Store this run's output for the next identical command (never with an API key configured)."""
+def remember(state: Any, args: Any, text: str | Callable[[], str], code: int) -> None:
+    """Store this run's output for the next identical command (never with an API key configured).
+
+    `text` may be a function: it is called only when the answer is stored."""
     walk = state.extras.get("code.last_walk")
     if walk is None or state.config.has_key:
         return
@@ -144,6 +147,8 @@ def remember(state: Any, args: Any, text: str, code: int) -> None:
     try:
         sdk, deps = _dependencies(state)
         files = [(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for path, _, st in walk.files]
+        if callable(text):
+            text = text()
         payload = marshal.dumps((context, sdk, deps, [tuple(w) for w in walk.watch], files, code, text))
     except (OSError, ValueError):
         return
