@@ -191,7 +191,7 @@ _TASK = 2  # bytes per task number in the task pipe (reads this small are atomic
 
 def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool) -> list[list[int]]:
     """Positions in `todo` grouped into tasks for two processes, biggest files first; [] to work alone."""
-    if not parallel or len(todo) < 2 or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+    if not parallel or len(todo) < 2 or not hasattr(os, "fork") or _cores() < 2:
         return []
     if sum(item[4].st_size for item in todo) < PARALLEL_MIN_BYTES:
         return []
@@ -205,6 +205,17 @@ def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool
         tasks[-1].append(pos)
         budget += todo[pos][4].st_size
     return tasks if len(tasks) < 1 << (8 * _TASK) else []
+
+
+def _cores() -> int:
+    """The CPUs this process may run on (its affinity where the OS says, else all of them)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        try:
+            return len(affinity(0))
+        except OSError:
+            pass
+    return os.cpu_count() or 1
 
 
 def _next_task(queue: int) -> int | None:
