@@ -150,6 +150,7 @@ def test_two_processes_find_what_one_finds(tmp_path: Path, monkeypatch: pytest.M
     from model_access.code import scan as scan_module
 
     monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)  # the forked helper reads its share
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
     forks = []
     real_fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
@@ -161,6 +162,7 @@ def test_a_failing_helper_process_loses_nothing(tmp_path: Path, monkeypatch: pyt
     from model_access.code import scan as scan_module
 
     monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
     parent = os.getpid()
     real_pack = scan_module._pack
 
