@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from ..errors import InvalidInput, ModelAccessError
-from ..results import FixResult, ScanResult
-from .scan import Judge, RawScan, View, raw_scan, to_result
 
+# anyio, pydantic (results) and the scanner load on first call, not on import: the CLI imports this
+# package to answer a re-scan of an unchanged tree from its stored answer (answer.py) without them.
 if TYPE_CHECKING:
+    from ..results import FixResult, ScanResult
     from .fix import Plan, apply_plan
+    from .scan import Judge, RawScan, View
 
 
 def __getattr__(name: str) -> Any:
@@ -75,18 +75,26 @@ def scan_sync(
     use_cache: bool = True,
     hidden: bool = False,
     no_ignore: bool = False,
+    parallel: bool = False,
 ) -> tuple[RawScan, ScanResult, Judge]:
-    """`hidden`/`no_ignore`: rg's --hidden and --no-ignore (the CLI's flags of the same names)."""
+    """`hidden`/`no_ignore`: rg's --hidden and --no-ignore (the CLI's flags of the same names);
+    `parallel`: extraction may fork a second process (the CLI only, see scan._extract_all)."""
+    from .scan import Judge, raw_scan, to_result
+
     catalog = state.catalog
     raw = raw_scan(
         state.config.roots, path, include, exclude, catalog, progress, use_cache=use_cache, hidden=hidden,
-        no_ignore=no_ignore,
+        no_ignore=no_ignore, parallel=parallel,
     )  # fmt: skip
+    if raw.walk is not None:
+        state.extras["code.last_walk"] = raw.walk  # for the CLI's stored answer (answer.py)
     judge = Judge(catalog, listed)
     return raw, to_result(raw, judge, view), judge
 
 
 async def scan_path(state: Any, path: str, include: Any, exclude: Any) -> ScanResult:
+    import anyio
+
     listed = await _listed(state)
     _, result, _ = await anyio.to_thread.run_sync(lambda: scan_sync(state, path, include, exclude, listed))
     return result
@@ -103,6 +111,10 @@ async def scan_for_tool(
     cursor: str | None = None,
 ) -> ScanResult:
     """The MCP tool's scan: a summary, then one page of references (see View)."""
+    import anyio
+
+    from .scan import View
+
     view = View.make(path, include, exclude, limit, problems_only, cursor)
     listed = await _listed(state)
     token = anyio.lowlevel.current_token()
@@ -171,6 +183,8 @@ class InvalidPlan(InvalidInput):
 async def fix_for_tool(
     state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None, require_digest: bool = True
 ) -> FixResult:
+    import anyio
+
     result: FixResult = await anyio.to_thread.run_sync(
         lambda: fix_sync(state, path, replacements, bool(apply), digest, require_digest)
     )
@@ -180,9 +194,11 @@ async def fix_for_tool(
 async def scan_for_cli(
     state: Any, path: str, include: Any, exclude: Any, hidden: bool = False, no_ignore: bool = False
 ) -> ScanResult:
+    import anyio
+
     listed = await _listed(state)
     _, result, _ = await anyio.to_thread.run_sync(
-        lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore)
+        lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore, parallel=True)
     )
     return result
 
@@ -193,6 +209,8 @@ async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool, dig
 
 async def check_for_cli(state: Any, args: Any, out: Any) -> int:
     """Exit 1 when code/config uses failing ids, 0 otherwise, 2 on bad input."""
+    import anyio
+
     from .report import failing, parse_fail_on, render
 
     try:
@@ -211,6 +229,7 @@ async def check_for_cli(state: Any, args: Any, out: Any) -> int:
                 getattr(args, "exclude", None),
                 hidden=bool(getattr(args, "hidden", False)),
                 no_ignore=bool(getattr(args, "no_ignore", False)),
+                parallel=True,
             )
         )
     except (ModelAccessError, ValueError) as exc:

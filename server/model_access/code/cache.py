@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +119,8 @@ class ResultCache:
         except ValueError:
             return
         blob = _MAGIC + hashlib.sha256(payload).digest() + payload
+        import tempfile
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".tmp")
@@ -142,6 +143,6 @@ def _forget_old(folder: Path, days: int = 30) -> None:
     limit = time.time() - days * 86400
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            if entry.name.startswith("scan-") and entry.stat().st_mtime < limit:
+            if entry.name.startswith(("scan-", "answer-")) and entry.stat().st_mtime < limit:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -96,7 +97,7 @@ class Lines:
         else:
             # Every line ends in \n (\r\n included): split and add up, ~5x faster than the regex.
             cumulative = itertools.accumulate(map(len, text.split("\n")[:-1]))
-            self.starts = [0, *(total + i for i, total in enumerate(cumulative, 1))]
+            self.starts = [0, *map(operator.add, cumulative, itertools.count(1))]
 
     def locate(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1

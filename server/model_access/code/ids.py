@@ -87,9 +87,17 @@ def find_starts(text: str, start: int, end: int) -> Iterator[int]:
             _text_finder = re2.compile(PREFILTER_TEXT, options)
         except ImportError:  # pragma: no cover - google-re2 is a dependency
             _text_finder = re.compile(PREFILTER_TEXT, re.IGNORECASE)
+    # RE2's wrapper encodes a str to UTF-8 on every call and maps each offset back (O(len) each time).
+    # An ASCII text is encoded once (kept for the next call on the same text) and searched as bytes,
+    # where byte and character offsets agree.
+    global _ascii_text
+    seen, data = _ascii_text
+    if seen is not text:
+        data = text.encode("ascii") if text.isascii() else None
+        _ascii_text = (text, data)  # one tuple, replaced at once: safe between threads
     try:
-        starts = [m.start() for m in _text_finder.finditer(text, start, end)]
-    except UnicodeEncodeError:  # a lone surrogate (a notebook's "\ud83d" escape): RE2 needs UTF-8
+        starts = [m.start() for m in _text_finder.finditer(text if data is None else data, start, end)]
+    except UnicodeEncodeError:  # a lone surrogate (a stray byte, a notebook's escape): RE2 needs UTF-8
         starts = [m.start() for m in _text_fallback().finditer(text, start, end)]
     yield from starts
 
@@ -97,6 +105,9 @@ def find_starts(text: str, start: int, end: int) -> Iterator[int]:
 @functools.lru_cache(maxsize=1)
 def _text_fallback() -> re.Pattern[str]:
     return re.compile(PREFILTER_TEXT, re.IGNORECASE)
+
+
+_ascii_text: tuple[str | None, bytes | None] = (None, None)
 
 
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:

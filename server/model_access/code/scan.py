@@ -77,6 +77,7 @@ class RawScan:
     files_scanned: int = 0
     skipped: list[str] = field(default_factory=list)
     stats: ScanStats = field(default_factory=ScanStats)
+    walk: WalkResult | None = None  # the file list this scan read (with each file's lstat)
 
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -134,7 +135,13 @@ def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None 
 
 
 def _read(
-    path: str, rel: str, ftype: str, catalog: Catalog, stats: ScanStats, data: bytes | None = None, size: int = -1
+    path: str,
+    rel: str,
+    ftype: str,
+    catalog: Catalog,
+    stats: ScanStats,
+    data: bytes | None = None,
+    size: int = -1,
 ) -> FileScan | str:
     if data is None and 0 <= size <= MAX_BYTES:
         # The common case, without a buffered file object: os.open/os.read cost a third as much per file.
@@ -170,6 +177,135 @@ def _read(
     stats.parsed += 1
     found = extract(text, ftype, catalog)
     return FileScan(path, rel, digest, text, bom, ok, found, encoding)
+
+
+# Below this many bytes to read, a second process costs more (fork, marshal) than it saves.
+PARALLEL_MIN_BYTES = 4_000_000
+
+# What a file read in the forked child sends back: a skip reason, or (digest, packed findings).
+Outcome = str | tuple[str, list[tuple[Any, ...]]]
+
+
+_TASK = 2  # bytes per task number in the task pipe (reads this small are atomic between readers)
+
+
+def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool) -> list[list[int]]:
+    """Positions in `todo` grouped into tasks for two processes, biggest files first; [] to work alone."""
+    if not parallel or len(todo) < 2 or not hasattr(os, "fork") or _cores() < 2:
+        return []
+    if sum(item[4].st_size for item in todo) < PARALLEL_MIN_BYTES:
+        return []
+    order = sorted(range(len(todo)), key=lambda i: -todo[i][4].st_size)
+    tasks: list[list[int]] = []
+    budget = 0
+    for pos in order:  # one big file alone; small ones together, up to ~256 KB a task
+        if not tasks or budget + todo[pos][4].st_size > 256 * 1024 or len(tasks[-1]) >= 64:
+            tasks.append([])
+            budget = 0
+        tasks[-1].append(pos)
+        budget += todo[pos][4].st_size
+    return tasks if len(tasks) < 1 << (8 * _TASK) else []
+
+
+def _cores() -> int:
+    """The CPUs this process may run on (its affinity where the OS says, else all of them)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        try:
+            return len(affinity(0))
+        except OSError:
+            pass
+    return os.cpu_count() or 1
+
+
+def _next_task(queue: int) -> int | None:
+    try:
+        got = os.read(queue, _TASK)
+    except OSError:
+        return None
+    return int.from_bytes(got, "big") if len(got) == _TASK else None
+
+
+def _fork_read(
+    todo: list[tuple[int, str, str, str, os.stat_result]], tasks: list[list[int]], catalog: Catalog
+) -> tuple[int, int, int] | None:
+    """(pid, read end of the results pipe, read end of the task queue) of a forked helper, or None.
+
+    The CLI only (a short-lived, single-purpose process). Parent and child take task numbers from
+    one pipe until it is empty, so neither waits for the other. The child runs pure reading and
+    extraction code, sends back what the result cache stores, and leaves with os._exit; whatever it
+    took but did not send, the parent reads itself."""
+    import marshal
+    import warnings
+
+    from . import js_source, python_source, text_source  # noqa: F401 - imported before the fork, not in it
+
+    numbers = b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks)))
+    if len(numbers) > 60_000:  # must fit the pipe's buffer at once
+        return None
+    try:
+        queue, feed = os.pipe()
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        os.write(feed, numbers)
+        os.close(feed)
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking with other threads alive: the event loop's thread
+            # waits in epoll and holds no lock the child could need.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        for fd in (queue, read_end, write_end):
+            os.close(fd)
+        return None
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read_end)
+            stats = ScanStats()
+            out: dict[int, Outcome] = {}
+            while (task := _next_task(queue)) is not None:
+                for pos in tasks[task]:
+                    _, path, rel, ftype, st = todo[pos]
+                    got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
+                    out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
+            view = memoryview(marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
+            while view:
+                view = view[os.write(write_end, view) :]
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end, queue
+
+
+def _child_results(pid: int, read_end: int) -> tuple[int, int, int, dict[int, Outcome]] | None:
+    import marshal
+
+    chunks: list[bytes] = []
+    try:
+        while True:
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
+    finally:
+        os.close(read_end)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        status = 1
+    if status != 0 or not chunks:
+        return None
+    try:
+        data = marshal.loads(b"".join(chunks))  # noqa: S302 - our own child's output, through a pipe
+    except (ValueError, EOFError, TypeError):
+        return None
+    return data if isinstance(data, tuple) and len(data) == 4 else None
 
 
 def _stream(
@@ -256,7 +392,9 @@ def raw_scan(
     use_cache: bool = True,
     hidden: bool = False,
     no_ignore: bool = False,
+    parallel: bool = False,
 ) -> RawScan:
+    """`parallel`: extraction may use a forked second process (see _fork_read); the CLI asks for it."""
     root = resolve_inside_roots(path, roots)
     inc = check_globs(include, "include")
     exc = check_globs(exclude, "exclude")
@@ -271,39 +409,75 @@ def raw_scan(
     cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
     walked = _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
     scan_root = root if root.is_dir() else root.parent
-    result = RawScan(scan_root, skipped=list(walked.skipped))
+    result = RawScan(scan_root, skipped=list(walked.skipped), walk=walked)
     stats = result.stats
     total = len(walked.files)
     stats.files_walked = total
     seen: set[str] = set()
     resolved: dict[str, Any] = {}
-    for index, (file_path, rel, st) in enumerate(walked.files, 1):
+    # In walk order: (rel, stat, outcome, from the cache). An outcome is a FileScan or a skip reason;
+    # None until read. Files not in the cache are read below, a share of them maybe by a forked child.
+    slots: list[tuple[str, os.stat_result, FileScan | str | None, bool]] = []
+    todo: list[tuple[int, str, str, str, os.stat_result]] = []  # (slot, path, rel, file type, stat)
+    for file_path, rel, st in walked.files:
         seen.add(rel)
-        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
-        assert ftype is not None
         hit = cache.get(rel, st.st_size, st.st_mtime_ns)
         if hit is not None:
             stats.cache_hits += 1
-            result.files_scanned += 1
             rows = hit[3]
-            if isinstance(rows, str):
-                result.skipped.append(rows)
-                result.files_scanned -= 1
-            elif rows:
-                found = _unpack(rows, catalog, resolved)
-                result.files.append(FileScan(file_path, rel, hit[2], None, b"", True, found))
+            found = _unpack(rows, catalog, resolved) if rows and not isinstance(rows, str) else []
+            entry = rows if isinstance(rows, str) else FileScan(file_path, rel, hit[2], None, b"", True, found)
+            slots.append((rel, st, entry, True))
             continue
-        outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
-        if isinstance(outcome, str):
-            result.skipped.append(outcome)
-            cache.put(rel, (st.st_size, st.st_mtime_ns, "", outcome))
-        else:
-            result.files_scanned += 1
-            if outcome.found:
-                result.files.append(outcome)
-            cache.put(rel, (st.st_size, st.st_mtime_ns, outcome.digest, _pack(outcome.found)))
-        if progress is not None and total > 100 and index % 50 == 0:
-            progress(index, total)
+        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
+        assert ftype is not None
+        todo.append((len(slots), file_path, rel, ftype, st))
+        slots.append((rel, st, None, False))
+    tasks = _tasks(todo, parallel)
+    helper = _fork_read(todo, tasks, catalog) if tasks else None
+    mine: set[int] = set()
+    if helper is None:
+        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+            slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+            if progress is not None and total > 100 and pos % 50 == 49:
+                progress(stats.cache_hits + pos + 1, total)
+    else:
+        while (task := _next_task(helper[2])) is not None:
+            for pos in tasks[task]:
+                slot, file_path, rel, ftype, st = todo[pos]
+                slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+                mine.add(pos)
+        os.close(helper[2])
+    if helper is not None:
+        sent = _child_results(helper[0], helper[1])
+        if sent is not None:
+            stats.prefiltered_away += sent[0]
+            stats.parsed += sent[1]
+            stats.streamed += sent[2]
+        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+            if pos in mine:
+                continue
+            got = sent[3].get(pos) if sent is not None else None
+            outcome: FileScan | str
+            if got is None:  # the child failed: read it here
+                outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
+            elif isinstance(got, str):
+                outcome = got
+            else:
+                outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
+            slots[slot] = (rel, st, outcome, False)
+    for rel, st, done, cached in slots:
+        assert done is not None
+        if isinstance(done, str):
+            result.skipped.append(done)
+            if not cached:
+                cache.put(rel, (st.st_size, st.st_mtime_ns, "", done))
+            continue
+        result.files_scanned += 1
+        if done.found:
+            result.files.append(done)
+        if not cached:
+            cache.put(rel, (st.st_size, st.st_mtime_ns, done.digest, _pack(done.found)))
     if use_cache:
         cache.retain(seen)
         cache.save()
