@@ -50,8 +50,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "azure_deployment_not_found",
         0.97,
-        ("deploymentnotfound", "deployment for this resource"),
-        r"DeploymentNotFound|API deployment for this resource does not exist",
+        ("deploymentnotfound", "deployment for this resource", "deployment for the resource"),
+        r"DeploymentNotFound|API deployment for this resource does not exist|"
+        r"API deployment for the resource does not exist",
         "Azure says the deployment does not exist",
     ),
     (
@@ -92,7 +93,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "organization_verification_required",
         0.96,
         ("verified", "verification", "verify your organization", "验证", "認証"),
-        r"organization must be verified|verify your organization|organization verification|"
+        r"organizations? must be verified|verify your organization|organization verification|"
         r"组织(?:必须)?(?:经过)?验证|組織の認証",
         "the organization must be verified",
     ),
@@ -526,11 +527,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "not allowed for this",
             "is not allowed to",
             "无权",
+            "has no access to model",
+            "does not have access to model",
         ),
         r"Token not allowed to access model|not available for this API key|key_model_access_denied|"
         r"not authorized to access the requested model|(?:令牌|密钥|key)\S{0,4}(?:无权使用模型|無權使用模型)|"
         r"(?:令牌|密钥|key)\S{0,4}无权(?:使用|访问)(?:该|此)?模型|not allowed for this (?:API )?(?:key|token)|"
-        r"(?:key|token) is not allowed to (?:use|access) (?:this |the )?model",
+        r"(?:key|token) is not allowed to (?:use|access) (?:this |the )?model|"
+        r"(?:key|token) has no access to model|(?:key|token) does not have access to model",
         "the key is not allowed to use this model (a restricted or virtual key)",
     ),
     (
