@@ -490,11 +490,20 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "a parameter or value this model does not accept",
     ),
     (
+        "client_misconfigured",
+        0.72,
+        ("unrecognized request argument",),
+        r"Unrecognized request argument supplied:\W{0,3}(?:tools|tool_choice|functions|function_call|"
+        r"response_format|seed|logprobs|top_logprobs|stream_options|parallel_tool_calls|"
+        r"max_completion_tokens|reasoning_effort|store|metadata|modalities|audio|prediction|dimensions)\b",
+        "Azure's api-version in use predates this OpenAI request argument: use a newer api-version",
+    ),
+    (
         "unsupported_parameter",
         0.7,
         ("unrecognized request argument",),
         r"Unrecognized request argument supplied",
-        "a request argument this model or API version does not accept (on Azure, often an old api-version)",
+        "a request argument this model or API version does not accept",
     ),
     (
         "context_length_exceeded",
