@@ -128,8 +128,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "wrong_endpoint",
         0.85,
-        ("does not support", "not supported on", "is not a", "不支持"),
+        ("does not support", "not supported on", "is not a", "不支持", "this endpoint", "the endpoint"),
         r"does not support (?:the )?(?:chat(?: completions?)?|completions?|embeddings?) (?:endpoint|api|operation)|"
+        r"not supported (?:by|on|for) this endpoint|not supported (?:by|on|for) the endpoint|"
         r"(?:model )?is not supported on (?:the )?/?v1/|is not an? (?:chat|completions?|embeddings?) model|"
         r"(?:模型)?不支持(?:该|此)?(?:接口|端点|endpoint)",
         "the model does not serve the endpoint that was called",
@@ -912,6 +913,8 @@ _MISSING_GATES = gates(
     "not yet supported",
     "not available",
     "unavailable",
+    "不可用",
+    "no model named",
     "may not exist",
     "模型",
     "モデル",
@@ -927,7 +930,7 @@ _MODEL_MISSING = linear(
     r"invalid model (?:name|identifier)|invalid model: ?[\w/]|unknown model|no such model|not exist|"
     r"no matching model|unsupported model|model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)|"
     r"model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))|"
-    r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
+    r"不存在|未找到|找不到|不可用|no model named|requested model is not available|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
     r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
     ignore_case=True,
 )
@@ -945,7 +948,7 @@ _NOT_SERVED = (
 )
 _NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
 _NOT_AVAILABLE_MSG = re.compile(
-    r"model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))",
+    r"模型\S{0,84}不可用|model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))",
     _R,
 )
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)

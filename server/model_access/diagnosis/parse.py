@@ -383,14 +383,26 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("unsupported model",), r"(?i)unsupported\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
         (("supported model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\ssupported\smodel"),
         (("not available",), r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\s)?not\savailable"),
+        (
+            ("requested model is not available",),
+            r"(?i)requested\smodel\sis\snot\savailable:?\s" + _Q + r"(" + _IDG + r")",
+        ),
+        (("no model named",), r"(?i)no\smodel\snamed\s" + _Q + r"(" + _IDG + r")"),
+        (
+            ("model:",),
+            r"(?i)\bmodel:\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:not\sfound|does\snot\sexist|"
+            r"is\snot\s(?:found|available|supported))",
+        ),
+        (("不可用",), r"模型不可用\s?[:：]\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})"),
         # 模型 `x` 不存在 / 模型不存在: x / モデル x が見つかりません / el modelo x no existe /
         # o modelo x não existe / 모델 x을(를) 찾을 수 없습니다 / Modell x nicht gefunden /
         # le modèle x n'existe pas / модель x не найдена
         (
             ("模型", "モデル", "modelo", "모델", "modell", "modèle", "модель"),
             r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
-            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|não existe|"
-            r"não encontrado|을 찾을 수 없|를 찾을 수 없|이\(가\) 존재하지|nicht gefunden|existiert nicht|n'existe pas|"
+            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|不可用|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|"
+            r"não existe|não encontrado|을 찾을 수 없|를 찾을 수 없|을\(를\) 찾을 수 없|이\(가\) 존재하지|nicht gefunden|"
+            r"existiert nicht|n'existe pas|"
             r"introuvable|не найдена|не существует)",
         ),
     )
