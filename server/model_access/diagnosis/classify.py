@@ -283,7 +283,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "insufficient_quota",
         0.8,
         ("quota", "billing"),
-        r"exceeded your current quota|insufficient_quota|billing_hard_limit",
+        r"exceeded your current quota|insufficient_quota|billing_hard_limit|billing_not_active|"
+        r"account is not active, please check your billing",
         "the account has no quota (billing) left",
     ),
     (
@@ -431,6 +432,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         ("no matching model", "unsupported model"),
         r"No matching model(?: found)?|Unsupported model\b",
         "the server has no model by that name",
+    ),
+    # ---- an input kind (images, audio, files) only some models take
+    (
+        "unsupported_parameter",
+        0.78,
+        ("only supported by certain models", "does not support image", "does not support audio"),
+        r"is only supported by certain models|does not support image inputs?|does not support audio inputs?",
+        "this model does not take that kind of input (images, audio)",
     ),
     # ---- a relay given an empty model name
     (
