@@ -50,8 +50,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "azure_deployment_not_found",
         0.97,
-        ("deploymentnotfound", "deployment for this resource"),
-        r"DeploymentNotFound|API deployment for this resource does not exist",
+        ("deploymentnotfound", "deployment for this resource", "deployment for the resource"),
+        r"DeploymentNotFound|API deployment for this resource does not exist|"
+        r"API deployment for the resource does not exist",
         "Azure says the deployment does not exist",
     ),
     (
@@ -92,7 +93,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "organization_verification_required",
         0.96,
         ("verified", "verification", "verify your organization", "验证", "認証"),
-        r"organization must be verified|verify your organization|organization verification|"
+        r"organizations? must be verified|verify your organization|organization verification|"
         r"组织(?:必须)?(?:经过)?验证|組織の認証",
         "the organization must be verified",
     ),
@@ -127,8 +128,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "wrong_endpoint",
         0.85,
-        ("does not support", "not supported on", "is not a", "不支持"),
+        ("does not support", "not supported on", "is not a", "不支持", "this endpoint", "the endpoint"),
         r"does not support (?:the )?(?:chat(?: completions?)?|completions?|embeddings?) (?:endpoint|api|operation)|"
+        r"not supported (?:by|on|for) this endpoint|not supported (?:by|on|for) the endpoint|"
         r"(?:model )?is not supported on (?:the )?/?v1/|is not an? (?:chat|completions?|embeddings?) model|"
         r"(?:模型)?不支持(?:该|此)?(?:接口|端点|endpoint)",
         "the model does not serve the endpoint that was called",
@@ -281,7 +283,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "insufficient_quota",
         0.8,
         ("quota", "billing"),
-        r"exceeded your current quota|insufficient_quota|billing_hard_limit",
+        r"exceeded your current quota|insufficient_quota|billing_hard_limit|billing_not_active|"
+        r"account is not active, please check your billing",
         "the account has no quota (billing) left",
     ),
     (
@@ -397,6 +400,64 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|服务器(?:错误|内部错误|繁忙)",
         "the server failed",
     ),
+    # ---- malformed conversations and out-of-range values (roles, order, empty content)
+    (
+        "invalid_request",
+        0.78,
+        (
+            "with role",
+            "is not one of [",
+            "must be a response to",
+            "content blocks must",
+            "valid role",
+            "elements with the role",
+            "valid range",
+        ),
+        r"messages? with role \W?\w+\W? must be|must be a response to a prece+ding message|is not one of \[|"
+        r"content blocks must contain|Please use a valid role|do not contain elements with the role|valid range\s+of",
+        "the request's messages or values are malformed (roles, order, empty content, a value out of range)",
+    ),
+    # ---- a fine-tuned model, said in words, that cannot be found
+    (
+        "fine_tune_scope",
+        0.72,
+        ("tuned", "微调"),
+        r"(?:fine[- ]?tuned|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
+        "a fine-tuned model is not found: fine-tunes are visible only to the organization that trained them",
+    ),
+    # ---- a server with no model by that name (no id read)
+    (
+        "unknown_model_name",
+        0.75,
+        ("no matching model", "unsupported model"),
+        r"No matching model(?: found)?|Unsupported model\b",
+        "the server has no model by that name",
+    ),
+    # ---- an input kind (images, audio, files) only some models take
+    (
+        "unsupported_parameter",
+        0.78,
+        ("only supported by certain models", "does not support image", "does not support audio"),
+        r"is only supported by certain models|does not support image inputs?|does not support audio inputs?",
+        "this model does not take that kind of input (images, audio)",
+    ),
+    # ---- a relay given an empty model name
+    (
+        "client_misconfigured",
+        0.72,
+        ("无可用渠道",),
+        r"(?:对于|下)模型\s*无可用渠道",
+        "the gateway received an empty model name (the client sends no model)",
+    ),
+    # ---- credit that expired
+    (
+        "insufficient_quota",
+        0.78,
+        ("expir", "caduc", "過期", "过期"),
+        r"cr[ée]dits? (?:have |has |had )?expired|expir\w*\W{0,3}\s(?:mon |ma |mes |my |your |the )?cr[ée]dits?|"
+        r"(?:额度|余额|赠金)\S{0,4}(?:已)?过期",
+        "the account's credit has expired",
+    ),
     # ---- other malformed requests
     (
         "invalid_request",
@@ -439,11 +500,20 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "a parameter or value this model does not accept",
     ),
     (
+        "client_misconfigured",
+        0.72,
+        ("unrecognized request argument",),
+        r"Unrecognized request argument supplied:\W{0,3}(?:tools|tool_choice|functions|function_call|"
+        r"response_format|seed|logprobs|top_logprobs|stream_options|parallel_tool_calls|"
+        r"max_completion_tokens|reasoning_effort|store|metadata|modalities|audio|prediction|dimensions)\b",
+        "Azure's api-version in use predates this OpenAI request argument: use a newer api-version",
+    ),
+    (
         "unsupported_parameter",
         0.7,
         ("unrecognized request argument",),
         r"Unrecognized request argument supplied",
-        "a request argument this model or API version does not accept (on Azure, often an old api-version)",
+        "a request argument this model or API version does not accept",
     ),
     (
         "context_length_exceeded",
@@ -470,9 +540,20 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "not authorized to access the requested model",
             "无权使用模型",
             "無權使用模型",
+            "无权访问模型",
+            "无权使用该模型",
+            "无权访问该模型",
+            "not allowed for this",
+            "is not allowed to",
+            "无权",
+            "has no access to model",
+            "does not have access to model",
         ),
         r"Token not allowed to access model|not available for this API key|key_model_access_denied|"
-        r"not authorized to access the requested model|(?:令牌|密钥|key)\S{0,4}(?:无权使用模型|無權使用模型)",
+        r"not authorized to access the requested model|(?:令牌|密钥|key)\S{0,4}(?:无权使用模型|無權使用模型)|"
+        r"(?:令牌|密钥|key)\S{0,4}无权(?:使用|访问)(?:该|此)?模型|not allowed for this (?:API )?(?:key|token)|"
+        r"(?:key|token) is not allowed to (?:use|access) (?:this |the )?model|"
+        r"(?:key|token) has no access to model|(?:key|token) does not have access to model",
         "the key is not allowed to use this model (a restricted or virtual key)",
     ),
     (
@@ -835,6 +916,14 @@ _MISSING_GATES = gates(
     "unknown model",
     "no such model",
     "not exist",
+    "no matching model",
+    "unsupported model",
+    "not supported",
+    "not yet supported",
+    "not available",
+    "unavailable",
+    "不可用",
+    "no model named",
     "may not exist",
     "模型",
     "モデル",
@@ -848,7 +937,9 @@ _MODEL_MISSING = linear(
     r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|not_found_error|has been deprecated|"
     r"is not a valid model|not available for fine-tuning|is not supported when using|no endpoints found for|"
     r"invalid model (?:name|identifier)|invalid model: ?[\w/]|unknown model|no such model|not exist|"
-    r"不存在|未找到|找不到|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
+    r"no matching model|unsupported model|model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)|"
+    r"model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))|"
+    r"不存在|未找到|找不到|不可用|no model named|requested model is not available|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
     r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
     ignore_case=True,
 )
@@ -857,6 +948,16 @@ _DEPRECATED_MSG = re.compile(r"has been deprecated", _R)
 _INVALID_ID_MSG = re.compile(
     r"is not a valid model ID|try pulling it first|no endpoints found for|Invalid model name passed|"
     r"Invalid model identifier|unknown model",
+    _R,
+)
+# "Not served here" said by a relay or compatible server: the id is not one it serves.
+_NOT_SERVED = (
+    r"no matching model|unsupported model|"
+    r"model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)"
+)
+_NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
+_NOT_AVAILABLE_MSG = re.compile(
+    r"模型\S{0,84}不可用|model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))",
     _R,
 )
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)
@@ -880,9 +981,14 @@ def _candidates(present: frozenset[str]) -> list[tuple[Category, float, tuple[st
     return [_RULES[i] for i in sorted(indexes)]
 
 
+_TUNED_ENDPOINT = re.compile(r"(?:^|/)projects/[^/]+/locations/[^/]+/endpoints/\d+$")
+
+
 def is_fine_tune(model: str) -> bool:
+    """A fine-tuned model: OpenAI's ft: ids, legacy ``base:ft-org-date`` ids, and a Vertex
+    endpoint resource (where tuned models are deployed)."""
     lowered = model.lower()
-    return lowered.startswith("ft:") or ":ft-" in lowered
+    return lowered.startswith("ft:") or ":ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
 
 
 @lru_cache(maxsize=4096)
@@ -1157,6 +1263,26 @@ def _resolve_missing(
             alternatives=[("account_access_denied", 0.15)],
             checked_live=listed is not None,
         )
+    if not _NOT_EXIST.search(flat):
+        # "Model x is not supported / unsupported model": a relay or compatible server that does
+        # not serve this id (the id is fine elsewhere). "Model x is not available" is the account's
+        # or the server's: say which is likelier, not surely.
+        if _NOT_SERVED_MSG.search(flat):
+            return Verdict(
+                "unknown_model_name",
+                0.75,
+                [f"{said}: the server says it does not serve it (a relay or compatible server's model list)"],
+                alternatives=[("account_access_denied", 0.3), ("client_misconfigured", 0.2)],
+                checked_live=listed is not None,
+            )
+        if _NOT_AVAILABLE_MSG.search(flat):
+            return Verdict(
+                "account_access_denied",
+                0.7,
+                [f"{said}: “not available” for this caller; {resolved} is a current ({lifecycle}) model"],
+                alternatives=[("unknown_model_name", 0.35), ("project_access_denied", 0.3)],
+                checked_live=listed is not None,
+            )
     # A current model the caller cannot use.
     if permissions is not None and not _permitted(permissions, resolved, model):
         return Verdict(

@@ -256,7 +256,11 @@ _STATUSES = frozenset(
 )
 # Status numbers are found in one pass; each candidate is then ranked by the few characters
 # around it (bounded slices, at most _MAX_NUMBERS candidates).
-_NUMBER = re.compile(r"(?<![\w.])([45]\d\d)(?![\w.])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])([45]\d\d)(?![A-Za-z0-9_.])")
+# Chinese, Japanese and Korean write a status next to the words around it ("一直429了",
+# "返回404错误"); a count ("500个", "400元") is not a status.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK_COUNT = frozenset("个個元次条條秒字万萬千行页頁张張块塊位年月日号號岁歲分人台篇件円回枚")
 _MAX_NUMBERS = 256
 _BEFORE_KEYWORD = re.compile(
     r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
@@ -379,14 +383,26 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("unsupported model",), r"(?i)unsupported\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
         (("supported model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\ssupported\smodel"),
         (("not available",), r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\s)?not\savailable"),
+        (
+            ("requested model is not available",),
+            r"(?i)requested\smodel\sis\snot\savailable:?\s" + _Q + r"(" + _IDG + r")",
+        ),
+        (("no model named",), r"(?i)no\smodel\snamed\s" + _Q + r"(" + _IDG + r")"),
+        (
+            ("model:",),
+            r"(?i)\bmodel:\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:not\sfound|does\snot\sexist|"
+            r"is\snot\s(?:found|available|supported))",
+        ),
+        (("不可用",), r"模型不可用\s?[:：]\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})"),
         # 模型 `x` 不存在 / 模型不存在: x / モデル x が見つかりません / el modelo x no existe /
         # o modelo x não existe / 모델 x을(를) 찾을 수 없습니다 / Modell x nicht gefunden /
         # le modèle x n'existe pas / модель x не найдена
         (
             ("模型", "モデル", "modelo", "모델", "modell", "modèle", "модель"),
             r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
-            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|não existe|"
-            r"não encontrado|을 찾을 수 없|를 찾을 수 없|이\(가\) 존재하지|nicht gefunden|existiert nicht|n'existe pas|"
+            r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|不可用|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|"
+            r"não existe|não encontrado|을 찾을 수 없|를 찾을 수 없|을\(를\) 찾을 수 없|이\(가\) 존재하지|nicht gefunden|"
+            r"existiert nicht|n'existe pas|"
             r"introuvable|не найдена|не существует)",
         ),
     )
@@ -672,6 +688,9 @@ def _status_rank(flat: str, pos: int, end: int) -> int | None:
         return 3
     if _BEFORE_WEAK.search(before):
         return 4
+    right = after[:1]
+    if (_CJK.match(left) or _CJK.match(right)) and right not in _CJK_COUNT and (right == "" or not right.isdigit()):
+        return 2
     return None
 
 
@@ -724,7 +743,16 @@ def _clean_id(value: str, quoted: bool) -> str:
     # ellipsis, "ft:gpt-3.5-turbo-0613...", is kept as written).
     if value.endswith(".") and not value.endswith(".."):
         value = value[:-1]
+    # Vertex names a model the user named shortly by its publisher resource path
+    # ("projects/p/locations/l/publishers/google/models/gemini-2.0-flash").
+    if value.startswith("projects/") and "/publishers/" in value:
+        publisher = _PUBLISHER_MODEL.match(value)
+        if publisher:
+            value = publisher.group(1)
     return value
+
+
+_PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/models/([^/]+)$")
 
 
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
@@ -741,9 +769,18 @@ def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     return None, False
 
 
+_DETAILS_MODEL = re.compile(r"(?m)^\**Model\**:[ \t]{1,4}([^\n]{1,60}?)[ \t]*\n\**Provider\**:[ \t]")
+
+
 def context_model(text: str, flat: str, is_known: object) -> str | None:
     """A model id named around the error (config, call, prose) that the catalog knows."""
     check = is_known if callable(is_known) else (lambda _s: False)
+    # An app's error-details block names the model on its own line above the provider
+    # ("Model: DeepSeek Chat" / "Provider: deepseek"): the model as the user chose it.
+    if "Provider:" in text:
+        block = _DETAILS_MODEL.search(text)
+        if block:
+            return block.group(1).strip("*` ")
     if "model" in flat.lower() or "模型" in flat or "モデル" in flat or "모델" in flat:
         for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
             if count >= 64:
