@@ -91,3 +91,14 @@ async def test_scan_through_mcp_agrees_with_diagnose_and_suggest(tmp_path: Path,
     refs = [r for r in scan.structured_content["references"] if r["model"] == "gpt-4-32k"]
     first = suggestion.structured_content["suggestions"][0]["id"]
     assert refs and refs[0]["suggestion"] == first == diagnosis.structured_content["suggested_models"][0]
+
+
+def test_with_the_keys_listing_at_hand_the_fixer_never_writes_a_model_it_does_not_list(tmp_path: Path) -> None:
+    project = write(tmp_path, "app.py", 'r = client.chat.completions.create(model="gpt-4-32k", messages=[])\n')
+    state = make_state(tmp_path)
+    listed = {"gpt-5.4-mini", "text-embedding-3-small"}  # an allow-list project's listing
+    _raw, result, _ = scan_sync(state, str(project), listed=listed)
+    ref = next(r for r in result.references if r.model == "gpt-4-32k")
+    assert ref.suggestion in listed  # not gpt-6-luna, which this key cannot call
+    offline = first_replacement(state.catalog, "gpt-4-32k", "chat.completions")
+    assert offline is not None and offline.id == "gpt-6-luna" and ref.suggestion != offline.id

@@ -121,7 +121,8 @@ def plan_fix(raw: RawScan, judge: Judge, mapping: dict[str, str] | None) -> Plan
                 ref = judge.reference(fs.shown, f)
                 new = ref.suggestion if ref.problem in DEFAULT_PROBLEMS else None
                 endpoint = f.endpoints[0] if f.endpoints else None
-                move = call_move_for(judge.catalog, f.ident, endpoint) if new else None
+                listed = frozenset(judge.listed) if judge.listed is not None else None
+                move = call_move_for(judge.catalog, f.ident, endpoint, listed) if new else None
                 if new and move:
                     # Writing the id alone would break the call: the endpoint itself must change.
                     plan.not_editable.append(

@@ -15,27 +15,34 @@ if TYPE_CHECKING:
     from ..results import Suggestion
 
 
-def replacement_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
+def replacement_for(
+    catalog: Catalog, model_id: str, endpoint: str | None = None, listed: frozenset[str] | None = None
+) -> str | None:
     """THE replacement for `model_id` used on `endpoint` — every scan suggestion and fix edit asks here.
 
     The chain ends at an active model that serves the call's endpoint; a misspelt id gets the id it
-    most likely means.
+    most likely means. With the key's listing at hand, a model it does not list is never written.
     """
-    found = _first(catalog, model_id, endpoint)
+    found = _first(catalog, model_id, endpoint, listed)
     return found.id if found is not None else None
 
 
-def call_move_for(catalog: Catalog, model_id: str, endpoint: str | None = None) -> str | None:
+def call_move_for(
+    catalog: Catalog, model_id: str, endpoint: str | None = None, listed: frozenset[str] | None = None
+) -> str | None:
     """The endpoint the call must move to for the replacement, when no current model serves this one."""
-    found = _first(catalog, model_id, endpoint)
+    found = _first(catalog, model_id, endpoint, listed)
     return found.endpoint if found is not None else None
 
 
-def _first(catalog: Catalog, model_id: str, endpoint: str | None) -> Suggestion | None:
+def _first(
+    catalog: Catalog, model_id: str, endpoint: str | None, listed: frozenset[str] | None = None
+) -> Suggestion | None:
     from ..errors import ModelAccessError
     from ..suggest import first_replacement
 
     try:
-        return first_replacement(catalog, model_id, endpoint)
+        accessible = (lambda m: m in listed) if listed is not None else None
+        return first_replacement(catalog, model_id, endpoint, accessible)
     except ModelAccessError:  # an id the model-id check refuses has no replacement
         return None

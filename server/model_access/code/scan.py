@@ -499,7 +499,8 @@ class Judge:
         if key not in self._cache:
             from .replacement import replacement_for
 
-            self._cache[key] = replacement_for(self.catalog, model, endpoint)
+            listed = frozenset(self.listed) if self.listed is not None else None
+            self._cache[key] = replacement_for(self.catalog, model, endpoint, listed)
         return self._cache[key]
 
     def reference(self, file: str, f: Found) -> Reference:
