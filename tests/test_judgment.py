@@ -387,3 +387,14 @@ async def test_an_own_fine_tune_blocked_by_the_deny_list_is_a_project_matter(emu
     assert check["verdict"] == "project_denied" and check["category"] == "project_access_denied"
     assert any(step.startswith(f"Unblock {ACME_FINE_TUNE.id}") for step in check["next_steps"])
     assert plan["after"]["model_ids"] == [] and plan["applied"] is False
+
+
+def test_the_documented_table_names_every_rule_in_order() -> None:
+    from model_access import judgment
+
+    doc = judgment.__doc__ or ""
+    rows = [
+        line.split("|")[2].strip() for line in doc.splitlines() if line.startswith("|") and line.split("|")[2].strip()
+    ]
+    documented = [name for name in rows if name not in ("rule", "-" * len(name)) and not name.startswith("-")]
+    assert documented == [rule.name for rule in judgment.RULES]

@@ -13,33 +13,40 @@ that was not checked is recorded as not checked, never assumed.
 The decision table (`RULES`) is read top to bottom; the first rule whose condition holds
 decides. In design.md's terms:
 
-| # | rule                 | when                                                                 | verdict        | category                           |
-|---|----------------------|----------------------------------------------------------------------|----------------|------------------------------------|
-| 1 | call_succeeded       | a probe was accepted                                                 | accessible     | (the model is not the cause)       |
-| 2 | key_lacks_scope      | the call says a restricted key lacks a scope (model.request …)       | unverifiable   | key_permission_denied              |
-| 3 | key_rejected         | the API rejected the key (401 on list/retrieve, or the call says so) | unverifiable   | invalid_api_key                    |
-| 4 | call_stated          | the probe or the error states a cause beyond doubt (wrong endpoint,  | (by cause)     | (the call's category)              |
-|   |                      | verification, project access, fine-tune scope, retired, quota …)     |                |                                    |
-| 4b| shut_down            | shut down (a live shutdown_date wins over the catalog's)             | retired        | model_retired                      |
-| 5 | not_an_exact_id      | on OpenAI, the id as sent is not an id (prefix, case, spaces, dots)  | unknown_model  | unknown_model_name                 |
-| 6 | not_an_id            | on OpenAI, no catalog entry, not listed, not retrieved, no near id   | unknown_model  | unknown_model_name                 |
-| 7 | foreign_fine_tune    | an ft: id this key neither lists nor retrieves                       | not_listed     | fine_tune_scope                    |
-| 8 | hidden_beyond_policy | policy excludes it, but the listing ignores the policy and lacks it  | not_listed     | account_access_denied              |
-| 9 | project_policy       | the project's policy (read, or named by the API) excludes it         | project_denied | project_access_denied              |
-|10 | call_refused         | the probe answered "does not exist / no access"                      | (by cause)     | (the call's category)              |
-|11 | wrong_endpoint       | the catalog says the model does not serve the call's endpoint        | wrong_endpoint | wrong_endpoint                     |
-|12 | listed_but_refused   | the error says "does not exist / no access", yet this key lists it   | accessible     | client_misconfigured               |
-|13 | listed               | the key lists or retrieves the exact id                              | accessible     | (the model is not the cause)       |
-|14 | not_listed           | the key's listing was read and lacks a known OpenAI id               | not_listed     | account_access_denied              |
-|15 | unknown_id           | the key's listing was read and neither it nor the catalog has the id | unknown_model  | unknown_model_name                 |
-|16 | lookup_failed        | the live look-ups failed                                             | unverifiable   | (no model cause known)             |
-|17 | catalog_only         | anything else: access could not be checked (no key, or no facts)     | unverifiable   | (no model cause known)             |
+| # | rule                 | when                                                                  | verdict        | category                   |
+|---|----------------------|-----------------------------------------------------------------------|----------------|----------------------------|
+| 1 | call_succeeded       | a probe was accepted                                                  | accessible     | (the model is not the cause) |
+| 2 | key_lacks_scope      | the call (or the listing) says a restricted key lacks a scope         | unverifiable   | key_permission_denied      |
+| 3 | key_rejected         | the API rejected the key (401, not a scope), or the call says so      | unverifiable   | invalid_api_key            |
+| 4 | call_stated          | the probe or the error states a cause beyond doubt (wrong endpoint,   | (by cause)     | (the call's category)      |
+|   |                      | verification, project access, fine-tune scope, retired, quota …)      |                |                            |
+| 5 | shut_down            | shut down: a live shutdown_date, or the catalog's date when the key   | retired        | model_retired              |
+|   |                      | does not list it any more (Azure: Azure's own date)                   |                |                            |
+| 6 | not_an_exact_id      | on OpenAI, the id as sent is not an id (prefix, case, spaces, dots)   | unknown_model  | unknown_model_name         |
+| 7 | not_an_id            | on OpenAI, no catalog entry, not listed, not retrieved, nothing near  | unknown_model  | unknown_model_name         |
+| 8 | provider_id          | the provider lists it under another spelling (prefix added/removed)   | unknown_model  | unknown_model_name         |
+| 9 | no_deployment        | Azure: the resource has no deployment of that name                    | unknown_model  | azure_deployment_not_found |
+|10 | foreign_fine_tune    | an ft: id the key neither lists nor retrieves, not excluded by policy | not_listed     | fine_tune_scope            |
+|11 | hidden_beyond_policy | policy excludes it, but the listing ignores the policy and lacks it   | not_listed     | account_access_denied      |
+|12 | project_policy       | the project's policy (read, or named by the API) excludes it          | project_denied | project_access_denied      |
+|13 | call_refused         | the probe answered "does not exist / no access"                       | (by cause)     | (the call's category)      |
+|14 | wrong_endpoint       | the catalog says the model does not serve the call's endpoint         | wrong_endpoint | wrong_endpoint             |
+|15 | listed_but_refused   | the error says "does not exist / no access", yet this key lists it    | accessible     | client_misconfigured       |
+|16 | probe_inconclusive   | the probe failed for a reason that is not about access                | unverifiable   | —                          |
+|17 | listed_public        | listed by a provider whose list is public (it proves nothing of a key)| unverifiable   | —                          |
+|18 | listed               | the key lists or retrieves the exact id                               | accessible     | (the model is not the cause) |
+|19 | not_listed           | the listing was read, lacks a known OpenAI id, and is not the whole truth | not_listed | account_access_denied      |
+|20 | unknown_id           | the listing was read and neither it nor the catalog has the id (or the | unknown_model | unknown_model_name         |
+|   |                      | provider's listing is the whole truth)                                |                |                            |
+|21 | lookup_failed        | the live look-ups failed                                              | unverifiable   | —                          |
+|22 | catalog_only         | anything else: access could not be checked (no key, or no facts)      | unverifiable   | —                          |
 
 A verdict never contradicts a real call: what a call states beyond doubt (rule 4) comes
 before anything the catalog or a listing suggests, and `listed` never stands against a
 failed probe. The ambiguous "does not exist or you do not have access" is what the facts
-(rules 5–16) are for. "Listed" means visible in
-`GET /models`, which is evidence, not proof, of being callable: the evidence says which.
+(rules 5–20) are for. "Listed" means visible in `GET /models`, which is evidence, not proof,
+of being callable: the evidence says which. `tests/test_judgment.py` checks that this table
+names every rule of `RULES`, in order.
 
 Replacements (`replacements`) end at an active model that serves the call's endpoint and that
 the caller is known (`accessible: true`) or said not yet known (`null`) to be able to call;
