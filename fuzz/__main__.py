@@ -1,8 +1,8 @@
 """Fuzz the diagnosis parser (`diagnose_offline`) and the code layer's per-file extraction
 (`model_access.code.extract.extract`) for a bounded time, with hypothesis.
 
-    /work/venv/bin/python -m fuzz --seconds 60            # both targets, half the time each
-    /work/venv/bin/python -m fuzz --seconds 30 --target diagnose
+    .venv/bin/python -m fuzz --seconds 60            # both targets, half the time each
+    .venv/bin/python -m fuzz --seconds 30 --target diagnose
 
 A crash is any exception other than the typed `ModelAccessError`; a "slow" finding is one
 example that took more than --slow seconds. Both are printed with a reproducer and make the
