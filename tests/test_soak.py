@@ -6,7 +6,7 @@ against the 1 s timeout, 429 with Retry-After). Every call must answer (a result
 isError naming the fault) within a deadline, the server process must stay up, and its RSS
 must not grow more than 20 % between call 100 and the end.
 
-    SOAK_CALLS=2000 /work/venv/bin/python -m pytest -q -s tests/test_soak.py   # the long run
+    SOAK_CALLS=2000 .venv/bin/python -m pytest -q -s tests/test_soak.py   # the long run
 """
 
 from __future__ import annotations
