@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -13,7 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import console_script, offline_env
+from .conftest import offline_env
+from .servers import http_server
 
 INIT = {
     "jsonrpc": "2.0",
@@ -23,33 +23,10 @@ INIT = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [console_script("model-access"), "serve", "--http", "--port", str(port)],
-        env=offline_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/mcp"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with http_server(offline_env()) as port:
+        yield f"http://127.0.0.1:{port}/mcp"
 
 
 def post(url: str, body: bytes, **headers: str) -> tuple[int, str]:
@@ -106,29 +83,14 @@ MAX_CONNECTIONS = 20
 
 @pytest.fixture(scope="module")
 def guarded() -> Iterator[int]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [console_script("model-access"), "serve", "--http", "--port", str(port)],
-        env=offline_env(
-            MODEL_ACCESS_HTTP_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
-            MODEL_ACCESS_HTTP_BODY_TIMEOUT=str(BODY_TIMEOUT),
-            MODEL_ACCESS_HTTP_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    env = offline_env(
+        MODEL_ACCESS_HTTP_HEADER_TIMEOUT=str(HEADER_TIMEOUT),
+        MODEL_ACCESS_HTTP_BODY_TIMEOUT=str(BODY_TIMEOUT),
+        MODEL_ACCESS_HTTP_MAX_CONNECTIONS=str(MAX_CONNECTIONS),
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            assert proc.poll() is None
-            time.sleep(0.1)
-    time.sleep(HEADER_TIMEOUT + 0.2)  # let the probing connection above be reaped
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with http_server(env) as port:
+        time.sleep(HEADER_TIMEOUT + 0.2)  # let the probing connection above be reaped
+        yield port
 
 
 def closed_by_server(sock: socket.socket, deadline: float) -> bool:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
-import subprocess
 import threading
 import time
 import urllib.parse
@@ -28,6 +26,7 @@ import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
 from .conftest import console_script, offline_env
+from .servers import http_server as serve_http
 
 pytestmark = pytest.mark.anyio
 
@@ -269,26 +268,8 @@ async def test_hostile_inputs_over_stdio_never_hold_the_server(project: Path) ->
 
 @pytest.fixture
 def http_server(project: Path) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    proc = subprocess.Popen(
-        [console_script("model-access"), "serve", "--http", "--port", str(port)],
-        env=server_env(project),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            assert proc.poll() is None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/mcp"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve_http(server_env(project)) as port:
+        yield f"http://127.0.0.1:{port}/mcp"
 
 
 async def test_hostile_inputs_over_http_never_hold_the_server(http_server: str, project: Path) -> None:
