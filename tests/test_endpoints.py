@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from model_access.endpoints import UnknownEndpointError, check_endpoint_for_model, parse_endpoint
+from model_access.endpoints import check_endpoint_for_model, parse_endpoint
+from model_access.errors import UnknownEndpointError
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import anyio
 import pytest
 
 from model_access import work
+from model_access.errors import WorkTimeout
 
 pytestmark = pytest.mark.anyio
 
@@ -57,7 +58,7 @@ async def test_a_thread_step_that_overruns_is_answered_with_a_typed_error_at_its
     start = time.perf_counter()
     worst, outcome = await measure_loop(lambda: work.run(spin, 1.5, budget=0.5, what="Spinning"))
     elapsed = time.perf_counter() - start
-    assert isinstance(outcome, work.WorkTimeout) and "Spinning needed more than 0.5 s" in str(outcome)
+    assert isinstance(outcome, WorkTimeout) and "Spinning needed more than 0.5 s" in str(outcome)
     assert elapsed < 1.5  # answered at the budget, not when the thread finally ends
     assert worst < LOOP_GAP  # the loop kept serving
     assert work.abandoned() >= 1  # the thread runs on, counted, until it ends
@@ -67,7 +68,7 @@ async def test_a_runaway_regex_in_a_child_is_killed_at_its_budget_and_the_loop_k
     start = time.perf_counter()
     worst, outcome = await measure_loop(lambda: work.run_isolated(runaway_regex, 60, budget=1.0))
     elapsed = time.perf_counter() - start
-    assert isinstance(outcome, work.WorkTimeout)
+    assert isinstance(outcome, WorkTimeout)
     assert elapsed < 3.0
     assert worst < LOOP_GAP
 

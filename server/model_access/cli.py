@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from . import package_version
 from .errors import ModelAccessError
 from .redact import install_log_redaction, redact
 
@@ -246,20 +247,10 @@ async def _cmd_doctor(state: AppState, args: argparse.Namespace, p: _Printer) ->
 # ---------------------------------------------------------------------------- parser
 
 
-def _version() -> str:
-    # importlib.metadata, not mcp_server._version: importing the MCP SDK costs ~0.4 s per CLI run.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("model-access-mcp")
-    except PackageNotFoundError:  # running from a source tree
-        return "0.0.0+source"
-
-
 class _VersionAction(argparse.Action):
     # The version is looked up only when asked: importlib.metadata costs ~20 ms on every other run.
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        parser.exit(message=f"{_version()}\n")
+        parser.exit(message=f"{package_version()}\n")
 
 
 def _walk_flags(c: argparse.ArgumentParser) -> None:
@@ -418,7 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stored = stored_answer(args, sys.stdout)
         if stored is not None:
             return stored
-    from .config import ConfigError, load_config
+    from .config import load_config
+    from .errors import ConfigError
 
     # A path named on the command line is the user's own choice: it is an allowed root for this run.
     # (The root restriction guards the MCP server, where an assistant picks the paths.)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse
 
+from .errors import ConfigError
 from .redact import clip, public_url, register_secret  # clip: redact before truncating a quoted value
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 Provider = Literal["openai", "azure", "compatible", "none"]
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
-
-
-class ConfigError(ValueError):
-    """A configuration problem, stated in one line that names the variable to fix."""
 
 
 class Secret:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .errors import UnknownEndpointError
 from .results import EndpointAdvice
 
 if TYPE_CHECKING:
@@ -194,10 +195,6 @@ _LEADING_OBJECTS = re.compile(
 )
 _METHOD_SUFFIX = re.compile(r"\.(?:create|acreate|stream|parse|generate|edit|connect|with_raw_response)$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-class UnknownEndpointError(ValueError):
-    """The spelling names no OpenAI endpoint; the message lists the valid names."""
 
 
 def valid_names() -> list[str]:

@@ -1,7 +1,23 @@
-"""Anticipated failures of the services, each with a message a user or assistant can act on.
+"""Anticipated failures, each with a message a user or an assistant can act on.
 
-Front ends map `ModelAccessError` to an MCP tool error (`ToolError`) or a CLI exit code;
-anything else is a bug and is allowed to crash the call (its text never reaches the wire).
+The tree (every class lives here; the modules named raise them)::
+
+    ModelAccessError                the base: anticipated, its message is safe to show (redacted)
+    ├── InvalidInput                an argument is empty, too large or malformed
+    │   ├── UnknownEndpointError    endpoints: a spelling that names no OpenAI endpoint
+    │   └── GlobError               code.walk: an include/exclude glob that cannot be matched
+    ├── ConfigError                 config: the environment contradicts itself (names the variable)
+    ├── NotAvailable                needs what is not configured (a key, an admin key)
+    ├── PathRefused                 a path is missing, or outside the allowed folders
+    ├── LookupFailed                a live API call failed (status and the API's own error text)
+    └── WorkError                   work: a step could not run to its end
+        ├── WorkTimeout             it overran its time budget and was stopped
+        └── Busy                    too much abandoned work is still running; refused, not queued
+
+Each front end maps the tree once, at its edge: the MCP tools in `tools.py` (`ToolError`, an
+`isError` result the model reads), the resources there as "not found", the CLI in `cli.py` (exit
+code 2 with one line on stderr). Anything else is a bug: the SDK withholds its text from the wire
+("Error executing tool …") and the CLI lets it crash with a traceback.
 """
 
 from __future__ import annotations
@@ -34,6 +50,30 @@ class LookupFailed(ModelAccessError):
         self.status = status
         # The API's own error text (message and code), redacted, for the diagnosis parser.
         self.api_error = api_error
+
+
+class UnknownEndpointError(InvalidInput):
+    """The spelling names no OpenAI endpoint; the message lists the valid names."""
+
+
+class GlobError(InvalidInput):
+    """A malformed include/exclude glob (an unclosed or reversed character class, a dangling escape)."""
+
+
+class ConfigError(ModelAccessError):
+    """A configuration problem, stated in one line that names the variable to fix."""
+
+
+class WorkError(ModelAccessError):
+    """A step of a request could not run to its end; the server keeps serving."""
+
+
+class WorkTimeout(WorkError):
+    """A step of a request overran its time budget and was stopped; the server keeps serving."""
+
+
+class Busy(WorkError):
+    """Too much abandoned work is still running; the request is refused rather than queued."""
 
 
 MAX_MODEL_ID = 200

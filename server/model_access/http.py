@@ -19,7 +19,8 @@ import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, ConfigError, load_config
+from .config import Config, load_config
+from .errors import ConfigError
 from .redact import install_log_redaction, redact
 
 if TYPE_CHECKING:

@@ -129,20 +129,12 @@ def inline_single_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return shaped if shaped == schema else inline_single_refs(shaped)
 
 
-def shape_tools(app: Any, config: Config) -> None:
-    """Hide the admin tools without an admin key; slim every schema in place (before the first list)."""
-    manager = app._tool_manager
-    if config.admin_unavailable is not None:  # no admin key, or a provider the admin key never goes to
-        for name in ADMIN_TOOLS:
-            if manager.get_tool(name) is not None:
-                manager.remove_tool(name)
-    for tool in manager.list_tools():
-        tool.parameters = slim_schema(tool.parameters, output=False)
-        schema = tool.fn_metadata.output_schema
-        if schema is not None:
-            slim = slim_schema(inline_single_refs(schema), output=True)
-            schema.clear()
-            schema.update(slim)
+def slim_tool_schemas(
+    input_schema: dict[str, Any], output_schema: dict[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A listed tool's schemas as published: slim, with single-use references inlined."""
+    slim_output = None if output_schema is None else slim_schema(inline_single_refs(output_schema), output=True)
+    return slim_schema(input_schema, output=False), slim_output
 
 
 def admin_key_missing(name: str, why: str | None = None) -> CallToolResult:

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from .errors import ModelAccessError
+from .errors import Busy, ModelAccessError, WorkTimeout
 from .redact import window as _window
 
 T = TypeVar("T")
@@ -44,14 +44,6 @@ SERVER_PROCESSES = max(1, (os.cpu_count() or 2) - 1)
 CHILD_NICENESS = 10  # children yield the CPU to the server (and to everything interactive)
 MAX_ABANDONED = 8  # overrun threads still running; beyond this new work is refused
 ISOLATE_ABOVE = 16 * 1024  # characters of input above which regex-heavy work runs in a child
-
-
-class WorkTimeout(ModelAccessError):
-    """A step of a request overran its time budget and was stopped; the server keeps serving."""
-
-
-class Busy(ModelAccessError):
-    """Too much abandoned work is still running; the request is refused rather than queued."""
 
 
 class _Limits:

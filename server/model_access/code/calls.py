@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..endpoints import UnknownEndpointError, parse_endpoint
+from ..endpoints import parse_endpoint
+from ..errors import UnknownEndpointError
 
 # str methods / regex helpers whose string argument is a pattern, not an id in use.
 FAMILY_METHODS = frozenset(

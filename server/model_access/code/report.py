@@ -117,13 +117,9 @@ def render(fmt: str, scan: ScanResult, fails: list[Reference], root: Path, withi
 
 
 def _sarif(scan: ScanResult, fails: list[Reference], notes: list[Reference], root: Path) -> dict[str, Any]:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
+    from .. import package_version
 
-    try:
-        version = dist_version("model-access-mcp")
-    except PackageNotFoundError:
-        version = "0.0.0+source"
+    version = package_version()
 
     rules = [
         {

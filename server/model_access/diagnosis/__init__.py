@@ -17,8 +17,8 @@ import anyio.to_thread
 
 from .. import judgment
 from ..catalog import Catalog, strip_provider
-from ..endpoints import UnknownEndpointError, parse_endpoint
-from ..errors import InvalidInput
+from ..endpoints import parse_endpoint
+from ..errors import InvalidInput, UnknownEndpointError
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
 from .classify import LiveFacts, Verdict, classify
 from .fixes import MODEL_CATEGORIES, build

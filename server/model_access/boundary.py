@@ -1,0 +1,180 @@
+"""The one way out of the MCP server: a middleware every request and result passes.
+
+- An unknown tool name is refused with JSON-RPC -32602, as the specification asks (mcp 2.3 would
+  answer with an `isError` result); an admin tool hidden for want of an admin key says so.
+- Bad arguments are answered with one plain sentence naming each, instead of pydantic's report.
+- `tools/list` carries slim schemas (see mcp_shape.slim_schema); `resources/list` carries sizes.
+- Every result and error text is redacted on its way out: small results inline, large ones off the
+  loop within the work budget (never sent unredacted when that fails).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.mcpserver.tools import Tool
+from mcp.shared.exceptions import MCPError
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, CallToolResult
+from pydantic import BaseModel
+
+from . import mcp_shape, work
+from .errors import ModelAccessError
+from .redact import clip, redact, redact_obj
+
+ERROR_WINDOW = 4 * 1024  # an error message is never longer than this on the wire
+INLINE_REDACT = 32 * 1024  # characters of text below which a result is redacted on the loop
+
+
+def error_text(message: str) -> str:
+    """A message that may quote an argument, made safe to send: windowed first (redaction is linear,
+    but a megabyte of it on the loop is still a stall), then redacted."""
+    return redact(work.window(message, ERROR_WINDOW))
+
+
+class Boundary:
+    """Middleware for one server: `tools` are the registered tool functions by name."""
+
+    def __init__(
+        self,
+        tools: dict[str, Callable[..., Any]],
+        why_no_admin: str | None,
+        resource_sizes: Callable[[], dict[str, int]],
+    ) -> None:
+        self._tools = tools
+        self._why_no_admin = why_no_admin
+        self._resource_sizes = resource_sizes
+        self._validators: dict[str, Tool] = {}
+        self._slim: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {}
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        name: str | None = None
+        if ctx.method == "tools/call" and isinstance(ctx.params, dict):
+            raw = ctx.params.get("name")
+            name = raw if isinstance(raw, str) else None
+            if name not in self._tools:
+                return self._unknown_tool(raw)
+        try:
+            result = await call_next(ctx)
+        except MCPError as exc:
+            error = exc.error
+            message = error_text(error.message)
+            data = redact_obj(_window_strings(error.data))  # the SDK puts the refused URI here
+            raise MCPError(code=error.code, message=message, data=data) from None
+        if name is not None:
+            result = self._shape_call(name, ctx.params, result)
+        elif ctx.method == "tools/list":
+            result = self._slim_listing(result)
+        elif ctx.method == "resources/list":
+            result = mcp_shape.with_sizes(result, self._resource_sizes)
+        # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
+        # that it never queues behind heavy work for a worker thread.
+        if _larger_than(result, INLINE_REDACT):
+            try:
+                redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
+            except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
+                raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
+            return redacted
+        inline: HandlerResult = _redact_result(result)
+        return inline
+
+    def _unknown_tool(self, name: object) -> HandlerResult:
+        if isinstance(name, str) and name in mcp_shape.ADMIN_TOOLS:  # hidden: say why in one line
+            return mcp_shape.admin_key_missing(name, self._why_no_admin)
+        # Window, then redact, then truncate: redaction costs at most the window, and a cut key is no
+        # longer recognised, so the final cut happens after redaction.
+        shown = clip(work.window(name if isinstance(name, str) else repr(name), 1024), 100)
+        raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
+
+    def _shape_call(self, name: str, params: Any, result: HandlerResult) -> HandlerResult:
+        if _failed(result):
+            arguments = params.get("arguments") if isinstance(params, dict) else None
+            if isinstance(arguments, dict | None):
+                # Only a failed call is validated again, for its plain one-line reason: a good call
+                # pays for the SDK's validation alone.
+                plain = mcp_shape.argument_error(self._validator(name), name, arguments or {})
+                if plain is not None:
+                    return plain
+            return result
+        shaped: HandlerResult = mcp_shape.shape_result(name, result)
+        return shaped
+
+    def _validator(self, name: str) -> Tool:
+        tool = self._validators.get(name)
+        if tool is None:
+            tool = self._validators[name] = Tool.from_function(self._tools[name], name=name)
+        return tool
+
+    def _slim_listing(self, result: HandlerResult) -> HandlerResult:
+        """Every listed tool with its slim schemas (computed once per tool: the tools never change)."""
+        if not isinstance(result, dict) or not isinstance(result.get("tools"), list):
+            return result
+        tools = []
+        for tool in result["tools"]:
+            if isinstance(tool, dict) and isinstance(tool.get("name"), str):
+                slim = self._slim.get(tool["name"])
+                if slim is None:
+                    slim = self._slim[tool["name"]] = mcp_shape.slim_tool_schemas(
+                        tool.get("inputSchema") or {}, tool.get("outputSchema")
+                    )
+                tool = {**tool, "inputSchema": slim[0]}
+                if slim[1] is not None:
+                    tool["outputSchema"] = slim[1]
+            tools.append(tool)
+        return {**result, "tools": tools}
+
+
+def _failed(result: HandlerResult) -> bool:
+    if isinstance(result, CallToolResult):
+        return bool(result.is_error)
+    return isinstance(result, dict) and bool(result.get("isError"))
+
+
+def _window_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return work.window(value, ERROR_WINDOW)
+    if isinstance(value, dict):
+        return {k: _window_strings(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_window_strings(v) for v in value]
+    return value
+
+
+def _larger_than(value: Any, limit: int) -> bool:
+    """Whether the strings inside a result add up to more than `limit` (stops counting early)."""
+    budget = [limit]
+
+    def walk(item: Any) -> bool:
+        if isinstance(item, str):
+            budget[0] -= len(item)
+        elif isinstance(item, BaseModel):
+            return any(walk(getattr(item, name)) for name in type(item).model_fields)
+        elif isinstance(item, dict):
+            return any(walk(k) or walk(v) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            return any(walk(v) for v in item)
+        return budget[0] < 0
+
+    return walk(value)
+
+
+def _redact_result(value: Any) -> Any:
+    """`value` with every string redacted; unchanged parts are kept as they are (no copies)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, BaseModel):
+        updates: dict[str, Any] = {}
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            new = _redact_result(current)
+            if new is not current:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, list):
+        items = [_redact_result(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, dict):
+        changed = {k: _redact_result(v) for k, v in value.items()}
+        return changed if any(changed[k] is not value[k] for k in value) else value
+    return value
