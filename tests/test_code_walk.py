@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from model_access.code import scan_sync
-from model_access.code.walk import GlobError, walk
-from model_access.errors import InvalidInput
+from model_access.code.walk import walk
+from model_access.errors import GlobError, InvalidInput
 
 from .code_fixtures import make_state
 

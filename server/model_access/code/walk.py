@@ -24,15 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InvalidInput, PathRefused
+from ..errors import GlobError, InvalidInput, PathRefused
 
 # Files larger than this are streamed through the pre-filter; past MAX_STREAM_BYTES they are skipped.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_STREAM_BYTES = 256 * 1024 * 1024
-
-
-class GlobError(InvalidInput):
-    """A malformed include/exclude glob (an unclosed or reversed character class, a dangling escape)."""
 
 
 def validate_glob(pattern: str, name: str) -> str:
