@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from model_access.redact import REDACTED, redact, redact_obj
+from model_access.redact import REDACTED, forget_secrets, redact, redact_obj, register_secret
 
 KEYS = [
     "sk-" + "a1B2" * 12,
@@ -37,3 +37,17 @@ def test_nested_data_is_redacted():
     data = {"a": ["x sk-proj-abcdefgh123", {"b": ("sk-abc***xyz",)}], "n": 3}
     out = redact_obj(data)
     assert "sk-" not in repr(out) and out["n"] == 3
+
+
+def test_a_secret_configured_after_a_text_was_seen_is_redacted_in_it_too():
+    # A short text is remembered once redacted; configuring a key must not leave the remembered,
+    # unredacted answer in use (a compatible provider's key has no shape the patterns know).
+    key = "gsk_Q7fZp2LmV9xKc4RtY8wB3nHd"
+    text = f"provider said: invalid key {key} for model gpt-4o"
+    try:
+        assert key in redact(text)
+        register_secret(key)
+        assert key not in redact(text) and REDACTED in redact(text)
+    finally:
+        forget_secrets()
+    assert key in redact(text)

@@ -63,21 +63,20 @@ class Boundary:
             data = redact_obj(_window_strings(error.data))  # the SDK puts the refused URI here
             raise MCPError(code=error.code, message=message, data=data) from None
         if name is not None:
-            result = self._shape_call(name, ctx.params, result)
+            data = None if _failed(result) else mcp_shape.structured_of(result)
+            if data is not None:
+                # The text block is rewritten from the redacted structured content alone (and the
+                # SDK's copy of it dropped), so one pass over the content redacts the whole result.
+                clean: dict[str, Any] = await _redacted(data)
+                shaped: HandlerResult = mcp_shape.shape_result(name, result, clean)
+                return shaped
+            result = self._plain_failure(name, ctx.params, result)
         elif ctx.method == "tools/list":
             result = self._slim_listing(result)
         elif ctx.method == "resources/list":
             result = mcp_shape.with_sizes(result, self._resource_sizes)
-        # A large result (a long diff, a big scan) is redacted off the loop; a small one inline, so
-        # that it never queues behind heavy work for a worker thread.
-        if _larger_than(result, INLINE_REDACT):
-            try:
-                redacted: HandlerResult = await work.run(_redact_result, result, what="Redacting the result")
-            except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
-                raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
-            return redacted
-        inline: HandlerResult = _redact_result(result)
-        return inline
+        done: HandlerResult = await _redacted(result)
+        return done
 
     def _unknown_tool(self, name: object) -> HandlerResult:
         if isinstance(name, str) and name in mcp_shape.ADMIN_TOOLS:  # hidden: say why in one line
@@ -87,18 +86,17 @@ class Boundary:
         shown = clip(work.window(name if isinstance(name, str) else repr(name), 1024), 100)
         raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {shown}")
 
-    def _shape_call(self, name: str, params: Any, result: HandlerResult) -> HandlerResult:
-        if _failed(result):
-            arguments = params.get("arguments") if isinstance(params, dict) else None
-            if isinstance(arguments, dict | None):
-                # Only a failed call is validated again, for its plain one-line reason: a good call
-                # pays for the SDK's validation alone.
-                plain = mcp_shape.argument_error(self._validator(name), name, arguments or {})
-                if plain is not None:
-                    return plain
+    def _plain_failure(self, name: str, params: Any, result: HandlerResult) -> HandlerResult:
+        """A call refused for its arguments, said in one plain sentence; any other result as it is.
+
+        Only a failed call is validated again: a good call pays for the SDK's validation alone."""
+        if not _failed(result):
             return result
-        shaped: HandlerResult = mcp_shape.shape_result(name, result)
-        return shaped
+        arguments = params.get("arguments") if isinstance(params, dict) else None
+        if not isinstance(arguments, dict | None):
+            return result
+        plain = mcp_shape.argument_error(self._validator(name), name, arguments or {})
+        return result if plain is None else plain
 
     def _validator(self, name: str) -> Tool:
         tool = self._validators.get(name)
@@ -123,6 +121,17 @@ class Boundary:
                     tool["outputSchema"] = slim[1]
             tools.append(tool)
         return {**result, "tools": tools}
+
+
+async def _redacted(value: Any) -> Any:
+    """`value` redacted: a large one (a long diff, a big scan) off the loop, a small one inline, so
+    that it never queues behind heavy work for a worker thread."""
+    if not _larger_than(value, INLINE_REDACT):
+        return _redact_result(value)
+    try:
+        return await work.run(_redact_result, value, what="Redacting the result")
+    except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
+        raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
 
 
 def _failed(result: HandlerResult) -> bool:

@@ -248,20 +248,23 @@ def drop_nulls(value: Any) -> Any:
     return value
 
 
-def shape_result(name: str, result: Any) -> Any:
-    """Rewrite a successful tool result's text: a lead line, then compact JSON without nulls; leave
-    null-valued fields out of its structured content (see slim_schema).
-
-    The result arrives in its wire form (a dict with `structuredContent`) or as a `CallToolResult`.
-    """
+def structured_of(result: Any) -> dict[str, Any] | None:
+    """A tool result's structured content, in its wire form (a dict) or as a `CallToolResult`."""
     if isinstance(result, CallToolResult):
-        data, failed = result.structured_content, result.is_error
+        data = result.structured_content
     elif isinstance(result, dict):
-        data, failed = result.get("structuredContent"), bool(result.get("isError"))
+        data = result.get("structuredContent")
     else:
-        return result
-    if failed or not isinstance(data, dict):
-        return result
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def shape_result(name: str, result: Any, data: dict[str, Any]) -> Any:
+    """A successful tool result with structured content `data`: its text becomes a lead line, then
+    compact JSON without nulls; its structured content loses null-valued fields (see slim_schema).
+
+    `result` arrives in its wire form (a dict) or as a `CallToolResult`; its content is replaced.
+    """
     text = result_text(name, data)
     structured = drop_null_fields(data)
     if isinstance(result, CallToolResult):

@@ -74,9 +74,41 @@ _ANY_GATE = re.compile("|".join(re.escape(word) for gate in _GATES if gate for w
 _UNGATED_MIN = 84  # the shortest text the ungated pattern (84-character keys) can match
 
 
+# Short texts already redacted, and what they became: a result repeats the same fix texts, titles and
+# ids call after call. Emptied whenever the configured secrets change (a generation number keeps a
+# pass that began before the change from storing its answer).
+_SEEN_MAX_TEXT = 512
+_SEEN_MAX = 4096
+_seen: dict[str, str] = {}
+_seen_generation = 0
+
+
 def redact(text: str) -> str:
     if not text:
         return text
+    if len(text) > _SEEN_MAX_TEXT:
+        return _redact(text)
+    known = _seen.get(text)
+    if known is not None:
+        return known
+    generation = _seen_generation
+    out = _redact(text)
+    with _LITERALS_LOCK:
+        if generation == _seen_generation:
+            if len(_seen) >= _SEEN_MAX:
+                _seen.clear()
+            _seen[text] = out
+    return out
+
+
+def _forget_seen() -> None:
+    """Called with _LITERALS_LOCK held, whenever the configured secrets change."""
+    global _seen_generation
+    _seen_generation += 1
+    _seen.clear()
+
+
+def _redact(text: str) -> str:
     lower = text.lower()
     if len(text) < _UNGATED_MIN and not _ANY_GATE.search(lower):
         return text
@@ -175,12 +207,14 @@ def register_secret(value: str | None) -> None:
     with _LITERALS_LOCK:
         _SECRET_LITERALS[value] = tuple(sorted(needles, key=len, reverse=True))
         _SECRET_MASKS[value] = masked
+        _forget_seen()
 
 
 def forget_secrets() -> None:
     with _LITERALS_LOCK:
         _SECRET_LITERALS.clear()
         _SECRET_MASKS.clear()
+        _forget_seen()
 
 
 def redact_side_doors(text: str) -> str:

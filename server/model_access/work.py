@@ -44,6 +44,10 @@ SERVER_PROCESSES = max(1, (os.cpu_count() or 2) - 1)
 CHILD_NICENESS = 10  # children yield the CPU to the server (and to everything interactive)
 MAX_ABANDONED = 8  # overrun threads still running; beyond this new work is refused
 ISOLATE_ABOVE = 16 * 1024  # characters of input above which regex-heavy work runs in a child
+# Characters of input up to which linear-time analysis runs on the loop: the worst 4 KB error text
+# (tests/test_diagnosis_adversarial.py's inputs, cut to 4 KB) is diagnosed in under 3 ms, less than
+# a thread hop costs a short text. benchmarks/bench_diagnosis.py measures both.
+INLINE_UP_TO = 4 * 1024
 
 
 class _Limits:
