@@ -66,8 +66,8 @@ from .catalog import Catalog, ModelRecord, Resolution
 from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
 from .results import Category, Fix, ProjectPermissions, ReplacementAdvice, Suggestion
-from .results import Verdict as AccessVerdict
 from .suggest import SOON_DAYS
+from .vocab import Verdict as AccessVerdict
 
 if TYPE_CHECKING:
     from .config import Config

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Lifecycle = Literal["active", "deprecated", "shutdown"]
+from .vocab import Lifecycle, Problem, Verdict
+
 Source = Literal["live", "catalog", "sdk"]
 
 
@@ -109,11 +110,6 @@ Category = Literal[
 ]
 
 
-Verdict = Literal[
-    "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
-]
-
-
 class ProjectPermissions(BaseModel):
     project_id: str
     mode: Literal["allow_list", "deny_list", "none"]
@@ -190,8 +186,6 @@ class Diagnosis(BaseModel):
 
 
 # ------------------------------------------------------------------ scan / fix
-
-Problem = Literal["unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible"]
 
 
 class Reference(BaseModel):
