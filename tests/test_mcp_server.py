@@ -160,7 +160,7 @@ def test_start_up_imports_neither_the_openai_sdk_nor_the_catalog():
         "from model_access.mcp_server import create_server\n"
         "create_server(load_config({}))\n"
         "heavy = [m for m in ('openai', 'rapidfuzz', 'httpx') if m in sys.modules]\n"
-        "import model_access.catalog as c\n"
+        "import model_access.catalog.load as c\n"
         "print(heavy, len(c._cache))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=offline_env())

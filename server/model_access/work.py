@@ -50,27 +50,14 @@ ISOLATE_ABOVE = 16 * 1024  # characters of input above which regex-heavy work ru
 INLINE_UP_TO = 4 * 1024
 
 
-class _Limits:
-    """Limiters are bound to one event loop: created lazily, re-created when the loop changes."""
+class _LoopLimits:
+    """The limiters of one event loop."""
 
     def __init__(self) -> None:
-        self._loop: object = None
-        self.threads: anyio.CapacityLimiter | None = None
-        self.processes: anyio.CapacityLimiter | None = None
+        self.threads = anyio.CapacityLimiter(SERVER_THREADS)
+        self.processes = anyio.CapacityLimiter(SERVER_PROCESSES)
         self.sessions: weakref.WeakKeyDictionary[Any, anyio.CapacityLimiter] = weakref.WeakKeyDictionary()
         self.by_id: dict[int, anyio.CapacityLimiter] = {}
-
-    def current(self) -> _Limits:
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            self._loop = loop
-            self.threads = anyio.CapacityLimiter(SERVER_THREADS)
-            self.processes = anyio.CapacityLimiter(SERVER_PROCESSES)
-            self.sessions = weakref.WeakKeyDictionary()
-            self.by_id = {}
-        return self
 
     def session(self, session: Any) -> anyio.CapacityLimiter | None:
         if session is None:
@@ -84,6 +71,23 @@ class _Limits:
                 self.by_id.clear()
             limiter = self.by_id.setdefault(id(session), anyio.CapacityLimiter(SESSION_THREADS))
         return limiter
+
+
+class _Limits:
+    """Limiters are bound to one event loop: created lazily, re-created when the loop changes."""
+
+    def __init__(self) -> None:
+        self._loop: object = None
+        self._current: _LoopLimits | None = None
+
+    def current(self) -> _LoopLimits:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop or self._current is None:
+            self._loop = loop
+            self._current = _LoopLimits()
+        return self._current
 
 
 _limits = _Limits()
@@ -222,7 +226,6 @@ async def run_isolated(
     after `budget` seconds and WorkTimeout raised. Exceptions of the service layer are re-raised."""
     limits = _limits.current()
     ctx = _mp_context()
-    assert limits.processes is not None
     try:
         with anyio.fail_after(budget):
             async with limits.processes:
