@@ -384,14 +384,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .http import serve_http
-
     if not args.http:
         from .mcp_server import serve_stdio
 
         serve_stdio(tuple(args.root))
         return EXIT_OK
-    return serve_http(args)
+    from .http import HttpOptions, serve_http
+
+    return serve_http(
+        HttpOptions(
+            host=args.host,
+            port=args.port,
+            allow_remote=args.allow_remote,
+            roots=tuple(args.root),
+            allowed_origins=tuple(args.allowed_origin),
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

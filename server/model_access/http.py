@@ -11,12 +11,12 @@ may carry `?api_key=…`), tracebacks, and 4xx bodies, which never echo the requ
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
@@ -57,7 +57,18 @@ def security_settings(host: str, port: int, extra_origins: list[str]) -> Transpo
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins)
 
 
-def serve_http(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class HttpOptions:
+    """Where and how to serve (the flags of `model-access serve --http`)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    allow_remote: bool = False
+    roots: Sequence[str] = ()
+    allowed_origins: Sequence[str] = field(default_factory=tuple)
+
+
+def serve_http(args: HttpOptions) -> int:
     install_log_redaction()
     if not is_loopback(args.host) and not args.allow_remote:
         print(
@@ -71,7 +82,7 @@ def serve_http(args: argparse.Namespace) -> int:
         print(f"model-access: --port must be between 1 and 65535, got {args.port}", file=sys.stderr)
         return 2
     try:
-        config = load_config(roots=tuple(args.root))
+        config = load_config(roots=tuple(args.roots))
     except ConfigError as exc:
         print(f"model-access: {redact(str(exc))}", file=sys.stderr)
         return 2
@@ -83,7 +94,7 @@ def serve_http(args: argparse.Namespace) -> int:
     app = QuietErrors(
         server.streamable_http_app(
             max_request_body_size=MAX_BODY,
-            transport_security=security_settings(args.host, args.port, args.allowed_origin),
+            transport_security=security_settings(args.host, args.port, list(args.allowed_origins)),
             host=args.host,
         )
     )
