@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 Provider = Literal["openai", "azure", "compatible", "none"]
 
-OPENAI_BASE_URL = "https://api.openai.com/v1"
+OPENAI_HOST = "api.openai.com"
+OPENAI_BASE_URL = f"https://{OPENAI_HOST}/v1"
 
 
 class Secret:
@@ -132,15 +133,6 @@ class Config:
         return self.base_url or OPENAI_BASE_URL
 
     @property
-    def uses_openai_catalog(self) -> bool:
-        """The OpenAI catalog applies to api.openai.com and Azure OpenAI, not to other providers."""
-        return self.provider in ("openai", "azure", "none")
-
-    def today_or_now(self) -> date:
-        """Read at each call: a server that runs for days must see the date move on."""
-        return self.today or date.today()
-
-    @property
     def shown_base_url(self) -> str | None:
         """The base URL fit for output: credentials (`https://user:pass@host`) and secret query
         parameters removed."""
@@ -158,8 +150,7 @@ class Config:
 
 
 def _is_openai_host(url: str) -> bool:
-    host = (urlparse(url).hostname or "").lower()
-    return host == "api.openai.com"
+    return (urlparse(url).hostname or "").lower() == OPENAI_HOST
 
 
 def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:

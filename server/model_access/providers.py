@@ -9,9 +9,11 @@ settings, then the base URL's host (and, on localhost, the port a local server u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import urlparse
+
+from .config import OPENAI_HOST
 
 IdStyle = Literal["openai", "prefixed", "deployment", "local", "own"]
 CatalogUse = Literal["all", "underlying", "none"]
@@ -52,7 +54,7 @@ PROFILES: dict[str, Profile] = {
             fix_url="https://platform.openai.com/settings/organization/projects",
             keys_url="https://platform.openai.com/api-keys",
             catalog="all",
-            hosts=("api.openai.com",),
+            hosts=(OPENAI_HOST,),
             default_endpoints=("chat.completions", "responses"),
             retrieve=True,
             policies=True,
@@ -173,18 +175,9 @@ PROFILES: dict[str, Profile] = {
         ),
     )
 }
-NONE = Profile(
-    name="none",
-    label="no provider (catalog only)",
-    ids="openai",
-    id_example="gpt-6-luna",
-    listing_complete=False,
-    not_found="an id OpenAI does not know, or a model your organization or project cannot use",
-    fix="check the id against list_accessible_models and the project's limits",
-    fix_url="https://platform.openai.com/settings/organization/projects",
-    keys_url="https://platform.openai.com/api-keys",
-    catalog="all",
-    default_endpoints=("chat.completions", "responses"),
+# No key: OpenAI's ids and catalog, without anything only a live key can check.
+NONE = replace(
+    PROFILES["openai"], name="none", label="no provider (catalog only)", hosts=(), retrieve=False, policies=False
 )
 
 

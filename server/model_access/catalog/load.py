@@ -77,11 +77,9 @@ def load_catalog(
     `sdk_dir=None` finds the installed `openai` package; `False` skips the merge. `today` may be a
     callable (the clock), read at each lifecycle decision: the file is parsed once, not daily.
     """
-    from datetime import date as _date
-
     from . import sdk
 
-    when: date | Callable[[], date] = today or _date.today()
+    when: date | Callable[[], date] = today or system_today()
     folder: Path | None
     if sdk_dir is False:
         folder = None
