@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from . import package_version
 from .errors import ModelAccessError
@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from .config import Config
+    from .doctor import DoctorReport
+    from .results import AccessCheck, AccessibleModels, Diagnosis, EndpointAdvice, FixResult, ReplacementAdvice
     from .state import AppState
+
+    Shown = TypeVar("Shown", bound=BaseModel)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -52,7 +56,7 @@ class _Printer:
     def line(self, text: str = "") -> None:
         self.out.write(redact(text) + "\n")
 
-    def result(self, model: BaseModel, render: Callable[[Any], None]) -> None:
+    def result(self, model: Shown, render: Callable[[Shown], None]) -> None:
         if self.as_json:
             self.out.write(redact(model.model_dump_json(indent=2)) + "\n")
         else:
@@ -67,7 +71,7 @@ async def _cmd_models(state: AppState, args: argparse.Namespace, p: _Printer) ->
 
     result = await list_accessible_models(state, args.endpoint, args.refresh, args.provider)
 
-    def render(r: Any) -> None:
+    def render(r: AccessibleModels) -> None:
         p.line(f"source: {r.source}  provider: {r.provider}  as of: {r.fetched_at}  models: {r.count}")
         for warning in r.warnings:
             p.line(f"warning: {warning}")
@@ -87,7 +91,7 @@ async def _cmd_suggest(state: AppState, args: argparse.Namespace, p: _Printer) -
     live = state.live if state.config.has_key else None
     result = await advise(state.config, state.catalog, live, args.model, endpoint, args.limit)
 
-    def render(r: Any) -> None:
+    def render(r: ReplacementAdvice) -> None:
         p.line(f"{r.model}: {r.status} — {r.reason}")
         if not r.suggestions:
             p.line("  no replacement needed" if r.status == "known" else "  no suggestion")
@@ -104,7 +108,7 @@ async def _cmd_endpoint(state: AppState, args: argparse.Namespace, p: _Printer) 
 
     result = check_endpoint_for_model(state.catalog, args.model, args.endpoint)
 
-    def render(r: Any) -> None:
+    def render(r: EndpointAdvice) -> None:
         verdict = {True: "supported", False: "NOT supported", None: "unknown"}[r.supported]
         p.line(f"{r.model} on {r.endpoint}: {verdict}")
         p.line(f"  {r.explanation}")
@@ -118,7 +122,7 @@ async def _cmd_endpoint(state: AppState, args: argparse.Namespace, p: _Printer) 
 async def _cmd_access(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     result = await state.live.check_access(args.model, args.endpoint, probe=args.probe)
 
-    def render(r: Any) -> None:
+    def render(r: AccessCheck) -> None:
         p.line(f"{r.model}: {r.verdict}")
         for e in r.evidence:
             p.line(f"  evidence: {e}")
@@ -139,7 +143,7 @@ async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) 
         text = sys.stdin.read()
     result = await diagnose(state, text, model=args.model, endpoint=args.endpoint, live=not args.offline)
 
-    def render(r: Any) -> None:
+    def render(r: Diagnosis) -> None:
         p.line(f"{r.category} ({r.confidence:.0%}): {r.summary}")
         p.line(f"  {r.explanation}")
         for e in r.evidence:
@@ -200,7 +204,7 @@ async def _cmd_fix(state: AppState, args: argparse.Namespace, p: _Printer) -> in
     mapping = dict(item.split("=", 1) for item in args.replace) if args.replace else None
     result = await fix_for_cli(state, args.path, mapping, args.apply, getattr(args, "digest", None))
 
-    def render(r: Any) -> None:
+    def render(r: FixResult) -> None:
         p.out.write(redact(r.diff))
         verb = "applied to" if r.applied else "planned for"
         p.line(f"{len(r.edits)} edits {verb} {len(r.files_changed)} files (digest {r.digest})")
@@ -233,7 +237,7 @@ async def _cmd_doctor(state: AppState, args: argparse.Namespace, p: _Printer) ->
 
     report = await doctor(state, args.path, live=not args.offline)
 
-    def render(r: Any) -> None:
+    def render(r: DoctorReport) -> None:
         for section in r.sections:
             p.line(f"{section.title}:")
             for item in section.lines:
