@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..catalog import Catalog
 from ..console import API_KEYS, BILLING, COUNTRIES, GENERAL, STATUS, limits_url
 from ..endpoints import ENDPOINTS, recommended_endpoint
+from ..errors import ModelAccessError
 from ..judgment import fine_tune_fixes
 from ..results import Category, Fix
 from ..suggest import suggest_replacement
@@ -28,8 +30,7 @@ MODEL_CATEGORIES: frozenset[Category] = frozenset(
 
 
 def sdk_call(endpoint: str | None, model: str) -> str:
-    name = endpoint if endpoint in ENDPOINTS else "responses"
-    assert name is not None
+    name = endpoint if endpoint is not None and endpoint in ENDPOINTS else "responses"
     return ENDPOINTS[name].sdk_call.replace("model=...", f'model="{model}"', 1)
 
 
@@ -44,7 +45,7 @@ def _suggest(catalog: Catalog, model: str, endpoint: str | None, listed: frozens
 
     try:
         advice = suggest_replacement(catalog, model, endpoint, limit=5, accessible=accessible)
-    except (ValueError, Exception):  # a malformed id must never break a diagnosis
+    except ModelAccessError:  # a malformed id must never break a diagnosis
         return ()
     return tuple(s.id for s in advice.suggestions)
 
@@ -66,312 +67,471 @@ def suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed, live: LiveFa
     return found[:5]
 
 
-def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[str]) -> list[Fix]:
-    cat = verdict.category
-    model = parsed.model or "MODEL"
-    best = suggested[0] if suggested else None
-    endpoint = parsed.endpoint
+@dataclass(frozen=True)
+class _Case:
+    """What the fixes of one diagnosis are made from."""
+
+    catalog: Catalog
+    verdict: Verdict
+    parsed: Parsed
+    suggested: list[str]
+
+    @property
+    def model(self) -> str:
+        return self.parsed.model or "MODEL"
+
+    @property
+    def best(self) -> str | None:
+        return self.suggested[0] if self.suggested else None
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.parsed.endpoint
+
+
+def _unknown_model_name(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
-    if cat == "unknown_model_name":
-        if best:
-            add(
-                Fix(
-                    title=f"Use a real model id: {best}",
-                    detail=f"{model!r} is not a model id the API knows. Closest real ids: {', '.join(suggested[:3])}.",
-                    code=sdk_call(endpoint, best),
-                )
-            )
+    suggested = case.suggested
+    model = case.model
+    best = case.best
+    endpoint = case.endpoint
+    if best:
         add(
             Fix(
-                title="List the ids your key can call",
-                detail="Compare against the exact ids the API returns.",
-                code="[m.id for m in client.models.list()]",
+                title=f"Use a real model id: {best}",
+                detail=f"{model!r} is not a model id the API knows. Closest real ids: {', '.join(suggested[:3])}.",
+                code=sdk_call(endpoint, best),
             )
         )
+    add(
+        Fix(
+            title="List the ids your key can call",
+            detail="Compare against the exact ids the API returns.",
+            code="[m.id for m in client.models.list()]",
+        )
+    )
+    add(
+        Fix(
+            title="Check the provider and base URL",
+            detail="Ids of other providers (Groq, OpenRouter, Ollama…) only work against that provider's base URL.",
+        )
+    )
+    return fixes
+
+
+def _model_retired(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    model = case.model
+    best = case.best
+    endpoint = case.endpoint
+    if best:
         add(
             Fix(
-                title="Check the provider and base URL",
-                detail="Ids of other providers (Groq, OpenRouter, Ollama…) only work against that provider's base URL.",
+                title=f"Switch to {best}",
+                detail=f"{model} is shut down and no longer accepts requests; {best} is the recommended replacement.",
+                code=sdk_call(endpoint, best),
             )
         )
-    elif cat == "model_retired":
-        if best:
-            add(
-                Fix(
-                    title=f"Switch to {best}",
-                    detail=f"{model} is shut down and no longer accepts requests; "
-                    f"{best} is the recommended replacement.",
-                    code=sdk_call(endpoint, best),
-                )
-            )
-        add(
-            Fix(
-                title="Find every place the old id is used",
-                detail="Run `model-access scan .` (or scan_model_references) and fix them with `model-access fix . --apply`.",
-            )
+    add(
+        Fix(
+            title="Find every place the old id is used",
+            detail="Run `model-access scan .` (or scan_model_references) and fix them with `model-access fix . --apply`.",
         )
-    elif cat == "project_access_denied":
-        add(
-            Fix(
-                title="Allow the model in the project's limits",
-                detail=f"An organization owner can allow {model} under Project → Limits → Model usage.",
-                url=limits_url(parsed.project_id),
-            )
+    )
+    return fixes
+
+
+def _project_access_denied(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    model = case.model
+    best = case.best
+    endpoint = case.endpoint
+    add(
+        Fix(
+            title="Allow the model in the project's limits",
+            detail=f"An organization owner can allow {model} under Project → Limits → Model usage.",
+            url=limits_url(parsed.project_id),
         )
-        add(
-            Fix(
-                title="Or change the allow-list with an admin key",
-                detail="update_project_model_permissions shows the plan and changes it only after the user approves.",
-                code=f'update_project_model_permissions(project_id="{parsed.project_id or "proj_..."}", '
-                f'allow=["{model}"])',
-            )
+    )
+    add(
+        Fix(
+            title="Or change the allow-list with an admin key",
+            detail="update_project_model_permissions shows the plan and changes it only after the user approves.",
+            code=f'update_project_model_permissions(project_id="{parsed.project_id or "proj_..."}", allow=["{model}"])',
         )
-        if best:
-            add(
-                Fix(
-                    title=f"Or use a model the project allows: {best}",
-                    detail="A model your key can call.",
-                    code=sdk_call(endpoint, best),
-                )
-            )
-    elif cat == "account_access_denied":
+    )
+    if best:
         add(
             Fix(
-                title="Check which models your key can call",
-                detail="List models with the same key; if the model is missing, your organization or project has "
-                "no access (staged roll-out, tier, project restriction).",
-                code="[m.id for m in client.models.list()]",
-            )
-        )
-        add(
-            Fix(
-                title="Check the project's model limits",
-                detail="A project allow-list can hide the model.",
-                url=limits_url(parsed.project_id),
-            )
-        )
-        add(
-            Fix(
-                title="Check the key's organization and project",
-                detail="Make sure the key belongs to the organization/project that has access.",
-                url=API_KEYS,
-            )
-        )
-        if best:
-            add(
-                Fix(
-                    title=f"Or use {best}",
-                    detail="A current model that serves the same endpoint.",
-                    code=sdk_call(endpoint, best),
-                )
-            )
-    elif cat == "organization_verification_required":
-        add(
-            Fix(
-                title="Verify your organization",
-                detail="Click Verify Organization; access can take up to 15 minutes to propagate.",
-                url=GENERAL,
-            )
-        )
-        add(
-            Fix(
-                title="Meanwhile, turn off streaming or reasoning summaries",
-                detail="Unverified organizations can often call the model without stream=True / reasoning summaries.",
-                code="stream=False",
-            )
-        )
-    elif cat == "wrong_endpoint":
-        record = catalog.get(verdict.resolved) if verdict.resolved else None
-        target = recommended_endpoint(record.endpoints) if record else None
-        if target is None and endpoint == "chat.completions":
-            target = "responses"
-        if target is None and endpoint == "completions":
-            target = "chat.completions"
-        if target and target in ENDPOINTS:
-            add(
-                Fix(
-                    title=f"Call {target} instead of {endpoint or 'this endpoint'}",
-                    detail=f"{model} is served by {ENDPOINTS[target].http}.",
-                    code=sdk_call(target, model),
-                )
-            )
-        if best:
-            add(
-                Fix(
-                    title=f"Or keep the call and use {best}",
-                    detail=f"{best} serves {endpoint or 'that endpoint'}.",
-                    code=sdk_call(endpoint, best),
-                )
-            )
-    elif cat == "fine_tune_scope":
-        fixes += fine_tune_fixes()
-    elif cat == "invalid_api_key":
-        add(
-            Fix(
-                title="Create or copy a valid API key",
-                detail="Set it as OPENAI_API_KEY; never paste it in issues.",
-                url=API_KEYS,
-                code='export OPENAI_API_KEY="sk-..."',
-            )
-        )
-        add(
-            Fix(
-                title="Check the base URL",
-                detail="A key for another provider (or Azure) is refused by api.openai.com, and vice versa.",
-            )
-        )
-    elif cat == "key_permission_denied":
-        add(
-            Fix(
-                title="Give the restricted key the missing scope",
-                detail="Edit the key's permissions (e.g. Model capabilities → Write for model.request / "
-                "api.responses.write), or use a key with All permissions.",
-                url=API_KEYS,
-            )
-        )
-    elif cat == "insufficient_quota":
-        add(
-            Fix(
-                title="Add credit or raise the budget",
-                detail="The organization has no quota left; new keys do not help.",
-                url=BILLING,
-            )
-        )
-    elif cat == "rate_limited":
-        add(
-            Fix(
-                title="Retry with exponential backoff",
-                detail="The SDK retries 429s; raise max_retries.",
-                code="client = OpenAI(max_retries=5)",
-            )
-        )
-        add(
-            Fix(
-                title="Check the project's rate limits",
-                detail="Limits depend on the usage tier.",
-                url=limits_url(parsed.project_id),
-            )
-        )
-    elif cat == "context_length_exceeded":
-        add(Fix(title="Shorten the input", detail="Trim history, chunk documents or summarise before sending."))
-        add(Fix(title="Or use a model with a larger context window", detail="e.g. a current GPT-5.x/6.x model."))
-    elif cat == "unsupported_parameter":
-        param = (parsed.param or "").lower()
-        flat = parsed.flat
-        if "max_tokens" in param or "max_completion_tokens" in flat:
-            add(
-                Fix(
-                    title="Use max_completion_tokens instead of max_tokens",
-                    detail="Reasoning models (o-series, GPT-5.x, GPT-6.x) take max_completion_tokens on Chat "
-                    "Completions (max_output_tokens on Responses).",
-                    code="max_tokens=1000 → max_completion_tokens=1000",
-                )
-            )
-        elif "temperature" in param or "'temperature'" in flat:
-            add(
-                Fix(
-                    title="Remove temperature (or set it to 1)",
-                    detail="This model only supports the default temperature.",
-                    code="# drop temperature=...",
-                )
-            )
-        elif "role" in flat and "system" in flat:
-            add(
-                Fix(
-                    title="Use the developer role",
-                    detail="This model does not accept system messages.",
-                    code='{"role": "developer", "content": ...}',
-                )
-            )
-        else:
-            add(
-                Fix(
-                    title=f"Remove or change {parsed.param or 'the unsupported parameter'}",
-                    detail="This model does not accept it; check the model's supported parameters.",
-                )
-            )
-    elif cat == "invalid_request":
-        add(
-            Fix(
-                title=f"Fix the request body{' at ' + parsed.param if parsed.param else ''}",
-                detail="The API rejected the shape of the request; check types and required fields.",
-            )
-        )
-    elif cat == "client_misconfigured":
-        flat = parsed.flat.lower()
-        if "organization" in flat or "project" in flat:
-            add(
-                Fix(
-                    title="Remove or correct the organization/project header",
-                    detail="Unset OPENAI_ORG_ID / OPENAI_PROJECT_ID or set them to the key's own ids.",
-                    url=API_KEYS,
-                )
-            )
-        if "openai>=1.0.0" in flat or "apiremovedinv1" in flat or "openai migrate" in flat:
-            add(
-                Fix(
-                    title="Migrate to the openai>=1.0 client",
-                    detail="Run `openai migrate`, or pin openai==0.28.",
-                    code="client.chat.completions.create(model=..., messages=[...])",
-                )
-            )
-        if "azure" in flat:
-            add(
-                Fix(
-                    title="Use the Azure client for an Azure key",
-                    detail="Azure keys only work at your resource.",
-                    code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
-                )
-            )
-        add(
-            Fix(
-                title="Check the base URL",
-                detail="It must end in /v1 and not include the endpoint path.",
-                code='OpenAI(base_url="https://api.openai.com/v1")',
-            )
-        )
-    elif cat == "azure_deployment_not_found":
-        add(
-            Fix(
-                title="Use your deployment name as the model",
-                detail="On Azure, model= is the deployment name you "
-                "created, not the OpenAI model id; new deployments take a few minutes.",
-                code='client.chat.completions.create(model="<your-deployment-name>", messages=[...])',
-            )
-        )
-        add(
-            Fix(
-                title="Check the endpoint and api-version",
-                detail="The deployment must exist on this resource.",
-                code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
-            )
-        )
-    elif cat == "region_not_supported":
-        add(
-            Fix(
-                title="Call from a supported country or region",
-                detail="The API refuses requests from unsupported locations (including proxies and servers there).",
-                url=COUNTRIES,
-            )
-        )
-    elif cat == "connection_error":
-        add(
-            Fix(
-                title="Check network, proxy and base URL",
-                detail="The client never got an HTTP answer: DNS, "
-                "firewall, proxy (HTTPS_PROXY) or a local server that is not running.",
-                code='OpenAI(base_url="https://api.openai.com/v1", timeout=60, max_retries=3)',
-            )
-        )
-    elif cat == "server_error":
-        add(Fix(title="Retry later with backoff", detail="A server-side failure; check the status page.", url=STATUS))
-    else:
-        add(
-            Fix(
-                title="Paste the full error",
-                detail="Include the HTTP status and the JSON error body "
-                "(message, type, code), e.g. from `except openai.APIStatusError as e: print(e.status_code, e.body)`.",
+                title=f"Or use a model the project allows: {best}",
+                detail="A model your key can call.",
+                code=sdk_call(endpoint, best),
             )
         )
     return fixes
+
+
+def _account_access_denied(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    best = case.best
+    endpoint = case.endpoint
+    add(
+        Fix(
+            title="Check which models your key can call",
+            detail="List models with the same key; if the model is missing, your organization or project has "
+            "no access (staged roll-out, tier, project restriction).",
+            code="[m.id for m in client.models.list()]",
+        )
+    )
+    add(
+        Fix(
+            title="Check the project's model limits",
+            detail="A project allow-list can hide the model.",
+            url=limits_url(parsed.project_id),
+        )
+    )
+    add(
+        Fix(
+            title="Check the key's organization and project",
+            detail="Make sure the key belongs to the organization/project that has access.",
+            url=API_KEYS,
+        )
+    )
+    if best:
+        add(
+            Fix(
+                title=f"Or use {best}",
+                detail="A current model that serves the same endpoint.",
+                code=sdk_call(endpoint, best),
+            )
+        )
+    return fixes
+
+
+def _organization_verification_required(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Verify your organization",
+            detail="Click Verify Organization; access can take up to 15 minutes to propagate.",
+            url=GENERAL,
+        )
+    )
+    add(
+        Fix(
+            title="Meanwhile, turn off streaming or reasoning summaries",
+            detail="Unverified organizations can often call the model without stream=True / reasoning summaries.",
+            code="stream=False",
+        )
+    )
+    return fixes
+
+
+def _wrong_endpoint(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    catalog = case.catalog
+    verdict = case.verdict
+    model = case.model
+    best = case.best
+    endpoint = case.endpoint
+    record = catalog.get(verdict.resolved) if verdict.resolved else None
+    target = recommended_endpoint(record.endpoints) if record else None
+    if target is None and endpoint == "chat.completions":
+        target = "responses"
+    if target is None and endpoint == "completions":
+        target = "chat.completions"
+    if target and target in ENDPOINTS:
+        add(
+            Fix(
+                title=f"Call {target} instead of {endpoint or 'this endpoint'}",
+                detail=f"{model} is served by {ENDPOINTS[target].http}.",
+                code=sdk_call(target, model),
+            )
+        )
+    if best:
+        add(
+            Fix(
+                title=f"Or keep the call and use {best}",
+                detail=f"{best} serves {endpoint or 'that endpoint'}.",
+                code=sdk_call(endpoint, best),
+            )
+        )
+    return fixes
+
+
+def _fine_tune_scope(case: _Case) -> list[Fix]:
+    return list(fine_tune_fixes())
+
+
+def _invalid_api_key(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Create or copy a valid API key",
+            detail="Set it as OPENAI_API_KEY; never paste it in issues.",
+            url=API_KEYS,
+            code='export OPENAI_API_KEY="sk-..."',
+        )
+    )
+    add(
+        Fix(
+            title="Check the base URL",
+            detail="A key for another provider (or Azure) is refused by api.openai.com, and vice versa.",
+        )
+    )
+    return fixes
+
+
+def _key_permission_denied(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Give the restricted key the missing scope",
+            detail="Edit the key's permissions (e.g. Model capabilities → Write for model.request / "
+            "api.responses.write), or use a key with All permissions.",
+            url=API_KEYS,
+        )
+    )
+    return fixes
+
+
+def _insufficient_quota(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Add credit or raise the budget",
+            detail="The organization has no quota left; new keys do not help.",
+            url=BILLING,
+        )
+    )
+    return fixes
+
+
+def _rate_limited(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    add(
+        Fix(
+            title="Retry with exponential backoff",
+            detail="The SDK retries 429s; raise max_retries.",
+            code="client = OpenAI(max_retries=5)",
+        )
+    )
+    add(
+        Fix(
+            title="Check the project's rate limits",
+            detail="Limits depend on the usage tier.",
+            url=limits_url(parsed.project_id),
+        )
+    )
+    return fixes
+
+
+def _context_length_exceeded(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(Fix(title="Shorten the input", detail="Trim history, chunk documents or summarise before sending."))
+    add(Fix(title="Or use a model with a larger context window", detail="e.g. a current GPT-5.x/6.x model."))
+    return fixes
+
+
+def _unsupported_parameter(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    param = (parsed.param or "").lower()
+    flat = parsed.flat
+    if "max_tokens" in param or "max_completion_tokens" in flat:
+        add(
+            Fix(
+                title="Use max_completion_tokens instead of max_tokens",
+                detail="Reasoning models (o-series, GPT-5.x, GPT-6.x) take max_completion_tokens on Chat "
+                "Completions (max_output_tokens on Responses).",
+                code="max_tokens=1000 → max_completion_tokens=1000",
+            )
+        )
+    elif "temperature" in param or "'temperature'" in flat:
+        add(
+            Fix(
+                title="Remove temperature (or set it to 1)",
+                detail="This model only supports the default temperature.",
+                code="# drop temperature=...",
+            )
+        )
+    elif "role" in flat and "system" in flat:
+        add(
+            Fix(
+                title="Use the developer role",
+                detail="This model does not accept system messages.",
+                code='{"role": "developer", "content": ...}',
+            )
+        )
+    else:
+        add(
+            Fix(
+                title=f"Remove or change {parsed.param or 'the unsupported parameter'}",
+                detail="This model does not accept it; check the model's supported parameters.",
+            )
+        )
+    return fixes
+
+
+def _invalid_request(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    add(
+        Fix(
+            title=f"Fix the request body{' at ' + parsed.param if parsed.param else ''}",
+            detail="The API rejected the shape of the request; check types and required fields.",
+        )
+    )
+    return fixes
+
+
+def _client_misconfigured(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    parsed = case.parsed
+    flat = parsed.flat.lower()
+    if "organization" in flat or "project" in flat:
+        add(
+            Fix(
+                title="Remove or correct the organization/project header",
+                detail="Unset OPENAI_ORG_ID / OPENAI_PROJECT_ID or set them to the key's own ids.",
+                url=API_KEYS,
+            )
+        )
+    if "openai>=1.0.0" in flat or "apiremovedinv1" in flat or "openai migrate" in flat:
+        add(
+            Fix(
+                title="Migrate to the openai>=1.0 client",
+                detail="Run `openai migrate`, or pin openai==0.28.",
+                code="client.chat.completions.create(model=..., messages=[...])",
+            )
+        )
+    if "azure" in flat:
+        add(
+            Fix(
+                title="Use the Azure client for an Azure key",
+                detail="Azure keys only work at your resource.",
+                code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
+            )
+        )
+    add(
+        Fix(
+            title="Check the base URL",
+            detail="It must end in /v1 and not include the endpoint path.",
+            code='OpenAI(base_url="https://api.openai.com/v1")',
+        )
+    )
+    return fixes
+
+
+def _azure_deployment_not_found(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Use your deployment name as the model",
+            detail="On Azure, model= is the deployment name you "
+            "created, not the OpenAI model id; new deployments take a few minutes.",
+            code='client.chat.completions.create(model="<your-deployment-name>", messages=[...])',
+        )
+    )
+    add(
+        Fix(
+            title="Check the endpoint and api-version",
+            detail="The deployment must exist on this resource.",
+            code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
+        )
+    )
+    return fixes
+
+
+def _region_not_supported(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Call from a supported country or region",
+            detail="The API refuses requests from unsupported locations (including proxies and servers there).",
+            url=COUNTRIES,
+        )
+    )
+    return fixes
+
+
+def _connection_error(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Check network, proxy and base URL",
+            detail="The client never got an HTTP answer: DNS, "
+            "firewall, proxy (HTTPS_PROXY) or a local server that is not running.",
+            code='OpenAI(base_url="https://api.openai.com/v1", timeout=60, max_retries=3)',
+        )
+    )
+    return fixes
+
+
+def _server_error(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(Fix(title="Retry later with backoff", detail="A server-side failure; check the status page.", url=STATUS))
+    return fixes
+
+
+def _unknown(case: _Case) -> list[Fix]:
+    fixes: list[Fix] = []
+    add = fixes.append
+    add(
+        Fix(
+            title="Paste the full error",
+            detail="Include the HTTP status and the JSON error body "
+            "(message, type, code), e.g. from `except openai.APIStatusError as e: print(e.status_code, e.body)`.",
+        )
+    )
+    return fixes
+
+
+# The fixes of each category, first to last; a category without an entry gets _unknown's.
+_FIXES: dict[Category, Callable[[_Case], list[Fix]]] = {
+    "unknown_model_name": _unknown_model_name,
+    "model_retired": _model_retired,
+    "project_access_denied": _project_access_denied,
+    "account_access_denied": _account_access_denied,
+    "organization_verification_required": _organization_verification_required,
+    "wrong_endpoint": _wrong_endpoint,
+    "fine_tune_scope": _fine_tune_scope,
+    "invalid_api_key": _invalid_api_key,
+    "key_permission_denied": _key_permission_denied,
+    "insufficient_quota": _insufficient_quota,
+    "rate_limited": _rate_limited,
+    "context_length_exceeded": _context_length_exceeded,
+    "unsupported_parameter": _unsupported_parameter,
+    "invalid_request": _invalid_request,
+    "client_misconfigured": _client_misconfigured,
+    "azure_deployment_not_found": _azure_deployment_not_found,
+    "region_not_supported": _region_not_supported,
+    "connection_error": _connection_error,
+    "server_error": _server_error,
+}
+
+
+def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[str]) -> list[Fix]:
+    """The ordered fixes for a diagnosis (the first is what to do first)."""
+    return _FIXES.get(verdict.category, _unknown)(_Case(catalog, verdict, parsed, suggested))
