@@ -97,3 +97,33 @@ def test_accessibility_ranks_callable_models_first(catalog):
 def test_bad_model_ids_are_refused_clearly(catalog, bad):
     with pytest.raises(InvalidInput):
         suggest_replacement(catalog, bad)
+
+
+_SAME_ANSWER = """
+import datetime, json
+from model_access.catalog import load_catalog
+from model_access.judgment import Listing, advice_for, offline_facts
+catalog = load_catalog(datetime.date(2026, 12, 3))
+# A provider listing with many ids that look alike: equal similarity scores must not be ordered by
+# the set's iteration order, which changes with the hash seed.
+listing = Listing("read", ids=frozenset(sorted(catalog.records)[::3]))
+answers = []
+for written in ("gpt-4o", "openai-chatgpt-3.5", "gpt-4o-mini", "o4"):
+    facts = offline_facts(catalog, written, None, "openrouter", listing=listing)
+    answers.append([s.id for s in advice_for(catalog, facts, 3).suggestions])
+print(json.dumps(answers))
+"""
+
+
+def test_the_same_question_gets_the_same_suggestions_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", _SAME_ANSWER], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs

@@ -801,7 +801,12 @@ def _provider_advice(catalog: Catalog, facts: Facts, limit: int) -> ReplacementA
                     offer(providers.addressed(profile, s.id), 0.9 - 0.02 * i, s.reason)
         key = written.lower()
         for model_id, score, _ in process.extract(
-            key, {m: m.lower() for m in listing.ids}, scorer=fuzz.WRatio, limit=limit
+            # In sorted order: rapidfuzz keeps the input order among equal scores, and a set's order
+            # changes from run to run (the same question must get the same answer).
+            key,
+            {m: m.lower() for m in sorted(listing.ids)},
+            scorer=fuzz.WRatio,
+            limit=limit,
         ):
             if score >= 60:
                 offer(
@@ -840,7 +845,8 @@ def _provider_advice(catalog: Catalog, facts: Facts, limit: int) -> ReplacementA
 async def advise(
     config: Config, catalog: Catalog, service: LiveService | None, model: str, endpoint: str | None, limit: int = 5
 ) -> ReplacementAdvice:
-    """suggest_replacement for this caller: the MCP tool and the CLI's `suggest` both come here."""
+    """suggest_replacement for this caller with its live facts gathered (the CLI's `suggest`); the MCP
+    tool answers from the facts already at hand (gather_offline), never waiting on the network."""
     from .errors import check_model_id
 
     check_model_id(model)
@@ -876,135 +882,188 @@ def _has_live_facts(facts: Facts) -> bool:
 # ---------------------------------------------------------------------- fixes
 
 
-def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admin_tools: bool) -> list[Fix]:
-    """Ordered fixes for a model-level decision (shared by check_model_access and diagnose_error)."""
-    category = decision.category
-    model = facts.written
-    best = suggested[0] if suggested else None
-    project = facts.policy.project_id or (facts.outcome.project_id if facts.outcome else None)
-    out: list[Fix] = []
-    add = out.append
+@dataclass
+class _FixCase:
+    """What the fixes of one model-level decision are made from, and the list they are added to."""
 
-    def use(title: str, detail: str) -> None:
-        if best is None:
+    decision: Decision
+    facts: Facts
+    suggested: list[Suggestion]
+    admin_tools: bool
+    out: list[Fix] = field(default_factory=list)
+
+    @property
+    def model(self) -> str:
+        return self.facts.written
+
+    @property
+    def project(self) -> str | None:
+        outcome = self.facts.outcome
+        return self.facts.policy.project_id or (outcome.project_id if outcome else None)
+
+    def add(self, fix: Fix) -> None:
+        self.out.append(fix)
+
+    def use(self, title: str, detail: str) -> None:
+        """Suggest the best replacement, if there is one, saying whether the key can call it."""
+        if not self.suggested:
             return
-        endpoint = best.endpoint or facts.endpoint
+        best = self.suggested[0]
         checked = {True: "your key can call it", None: "access not checked", False: ""}[best.accessible]
-        add(
+        self.add(
             Fix(
                 title=title.format(m=best.id),
                 detail=detail + (f" ({checked})." if checked else "."),
-                code=sdk_call(endpoint, best.id),
+                code=sdk_call(best.endpoint or self.facts.endpoint, best.id),
             )
         )
 
-    profile = facts.profile
-    if facts.provider not in ("openai", "none") and category in (
-        "unknown_model_name",
-        "account_access_denied",
-        "azure_deployment_not_found",
-    ):
-        use("Use {m}", f"{model!r} is not an id {profile.label} serves here; {decision.cause}")
-        add(Fix(title=f"Fix it at {profile.label}", detail=profile.fix.format(model=model) + ".", url=profile.fix_url))
-        add(
+
+_LIST_IDS = "[m.id for m in client.models.list()]"
+
+
+def _other_provider_fixes(case: _FixCase) -> None:
+    profile, model = case.facts.profile, case.model
+    case.use("Use {m}", f"{model!r} is not an id {profile.label} serves here; {case.decision.cause}")
+    case.add(Fix(title=f"Fix it at {profile.label}", detail=profile.fix.format(model=model) + ".", url=profile.fix_url))
+    case.add(
+        Fix(
+            title="List the ids you can call there",
+            detail="Call list_accessible_models (it reads this provider's own listing).",
+            code=_LIST_IDS,
+        )
+    )
+
+
+def _unknown_model_fixes(case: _FixCase) -> None:
+    case.use("Use the exact id: {m}", f"{case.model!r} is not a model id here; {case.decision.cause}")
+    case.add(
+        Fix(
+            title="List the ids your key can call",
+            detail="Call list_accessible_models, or compare against the exact ids the API returns.",
+            code=_LIST_IDS,
+        )
+    )
+
+
+def _retired_fixes(case: _FixCase) -> None:
+    case.use("Switch to {m}", f"{case.model} is shut down; this is its replacement")
+    case.add(
+        Fix(
+            title="Find every place the old id is used",
+            detail="Run scan_model_references (or `model-access scan .`), then fix_model_references.",
+        )
+    )
+
+
+def _project_denied_fixes(case: _FixCase) -> None:
+    model, project = case.model, case.project
+    deny = case.facts.policy.mode == "deny_list"
+    verb = "Unblock" if deny else "Allow"
+    case.add(
+        Fix(
+            title=f"{verb} {model} in the project's limits",
+            detail=f"An organization owner can {verb.lower()} {model} under Project → Limits → Model usage.",
+            url=limits_url(project),
+        )
+    )
+    if case.admin_tools and project:
+        arg = "unblock" if deny else "allow"
+        case.add(
             Fix(
-                title="List the ids you can call there",
-                detail="Call list_accessible_models (it reads this provider's own listing).",
-                code="[m.id for m in client.models.list()]",
+                title="Or change the policy with the admin tool (the user is asked to approve)",
+                detail="update_project_model_permissions shows the plan and changes it only after approval.",
+                code=f'update_project_model_permissions(project_id="{project}", {arg}=["{model}"])',
             )
         )
-        return out
-    if category == "unknown_model_name":
-        use("Use the exact id: {m}", f"{model!r} is not a model id here; {decision.cause}")
-        add(
+    case.use("Or use a model the project allows: {m}", "A model the project's policy does not exclude")
+
+
+def _account_denied_fixes(case: _FixCase) -> None:
+    case.add(
+        Fix(
+            title="Check which models your key can call",
+            detail="list_accessible_models shows them; a model missing there is not available to your "
+            "organization or project (staged roll-out, verification, access program, project policy).",
+            code=_LIST_IDS,
+        )
+    )
+    if case.decision.rule != "hidden_beyond_policy":
+        case.add(
             Fix(
-                title="List the ids your key can call",
-                detail="Call list_accessible_models, or compare against the exact ids the API returns.",
-                code="[m.id for m in client.models.list()]",
+                title="Check the project's model limits",
+                detail="A project policy can hide it.",
+                url=limits_url(case.project),
             )
         )
-    elif category == "model_retired":
-        use("Switch to {m}", f"{model} is shut down; this is its replacement")
-        add(
+    case.add(Fix(title="Check the organization's verification", detail="Some models need it.", url=GENERAL))
+    case.use("Or use {m}", "A current model for the same call")
+
+
+def _wrong_endpoint_fixes(case: _FixCase) -> None:
+    facts = case.facts
+    record = facts.record or facts.near.record
+    target = recommended_endpoint(record.endpoints) if record else None
+    if target and target in ENDPOINTS:
+        case.add(
             Fix(
-                title="Find every place the old id is used",
-                detail="Run scan_model_references (or `model-access scan .`), then fix_model_references.",
+                title=f"Call {target} instead of {facts.endpoint or 'this endpoint'}",
+                detail=f"{case.model} is served by {ENDPOINTS[target].http}.",
+                code=sdk_call(target, case.model),
             )
         )
-    elif category == "project_access_denied":
-        verb = "Unblock" if facts.policy.mode == "deny_list" else "Allow"
-        add(
-            Fix(
-                title=f"{verb} {model} in the project's limits",
-                detail=f"An organization owner can {verb.lower()} {model} under Project → Limits → Model usage.",
-                url=limits_url(project),
-            )
+    case.use("Or keep the call and use {m}", f"It serves {facts.endpoint or 'that endpoint'}")
+
+
+def _static(*fixes: Fix) -> Callable[[_FixCase], None]:
+    def add_all(case: _FixCase) -> None:
+        case.out.extend(fix.model_copy() for fix in fixes)
+
+    return add_all
+
+
+# The fixes of each model-level category, first to last (a category not here has none of its own).
+_MODEL_FIXES: dict[str, Callable[[_FixCase], None]] = {
+    "unknown_model_name": _unknown_model_fixes,
+    "model_retired": _retired_fixes,
+    "project_access_denied": _project_denied_fixes,
+    "account_access_denied": _account_denied_fixes,
+    "fine_tune_scope": lambda case: case.out.extend(fine_tune_fixes()),
+    "wrong_endpoint": _wrong_endpoint_fixes,
+    "organization_verification_required": _static(
+        Fix(title="Verify your organization", detail="Settings → Organization → General.", url=GENERAL)
+    ),
+    "key_permission_denied": _static(
+        Fix(
+            title="Give the restricted key the missing scope",
+            detail="Edit the key's permissions (Model capabilities → Write for model.request), or use a key "
+            "with All permissions.",
+            url=API_KEYS,
         )
-        if admin_tools and project:
-            arg = "unblock" if facts.policy.mode == "deny_list" else "allow"
-            add(
-                Fix(
-                    title="Or change the policy with the admin tool (the user is asked to approve)",
-                    detail="update_project_model_permissions shows the plan and changes it only after approval.",
-                    code=f'update_project_model_permissions(project_id="{project}", {arg}=["{model}"])',
-                )
-            )
-        use("Or use a model the project allows: {m}", "A model the project's policy does not exclude")
-    elif category == "account_access_denied":
-        add(
-            Fix(
-                title="Check which models your key can call",
-                detail="list_accessible_models shows them; a model missing there is not available to your "
-                "organization or project (staged roll-out, verification, access program, project policy).",
-                code="[m.id for m in client.models.list()]",
-            )
+    ),
+    "invalid_api_key": _static(
+        Fix(
+            title="Set a valid API key",
+            detail="The key was rejected: create or copy one and set OPENAI_API_KEY in the server's environment.",
+            url=API_KEYS,
         )
-        if decision.rule != "hidden_beyond_policy":
-            add(
-                Fix(
-                    title="Check the project's model limits",
-                    detail="A project policy can hide it.",
-                    url=limits_url(project),
-                )
-            )
-        add(Fix(title="Check the organization's verification", detail="Some models need it.", url=GENERAL))
-        use("Or use {m}", "A current model for the same call")
-    elif category == "fine_tune_scope":
-        out += fine_tune_fixes()
-    elif category == "wrong_endpoint":
-        record = facts.record or facts.near.record
-        target = recommended_endpoint(record.endpoints) if record else None
-        if target and target in ENDPOINTS:
-            add(
-                Fix(
-                    title=f"Call {target} instead of {facts.endpoint or 'this endpoint'}",
-                    detail=f"{model} is served by {ENDPOINTS[target].http}.",
-                    code=sdk_call(target, model),
-                )
-            )
-        use("Or keep the call and use {m}", f"It serves {facts.endpoint or 'that endpoint'}")
-    elif category == "organization_verification_required":
-        add(Fix(title="Verify your organization", detail="Settings → Organization → General.", url=GENERAL))
-    elif category == "key_permission_denied":
-        add(
-            Fix(
-                title="Give the restricted key the missing scope",
-                detail="Edit the key's permissions (Model capabilities → Write for model.request), or use a key "
-                "with All permissions.",
-                url=API_KEYS,
-            )
-        )
-    elif category == "invalid_api_key":
-        add(
-            Fix(
-                title="Set a valid API key",
-                detail="The key was rejected: create or copy one and set OPENAI_API_KEY in the server's environment.",
-                url=API_KEYS,
-            )
-        )
-    elif category == "insufficient_quota":
-        add(Fix(title="Add credit or raise the budget", detail="The organization has no quota left.", url=BILLING))
-    return out
+    ),
+    "insufficient_quota": _static(
+        Fix(title="Add credit or raise the budget", detail="The organization has no quota left.", url=BILLING)
+    ),
+}
+# On another provider, these categories are fixed at that provider.
+_AT_PROVIDER = ("unknown_model_name", "account_access_denied", "azure_deployment_not_found")
+
+
+def fixes(decision: Decision, facts: Facts, suggested: list[Suggestion], *, admin_tools: bool) -> list[Fix]:
+    """Ordered fixes for a model-level decision (shared by check_model_access and diagnose_error)."""
+    case = _FixCase(decision, facts, suggested, admin_tools)
+    if facts.provider not in ("openai", "none") and decision.category in _AT_PROVIDER:
+        _other_provider_fixes(case)
+    elif decision.category in _MODEL_FIXES:
+        _MODEL_FIXES[decision.category](case)
+    return case.out
 
 
 def fine_tune_fixes() -> list[Fix]:
