@@ -263,6 +263,145 @@ def _walk_flags(c: argparse.ArgumentParser) -> None:
     c.add_argument("--no-ignore", action="store_true", help="do not apply .gitignore, .ignore, .git/info/exclude")
 
 
+def _doctor_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--path", default=None, help="folder whose model ids to check (default: current folder)")
+    c.add_argument("--offline", action="store_true", help="do not call the API even if a key is set")
+
+
+def _diagnose_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("text", nargs="?", default=None, help="the error text, or - to read stdin (default)")
+    c.add_argument("--model", default=None, help="the model id, if not in the text")
+    c.add_argument("--endpoint", default=None, help="the endpoint called, if known")
+    c.add_argument("--offline", action="store_true", help="catalog only; do not use the live key")
+
+
+def _models_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--endpoint", default=None, help="only models that serve this endpoint")
+    c.add_argument("--refresh", action="store_true", help="bypass the cache")
+    c.add_argument("--provider", default="auto", choices=["auto", "openai", "azure", "compatible", "catalog"])
+
+
+def _access_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("model")
+    c.add_argument("--endpoint", default=None)
+    c.add_argument("--probe", action="store_true", help="send one minimal real request (may cost a fraction of a cent)")
+
+
+def _suggest_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("model")
+    c.add_argument("--endpoint", default=None, help="only suggest models that serve this endpoint")
+    c.add_argument("--limit", type=int, default=5)
+
+
+def _endpoint_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("model")
+    c.add_argument("endpoint", help="any spelling: chat.completions, /v1/responses, client.embeddings.create …")
+
+
+def _scan_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("path")
+    c.add_argument("--include", action="append", default=None, help="glob to include (repeatable)")
+    c.add_argument("--exclude", action="append", default=None, help="glob to exclude (repeatable)")
+    _walk_flags(c)
+
+
+def _fix_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("path")
+    c.add_argument("--replace", action="append", default=None, metavar="OLD=NEW", help="explicit mapping (repeatable)")
+    c.add_argument("--apply", action="store_true", help="write the changes (default: print the diff only)")
+    c.add_argument("--digest", default=None, help="with --apply: write only if the plan still has this digest")
+
+
+def _check_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("path")
+    c.add_argument("--within-days", type=int, default=90, help="deprecated ids shutting down within N days fail (90)")
+    c.add_argument("--fail-on", default="unknown,retired,deprecated", help="problems that fail the check")
+    c.add_argument("--format", default="text", choices=["text", "json", "sarif", "github"])
+    c.add_argument("--include", action="append", default=None)
+    c.add_argument("--exclude", action="append", default=None)
+    _walk_flags(c)
+
+
+def _serve_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    c.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    c.add_argument("--port", type=int, default=8765)
+    c.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
+    c.add_argument("--allowed-origin", action="append", default=[], help="extra Origin to accept (repeatable)")
+    c.add_argument("--root", action="append", default=[], help="allowed folder for scan/fix (repeatable)")
+
+
+# Each command: name, one-line help, an example, its arguments, and what runs it (None: serve).
+_COMMANDS: tuple[
+    tuple[str, str, str, Callable[[argparse.ArgumentParser], None], Callable[..., Awaitable[int]] | None], ...
+] = (
+    (
+        "doctor",
+        "one-shot health check: configuration, key, catalog age, shutdowns, ids in code",
+        "model-access doctor --offline",
+        _doctor_arguments,
+        _cmd_doctor,
+    ),
+    (
+        "diagnose",
+        "explain a pasted OpenAI error: cause, evidence, fixes",
+        "pbpaste | model-access diagnose -",
+        _diagnose_arguments,
+        _cmd_diagnose,
+    ),
+    (
+        "models",
+        "list the models your key can call (or the catalog without a key)",
+        "model-access models --endpoint chat.completions",
+        _models_arguments,
+        _cmd_models,
+    ),
+    (
+        "access",
+        "can your key call this model? verdict with evidence",
+        "model-access access gpt-4.1 --endpoint responses",
+        _access_arguments,
+        _cmd_access,
+    ),
+    (
+        "suggest",
+        "the right replacement for a model id (typo, retired, wrong endpoint)",
+        "model-access suggest gpt-4-32k",
+        _suggest_arguments,
+        _cmd_suggest,
+    ),
+    (
+        "endpoint",
+        "does MODEL serve ENDPOINT? and which SDK call to use",
+        "model-access endpoint gpt-5-pro /v1/chat/completions",
+        _endpoint_arguments,
+        _cmd_endpoint,
+    ),
+    ("scan", "find every OpenAI model id in a file or folder", "model-access scan .", _scan_arguments, _cmd_scan),
+    (
+        "fix",
+        "replace problem model ids with a diff; --apply writes",
+        "model-access fix src --apply",
+        _fix_arguments,
+        _cmd_fix,
+    ),
+    (
+        "check",
+        "CI gate: exit 1 when code uses unknown, retired or soon-shut-down ids",
+        "model-access check . --format github",
+        _check_arguments,
+        _cmd_check,
+    ),
+    (
+        "serve",
+        "run the MCP server (stdio by default; --http for streamable HTTP on loopback)",
+        "model-access serve --http --port 8765",
+        _serve_arguments,
+        None,
+    ),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="model-access",
@@ -273,117 +412,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(name: str, help_text: str, example: str) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(
+    for name, help_text, example, arguments, run in _COMMANDS:
+        c = sub.add_parser(
             name,
             help=help_text,
             description=help_text,
             epilog=f"example:\n  {example}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        cmd.add_argument("--json", action="store_true", help="print the structured result as JSON")
-        return cmd
-
-    c = command(
-        "doctor",
-        "one-shot health check: configuration, key, catalog age, shutdowns, ids in code",
-        "model-access doctor --offline",
-    )
-    c.add_argument("--path", default=None, help="folder whose model ids to check (default: current folder)")
-    c.add_argument("--offline", action="store_true", help="do not call the API even if a key is set")
-    c.set_defaults(run=_cmd_doctor)
-
-    c = command(
-        "diagnose",
-        "explain a pasted OpenAI error: cause, evidence, fixes",
-        "pbpaste | model-access diagnose -",
-    )
-    c.add_argument("text", nargs="?", default=None, help="the error text, or - to read stdin (default)")
-    c.add_argument("--model", default=None, help="the model id, if not in the text")
-    c.add_argument("--endpoint", default=None, help="the endpoint called, if known")
-    c.add_argument("--offline", action="store_true", help="catalog only; do not use the live key")
-    c.set_defaults(run=_cmd_diagnose)
-
-    c = command(
-        "models",
-        "list the models your key can call (or the catalog without a key)",
-        "model-access models --endpoint chat.completions",
-    )
-    c.add_argument("--endpoint", default=None, help="only models that serve this endpoint")
-    c.add_argument("--refresh", action="store_true", help="bypass the cache")
-    c.add_argument("--provider", default="auto", choices=["auto", "openai", "azure", "compatible", "catalog"])
-    c.set_defaults(run=_cmd_models)
-
-    c = command(
-        "access",
-        "can your key call this model? verdict with evidence",
-        "model-access access gpt-4.1 --endpoint responses",
-    )
-    c.add_argument("model")
-    c.add_argument("--endpoint", default=None)
-    c.add_argument("--probe", action="store_true", help="send one minimal real request (may cost a fraction of a cent)")
-    c.set_defaults(run=_cmd_access)
-
-    c = command(
-        "suggest",
-        "the right replacement for a model id (typo, retired, wrong endpoint)",
-        "model-access suggest gpt-4-32k",
-    )
-    c.add_argument("model")
-    c.add_argument("--endpoint", default=None, help="only suggest models that serve this endpoint")
-    c.add_argument("--limit", type=int, default=5)
-    c.set_defaults(run=_cmd_suggest)
-
-    c = command(
-        "endpoint",
-        "does MODEL serve ENDPOINT? and which SDK call to use",
-        "model-access endpoint gpt-5-pro /v1/chat/completions",
-    )
-    c.add_argument("model")
-    c.add_argument("endpoint", help="any spelling: chat.completions, /v1/responses, client.embeddings.create …")
-    c.set_defaults(run=_cmd_endpoint)
-
-    c = command("scan", "find every OpenAI model id in a file or folder", "model-access scan .")
-    c.add_argument("path")
-    c.add_argument("--include", action="append", default=None, help="glob to include (repeatable)")
-    c.add_argument("--exclude", action="append", default=None, help="glob to exclude (repeatable)")
-    _walk_flags(c)
-    c.set_defaults(run=_cmd_scan)
-
-    c = command("fix", "replace problem model ids with a diff; --apply writes", "model-access fix src --apply")
-    c.add_argument("path")
-    c.add_argument("--replace", action="append", default=None, metavar="OLD=NEW", help="explicit mapping (repeatable)")
-    c.add_argument("--apply", action="store_true", help="write the changes (default: print the diff only)")
-    c.add_argument("--digest", default=None, help="with --apply: write only if the plan still has this digest")
-    c.set_defaults(run=_cmd_fix)
-
-    c = command(
-        "check",
-        "CI gate: exit 1 when code uses unknown, retired or soon-shut-down ids",
-        "model-access check . --format github",
-    )
-    c.add_argument("path")
-    c.add_argument("--within-days", type=int, default=90, help="deprecated ids shutting down within N days fail (90)")
-    c.add_argument("--fail-on", default="unknown,retired,deprecated", help="problems that fail the check")
-    c.add_argument("--format", default="text", choices=["text", "json", "sarif", "github"])
-    c.add_argument("--include", action="append", default=None)
-    c.add_argument("--exclude", action="append", default=None)
-    _walk_flags(c)
-    c.set_defaults(run=_cmd_check)
-
-    c = command(
-        "serve",
-        "run the MCP server (stdio by default; --http for streamable HTTP on loopback)",
-        "model-access serve --http --port 8765",
-    )
-    c.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    c.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    c.add_argument("--port", type=int, default=8765)
-    c.add_argument("--allow-remote", action="store_true", help="allow binding a non-loopback address")
-    c.add_argument("--allowed-origin", action="append", default=[], help="extra Origin to accept (repeatable)")
-    c.add_argument("--root", action="append", default=[], help="allowed folder for scan/fix (repeatable)")
-    c.set_defaults(run=None)
+        c.add_argument("--json", action="store_true", help="print the structured result as JSON")
+        arguments(c)
+        c.set_defaults(run=run)
     return parser
 
 
