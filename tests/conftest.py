@@ -1,11 +1,9 @@
-"""Shared fixtures. "Today" is pinned so that lifecycle assertions do not drift with the clock."""
+"""Shared fixtures (plain helpers are in helpers.py). "Today" is pinned: see helpers.TODAY."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,7 @@ from model_access.catalog import Catalog, load_catalog
 from model_access.config import Config, load_config
 from model_access.mcp_server import create_server
 
-TODAY = date(2026, 11, 23)
-REPO = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from .helpers import SUMMARY_LINES, TODAY
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -36,14 +32,6 @@ def catalog() -> Catalog:
     return load_catalog(TODAY)
 
 
-def offline_env(**extra: str) -> dict[str, str]:
-    """The environment of a server with no key: nothing of the developer's own leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "AZURE_OPENAI", "MODEL_ACCESS"))}
-    env["MODEL_ACCESS_TODAY"] = TODAY.isoformat()
-    env.update(extra)
-    return env
-
-
 @pytest.fixture
 def offline_config(tmp_path: Path) -> Config:
     return load_config({"MODEL_ACCESS_TODAY": TODAY.isoformat(), "MODEL_ACCESS_ROOTS": str(tmp_path)})
@@ -55,6 +43,8 @@ async def client(offline_config: Config) -> AsyncIterator[Client]:
         yield session
 
 
-def console_script(name: str) -> str:
-    path = BIN / name
-    return str(path) if path.exists() else name
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in SUMMARY_LINES:
+        text = line()
+        if text:
+            terminalreporter.write_line(text)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from .conftest import console_script
+from .helpers import console_script
 
 
 def free_port() -> int:

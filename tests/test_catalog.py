@@ -12,7 +12,7 @@ from model_access.catalog import compact_key, load_catalog, snapshot_data
 from model_access.catalog.sdk import find_sdk_dir, read_sdk_models, sdk_version
 from model_access.endpoints import ENDPOINTS
 
-from .conftest import TODAY
+from .helpers import TODAY
 
 
 def test_snapshot_knows_every_model_id_of_the_sdk_it_was_built_from(catalog):

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from .conftest import console_script, offline_env
+from .helpers import console_script, offline_env
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

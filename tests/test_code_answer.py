@@ -12,7 +12,7 @@ import pytest
 
 from model_access.cli import main
 
-from .conftest import TODAY
+from .helpers import TODAY
 
 OLD = time.time() - 3600  # older than the clock's granularity: the answer may be stored
 

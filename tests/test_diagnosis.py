@@ -17,8 +17,8 @@ from model_access.errors import InvalidInput
 from model_access.results import ProjectPermissions
 from model_access.state import AppState
 
-from .conftest import TODAY
 from .emulator import Emulator
+from .helpers import TODAY
 
 CORPUS = Path(__file__).parent / "data" / "diagnosis_corpus.jsonl"
 _KEYISH = re.compile(r"(?:sk-|kod-)[\w\-*.…]{3,}|[\w\-]{2,}\*{3,}[\w*]*|Bearer \S+")
@@ -248,24 +248,22 @@ def _live_state(base_url: str, key: str) -> AppState:
 @pytest.mark.anyio
 async def test_diagnose_uses_live_facts_when_a_key_is_configured(anyio_backend: str) -> None:
     with Emulator() as emu:
-        state = _live_state(emu.base_url, emu.key("allow"))
-        result = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"))
-        assert result.checked_live is True
-        assert result.category == "account_access_denied"
-        assert any("not in this key's model list" in e for e in result.evidence)
-        offline = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"), live=False)
-        assert offline.checked_live is False
-        await state.aclose()
+        async with _live_state(emu.base_url, emu.key("allow")) as state:
+            result = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"))
+            assert result.checked_live is True
+            assert result.category == "account_access_denied"
+            assert any("not in this key's model list" in e for e in result.evidence)
+            offline = await diagnose(state, AMBIGUOUS.format(m="gpt-6.1-sol"), live=False)
+            assert offline.checked_live is False
 
 
 @pytest.mark.anyio
 async def test_diagnose_carries_on_offline_when_the_live_layer_fails(anyio_backend: str) -> None:
     # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    state = _live_state("http://127.0.0.1:9/v1", "sk-test-not-a-real-key-1234567890")
-    result = await diagnose(state, AMBIGUOUS.format(m="gpt-6-luna"))
+    async with _live_state("http://127.0.0.1:9/v1", "sk-test-not-a-real-key-1234567890") as state:
+        result = await diagnose(state, AMBIGUOUS.format(m="gpt-6-luna"))
     assert result.category == "account_access_denied"
     assert result.checked_live is False
-    await state.aclose()
 
 
 @pytest.mark.anyio

@@ -10,7 +10,7 @@ import pytest
 
 from model_access.config import load_config
 
-from .conftest import BIN, REPO
+from .helpers import BIN, REPO
 
 tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import offline_env
+from .helpers import offline_env
 from .servers import http_server
 
 INIT = {

@@ -18,9 +18,9 @@ from mcp import Client
 from model_access.config import OPENAI_BASE_URL, load_config
 from model_access.mcp_server import create_server
 
-from .conftest import TODAY
 from .emulator import REVOKED_KEY, Emulator, default_world
 from .emulator.fixtures import ACME_FINE_TUNE, ORG_ACME, PROJ_ACME_ALLOW, PROJ_ACME_DEFAULT, PROJ_ACME_DENY
+from .helpers import TODAY
 
 pytestmark = pytest.mark.anyio
 

@@ -23,7 +23,7 @@ from model_access.results import Category
 from model_access.state import AppState
 from model_access.suggest import first_replacement, suggest_replacement
 
-from .conftest import TODAY
+from .helpers import TODAY
 
 IDS = sorted(__import__("model_access.catalog", fromlist=["load_catalog"]).load_catalog(TODAY).records)
 ENDPOINT_NAMES = sorted(ENDPOINTS)

@@ -9,7 +9,7 @@ import sys
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from .conftest import console_script, offline_env
+from .helpers import console_script, offline_env
 
 pytestmark = pytest.mark.anyio
 

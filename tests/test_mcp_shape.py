@@ -14,9 +14,9 @@ from model_access.config import load_config
 from model_access.mcp_server import create_server
 from model_access.mcp_shape import drop_null_fields, slim_schema
 
-from .conftest import TODAY
 from .emulator import Emulator
 from .emulator.fixtures import PROJ_ACME_ALLOW
+from .helpers import TODAY
 
 pytestmark = pytest.mark.anyio
 

@@ -21,7 +21,7 @@ import pytest
 from jsonschema import Draft7Validator
 from mcp import Client, StdioServerParameters
 
-from .conftest import REPO, offline_env
+from .helpers import REPO, offline_env
 
 pytestmark = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ from model_access.config import load_config
 from model_access.mcp_server import create_server
 from model_access.providers import PROFILES, detect
 
-from .conftest import TODAY
 from .emulator.providers import ProviderEmulator
+from .helpers import TODAY
 
 pytestmark = pytest.mark.anyio
 

@@ -19,8 +19,8 @@ from model_access.catalog import load_catalog, system_today
 from model_access.config import load_config
 from model_access.mcp_server import create_server
 
-from .conftest import TODAY
 from .emulator import Emulator
+from .helpers import TODAY
 
 pytestmark = pytest.mark.anyio
 

@@ -25,7 +25,7 @@ import anyio
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from .conftest import console_script, offline_env
+from .helpers import console_script, offline_env
 from .servers import http_server as serve_http
 
 pytestmark = pytest.mark.anyio

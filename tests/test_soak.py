@@ -21,8 +21,8 @@ import anyio
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from .conftest import console_script, offline_env
 from .emulator import Emulator
+from .helpers import console_script, offline_env
 
 pytestmark = pytest.mark.anyio
 

@@ -490,11 +490,8 @@ def run_command(
     printer = _Printer(getattr(args, "json", False), out)
 
     async def go() -> int:
-        state = AppState(config)
-        try:
+        async with AppState(config) as state:
             return await run(state, args, printer)
-        finally:
-            await state.aclose()
 
     try:
         return anyio.run(go)

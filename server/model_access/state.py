@@ -44,9 +44,11 @@ class AppState:
                     self._live = LiveService(self.config, lambda: self.catalog)
         return self._live
 
-    @property
-    def live_started(self) -> bool:
-        return self._live is not None
+    async def __aenter__(self) -> AppState:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     async def aclose(self) -> None:
         live, self._live = self._live, None
