@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def our_command() -> str:
     return str(script) if script.exists() else "model-access-mcp"
 
 
-def baseline_command(log: callable = print) -> str:  # type: ignore[valid-type]
+def baseline_command(log: Callable[[str], object] = print) -> str:
     """`mcp-server-time` from PyPI, installed on first use into benchmarks/.venv-baseline/."""
     script = BASELINE_VENV / "bin" / "mcp-server-time"
     if not script.exists():

@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         ftype, text = case
         findings.run("extract", lambda: extract(text, ftype, catalog), f"{ftype}: {text[:300]!r}")
 
-    plans = {
+    plans: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any], None]]] = {
         "diagnose": (soup(ERROR_TOKENS), diagnose_body),
         "extract": (st.tuples(st.sampled_from(FILE_TYPES), soup(CODE_TOKENS)), extract_body),
     }

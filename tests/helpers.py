@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 23)  # pinned, so lifecycle assertions do not drift with the clock
 REPO = Path(__file__).resolve().parent.parent
@@ -34,3 +35,10 @@ def offline_env(**extra: str) -> dict[str, str]:
 def console_script(name: str) -> str:
     path = BIN / name
     return str(path) if path.exists() else name
+
+
+def text_of(result: Any) -> str:
+    """The text blocks of a tool result, joined (a result may also carry other kinds of content)."""
+    from mcp.types import TextContent
+
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))

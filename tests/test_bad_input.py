@@ -214,7 +214,7 @@ async def test_missing_and_foreign_paths_are_refused(tmp_path):
     (tmp_path / "inside" / "escape").symlink_to(outside)
     before = tree(outside)
     async with Client(create_server(config_for(inside))) as client:
-        cases = [
+        cases: list[tuple[str, dict[str, Any], str]] = [
             ("scan_model_references", {"path": str(inside / "nope")}, "does not exist"),
             ("fix_model_references", {"path": str(inside / "nope"), "apply": True}, "does not exist"),
             ("fix_model_references", {"path": str(outside), "apply": True}, "outside the allowed folders"),
@@ -248,8 +248,6 @@ async def test_a_read_only_file_is_not_written(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("where", ["replace", "fsync", "write"])
 async def test_a_full_disk_loses_nothing_and_leaves_no_temp_file(tmp_path, monkeypatch, where):
-    from model_access.code import fix as fix_module
-
     p = project(tmp_path)
     (p / "app.py").unlink()  # one file: the failure happens on the first (only) write
     before = tree(tmp_path)
@@ -258,9 +256,9 @@ async def test_a_full_disk_loses_nothing_and_leaves_no_temp_file(tmp_path, monke
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     if where == "replace":
-        monkeypatch.setattr(fix_module.os, "replace", full)
+        monkeypatch.setattr(os, "replace", full)
     elif where == "fsync":
-        monkeypatch.setattr(fix_module.os, "fsync", full)
+        monkeypatch.setattr(os, "fsync", full)
     else:
         real_fdopen = os.fdopen
 
@@ -278,7 +276,7 @@ async def test_a_full_disk_loses_nothing_and_leaves_no_temp_file(tmp_path, monke
                 self.fh.write(data[: len(data) // 2])
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr(fix_module.os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+        monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
     async with Client(create_server(config_for(tmp_path))) as client:
         is_error, message, _ = await call(
             client, "fix_model_references", await shown_plan(client, str(p), {"gpt-4-32k": "gpt-4o"})

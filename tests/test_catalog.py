@@ -22,7 +22,9 @@ def test_snapshot_knows_every_model_id_of_the_sdk_it_was_built_from(catalog):
     if installed != catalog.built_with_openai:
         pytest.skip(f"installed openai {installed} differs from the snapshot's {catalog.built_with_openai}")
     data = snapshot_data()
-    snapshot_ids = {m["id"] for m in data["models"]} | set(data["not_api_ids"])
+    models, not_api = data["models"], data["not_api_ids"]
+    assert isinstance(models, list) and isinstance(not_api, dict)
+    snapshot_ids = {m["id"] for m in models} | set(not_api)
     missing = sorted(set(read_sdk_models(sdk_dir)) - snapshot_ids)
     assert missing == [], f"rebuild the catalog (python -m model_access.catalog.build): {missing}"
 

@@ -153,7 +153,12 @@ def test_two_processes_find_what_one_finds(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(scan_module, "_cores", lambda: 2)
     forks = []
     real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+
+    def counted_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
     serial, parallel = _scan_both(tmp_path, _many(tmp_path))
     assert forks and serial == parallel
 

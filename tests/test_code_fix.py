@@ -172,7 +172,7 @@ def test_the_mcp_tool_requires_the_shown_digest(tmp_path: Path) -> None:
         anyio.run(fix_for_tool, state, str(proj), None, True)
     assert (proj / "a.py").read_text() == 'A = "gpt-4-32k"\n'
     shown = anyio.run(fix_for_tool, state, str(proj), None, False)
-    assert shown.digest not in str(shown.edits)
+    assert shown.digest is not None and shown.digest not in str(shown.edits)
     done = anyio.run(fix_for_tool, state, str(proj), None, True, shown.digest)
     assert done.applied and "gpt-4-32k" not in (proj / "a.py").read_text()
 

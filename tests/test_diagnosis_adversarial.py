@@ -104,7 +104,9 @@ async def test_every_text_argument_of_every_tool_answers_a_megabyte_in_bounded_t
         properties: dict[str, dict[str, object]] = schema.get("properties", {})
         required = set(schema.get("required", []))
         for name, prop in properties.items():
-            kinds = {str(prop.get("type"))} | {str(o.get("type")) for o in prop.get("anyOf", []) if isinstance(o, dict)}
+            branches = prop.get("anyOf", [])
+            assert isinstance(branches, list)
+            kinds = {str(prop.get("type"))} | {str(o.get("type")) for o in branches if isinstance(o, dict)}
             if "string" not in kinds and "array" not in kinds:
                 continue
             arguments: dict[str, object] = {

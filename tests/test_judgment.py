@@ -270,7 +270,7 @@ async def test_permission_writes_normalise_ids_and_refuse_unknown_or_retired_one
     assert plan["applied"] is False
     added = [m for m in plan["after"]["model_ids"] if m not in plan["before"]["model_ids"]]
     assert added == ["gpt-4.1", "gpt-5.4", "gpt-6.1-sol"]
-    assert "gpt-4.1" not in emu.project_permissions(PROJ_ACME_ALLOW).model_ids
+    assert "gpt-4.1" not in allowed_ids(emu)
 
 
 async def test_confirm_true_does_not_skip_the_question_when_the_client_can_ask(emu: Emulator) -> None:
@@ -289,7 +289,7 @@ async def test_confirm_true_does_not_skip_the_question_when_the_client_can_ask(e
         )
     assert len(asked) == 1 and "plan " in asked[0]
     assert result.structured_content is not None and result.structured_content["applied"] is False
-    assert "gpt-4.1" not in emu.project_permissions(PROJ_ACME_ALLOW).model_ids
+    assert "gpt-4.1" not in allowed_ids(emu)
 
 
 async def test_a_write_is_refused_when_the_policy_changed_after_the_plan(emu: Emulator) -> None:
@@ -306,7 +306,7 @@ async def test_a_write_is_refused_when_the_policy_changed_after_the_plan(emu: Em
             plan_digest=plan["plan_digest"],
         )
     assert late["applied"] is False and "plan" in late["message"].lower()
-    assert list(emu.project_permissions(PROJ_ACME_ALLOW).model_ids) == ["gpt-6-luna"]
+    assert list(allowed_ids(emu)) == ["gpt-6-luna"]
 
 
 async def test_no_diagnosis_tells_the_assistant_to_pass_confirm(emu: Emulator) -> None:
@@ -398,3 +398,10 @@ def test_the_documented_table_names_every_rule_in_order() -> None:
     ]
     documented = [name for name in rows if name not in ("rule", "-" * len(name)) and not name.startswith("-")]
     assert documented == [rule.name for rule in judgment.RULES]
+
+
+def allowed_ids(emu: Emulator) -> list[str]:
+    """The emulated allow-list project's model ids (it always has a policy)."""
+    permissions = emu.project_permissions(PROJ_ACME_ALLOW)
+    assert permissions is not None
+    return list(permissions.model_ids)

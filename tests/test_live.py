@@ -14,7 +14,7 @@ from model_access.state import AppState
 
 from .emulator import UNKNOWN_MODEL, Emulator
 from .emulator.fixtures import ALLOW_LIST, DENY_LIST, PROJ_ACME_ALLOW, PROJ_ACME_DEFAULT, PROJ_ACME_DENY, REVOKED_KEY
-from .helpers import TODAY
+from .helpers import TODAY, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -235,7 +235,7 @@ async def test_mcp_stdio_session_against_the_emulator(emu):
         assert plan.structured_content["applied"] is False
         emu.inject("bad_gateway", count=1)
         failed = await session.call_tool("list_accessible_models", {"refresh": True})
-        assert failed.is_error and "502" in failed.content[0].text
+        assert failed.is_error and "502" in text_of(failed)
         again = await session.call_tool("list_accessible_models", {"refresh": True})
         assert not again.is_error
         suggestion = await session.call_tool("suggest_replacement", {"model": "gpt-5"})

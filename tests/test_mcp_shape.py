@@ -16,7 +16,7 @@ from model_access.mcp_shape import drop_null_fields, slim_schema
 
 from .emulator import Emulator
 from .emulator.fixtures import PROJ_ACME_ALLOW
-from .helpers import TODAY
+from .helpers import TODAY, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -131,7 +131,7 @@ async def test_admin_tools_are_hidden_without_an_admin_key_and_answer_one_clear_
         assert not names & ADMIN_TOOLS
         result = await client.call_tool("get_project_model_permissions", {})
     assert result.is_error
-    text = result.content[0].text
+    text = text_of(result)
     assert "OPENAI_ADMIN_KEY" in text and "\n" not in text
 
 
@@ -147,18 +147,18 @@ async def test_instructions_follow_the_configuration(tmp_path):
 
 async def test_open_world_hint_is_true_only_where_a_key_makes_the_tool_call_the_api(tmp_path):
     async with Client(_server(tmp_path)) as client:
-        offline = {t.name: t.annotations.open_world_hint for t in (await client.list_tools()).tools}
+        offline = {t.name: t.annotations and t.annotations.open_world_hint for t in (await client.list_tools()).tools}
     async with Client(_server(tmp_path, OPENAI_API_KEY="sk-test-000000000000000000")) as client:
-        keyed = {t.name: t.annotations.open_world_hint for t in (await client.list_tools()).tools}
+        keyed = {t.name: t.annotations and t.annotations.open_world_hint for t in (await client.list_tools()).tools}
     assert not any(offline.values())
     assert {name for name, hint in keyed.items() if hint} == LIVE_TOOLS | {"scan_model_references"}
 
 
 async def test_result_text_is_one_lead_line_then_compact_json_without_nulls(client):
     result = await client.call_tool("check_endpoint_for_model", {"model": "text-embedding-3-large", "endpoint": "chat"})
-    lead, body = _body(result.content[0].text)
+    lead, body = _body(text_of(result))
     assert lead.startswith("text-embedding-3-large does not serve chat.completions. Use embeddings")
-    assert not _has_null(body) and "\n" not in result.content[0].text.partition("\n")[2]
+    assert not _has_null(body) and "\n" not in text_of(result).partition("\n")[2]
     # structured content keeps every field except the null ones (absent means null)
     assert "sdk_call" in result.structured_content and result.structured_content["model"]
     assert not _has_null(result.structured_content)
@@ -237,20 +237,20 @@ async def test_list_filters_limit_and_say_how_to_see_the_rest(client):
     assert "gpt-4o-mini" in ids and all("4o-mini" in i for i in ids)
     assert all(m["lifecycle"] == "deprecated" for m in found.structured_content["models"])
     small = await client.call_tool("list_accessible_models", {"limit": 2})
-    lead, _ = _body(small.content[0].text)
+    lead, _ = _body(text_of(small))
     assert "NOT checked against a key" in lead and "more not shown" in lead
 
 
 async def test_an_unknown_id_always_gets_a_next_step(client):
     result = await client.call_tool("suggest_replacement", {"model": "zz-not-a-model"})
     assert result.structured_content["suggestions"] == []
-    assert "list_accessible_models" in result.content[0].text.partition("\n")[0]
-    assert "suggestions" not in _body(result.content[0].text)[1]  # an empty list costs nothing in the text
+    assert "list_accessible_models" in text_of(result).partition("\n")[0]
+    assert "suggestions" not in _body(text_of(result))[1]  # an empty list costs nothing in the text
     empty = await client.call_tool("list_accessible_models", {"search": "zz-not-a-model"})
     assert empty.structured_content["models"] == []
-    assert "suggest_replacement" in empty.content[0].text.partition("\n")[0]
+    assert "suggest_replacement" in text_of(empty).partition("\n")[0]
     endpoint = await client.call_tool("check_endpoint_for_model", {"model": "zz-not-a-model", "endpoint": "responses"})
-    assert "suggest_replacement" in endpoint.content[0].text.partition("\n")[0]
+    assert "suggest_replacement" in text_of(endpoint).partition("\n")[0]
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ async def test_an_unknown_id_always_gets_a_next_step(client):
 )
 async def test_invalid_arguments_get_one_plain_sentence_naming_the_argument(client, args, named):
     result = await client.call_tool("suggest_replacement", args)
-    text = result.content[0].text
+    text = text_of(result)
     assert result.is_error and named in text
     assert "\n" not in text and "pydantic" not in text and "validation error" not in text
 
@@ -272,7 +272,7 @@ async def test_a_relative_path_starts_at_the_first_allowed_folder(client, tmp_pa
     sub = await client.call_tool("scan_model_references", {"path": "src"})
     assert sub.structured_content["references"][0]["file"] == "a.py"
     refused = await client.call_tool("scan_model_references", {"path": ".."})
-    text = refused.content[0].text
+    text = text_of(refused)
     assert refused.is_error and f"was read as {tmp_path.parent}" in text and "outside the allowed folders" in text
 
 
@@ -281,12 +281,12 @@ async def test_a_large_scan_text_is_bounded_with_problems_first(client, tmp_path
         (tmp_path / f"m{i}.py").write_text("A = 'gpt-4o'\n" if i else "B = 'gpt-4-32k'\n")
     result = await client.call_tool("scan_model_references", {"path": str(tmp_path), "limit": 130})
     assert len(result.structured_content["references"]) == 130
-    lead, body = _body(result.content[0].text)
+    lead, body = _body(text_of(result))
     assert lead.startswith("130 model ids in 130 files; problems: 129 deprecated, 1 retired.")
     assert "Showing 100 of 130 (problems first)" in lead
     assert len(body["references"]) == 100 and body["references"][0]["model"] == "gpt-4-32k"
     paged = await client.call_tool("scan_model_references", {"path": str(tmp_path)})
-    lead, _ = _body(paged.content[0].text)
+    lead, _ = _body(text_of(paged))
     assert lead.startswith("130 model ids in 130 files") and "call again with cursor=" in lead
 
 
@@ -313,7 +313,7 @@ async def test_a_large_fix_plan_text_is_bounded_at_file_boundaries(client, tmp_p
     result = await client.call_tool("fix_model_references", {"path": str(tmp_path)})
     full = result.structured_content
     assert len(full["edits"]) == 120 and full["diff"].count("--- a/") == 120
-    lead, body = _body(result.content[0].text)
+    lead, body = _body(text_of(result))
     assert "Showing the diff of" in lead and "of 120 files and 50 of 120 edits" in lead
     assert len(body["diff"]) <= 12_000 and body["diff"].endswith("\n") and len(body["edits"]) == 50
     assert full["diff"].startswith(body["diff"])  # whole files, in order

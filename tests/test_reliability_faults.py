@@ -20,7 +20,7 @@ from model_access.config import load_config
 from model_access.mcp_server import create_server
 
 from .emulator import Emulator
-from .helpers import TODAY
+from .helpers import TODAY, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -63,7 +63,7 @@ async def test_a_stalled_upstream_answers_20_concurrent_calls_in_about_one_timeo
             start = time.perf_counter()
             if i % 2:
                 result = await session.call_tool("list_accessible_models", {})
-                assert result.is_error and "timed out" in result.content[0].text
+                assert result.is_error and "timed out" in text_of(result)
             else:
                 result = await session.call_tool("check_model_access", {"model": "gpt-4o-mini"})
                 assert result.structured_content is not None
@@ -117,10 +117,10 @@ async def test_a_failed_listing_is_remembered_briefly_and_a_refresh_asks_again(e
     emu.inject("server_error", count=3, path_prefix="/v1/models")  # outlives both retries
     async with server_for(emu, tmp_path) as session:
         first = await session.call_tool("list_accessible_models", {})
-        assert first.is_error and "HTTP 500" in first.content[0].text
+        assert first.is_error and "HTTP 500" in text_of(first)
         sent = model_gets(emu)
         again = await session.call_tool("list_accessible_models", {})
-        assert again.is_error and "HTTP 500" in again.content[0].text
+        assert again.is_error and "HTTP 500" in text_of(again)
         assert model_gets(emu) == sent  # answered from the remembered failure, no new request
         fresh = await session.call_tool("list_accessible_models", {"refresh": True})
         assert not fresh.is_error and model_gets(emu) == sent + 1

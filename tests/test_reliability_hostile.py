@@ -17,7 +17,7 @@ import os
 import threading
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +280,7 @@ async def test_hostile_inputs_over_http_never_hold_the_server(http_server: str, 
 
 
 @pytest.fixture(autouse=True)
-def _no_proxy() -> AsyncIterator[None] | Iterator[None]:
+def _no_proxy() -> Iterator[None]:
     saved = {k: os.environ.pop(k) for k in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy") if k in os.environ}
     yield
     os.environ.update(saved)

@@ -11,7 +11,7 @@ import anyio
 import pytest
 
 from model_access import work
-from model_access.errors import WorkTimeout
+from model_access.errors import ModelAccessError, WorkTimeout
 
 pytestmark = pytest.mark.anyio
 
@@ -75,7 +75,7 @@ async def test_a_runaway_regex_in_a_child_is_killed_at_its_budget_and_the_loop_k
 
 async def test_a_child_returns_results_and_service_errors():
     assert await work.run_isolated(runaway_regex, 5, budget=10) is False
-    with pytest.raises(work.ModelAccessError, match="nope"):
+    with pytest.raises(ModelAccessError, match="nope"):
         await work.run_isolated(_raise_service_error, budget=10)
 
 
