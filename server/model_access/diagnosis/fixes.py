@@ -214,26 +214,6 @@ def _account_access_denied(case: _Case) -> list[Fix]:
     return fixes
 
 
-def _organization_verification_required(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Verify your organization",
-            detail="Click Verify Organization; access can take up to 15 minutes to propagate.",
-            url=GENERAL,
-        )
-    )
-    add(
-        Fix(
-            title="Meanwhile, turn off streaming or reasoning summaries",
-            detail="Unverified organizations can often call the model without stream=True / reasoning summaries.",
-            code="stream=False",
-        )
-    )
-    return fixes
-
-
 def _wrong_endpoint(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
@@ -271,53 +251,6 @@ def _fine_tune_scope(case: _Case) -> list[Fix]:
     return list(fine_tune_fixes())
 
 
-def _invalid_api_key(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Create or copy a valid API key",
-            detail="Set it as OPENAI_API_KEY; never paste it in issues.",
-            url=API_KEYS,
-            code='export OPENAI_API_KEY="sk-..."',
-        )
-    )
-    add(
-        Fix(
-            title="Check the base URL",
-            detail="A key for another provider (or Azure) is refused by api.openai.com, and vice versa.",
-        )
-    )
-    return fixes
-
-
-def _key_permission_denied(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Give the restricted key the missing scope",
-            detail="Edit the key's permissions (e.g. Model capabilities → Write for model.request / "
-            "api.responses.write), or use a key with All permissions.",
-            url=API_KEYS,
-        )
-    )
-    return fixes
-
-
-def _insufficient_quota(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Add credit or raise the budget",
-            detail="The organization has no quota left; new keys do not help.",
-            url=BILLING,
-        )
-    )
-    return fixes
-
-
 def _rate_limited(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
@@ -336,14 +269,6 @@ def _rate_limited(case: _Case) -> list[Fix]:
             url=limits_url(parsed.project_id),
         )
     )
-    return fixes
-
-
-def _context_length_exceeded(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(Fix(title="Shorten the input", detail="Trim history, chunk documents or summarise before sending."))
-    add(Fix(title="Or use a model with a larger context window", detail="e.g. a current GPT-5.x/6.x model."))
     return fixes
 
 
@@ -440,98 +365,111 @@ def _client_misconfigured(case: _Case) -> list[Fix]:
     return fixes
 
 
-def _azure_deployment_not_found(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Use your deployment name as the model",
-            detail="On Azure, model= is the deployment name you "
-            "created, not the OpenAI model id; new deployments take a few minutes.",
-            code='client.chat.completions.create(model="<your-deployment-name>", messages=[...])',
-        )
-    )
-    add(
-        Fix(
-            title="Check the endpoint and api-version",
-            detail="The deployment must exist on this resource.",
-            code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
-        )
-    )
-    return fixes
-
-
-def _region_not_supported(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Call from a supported country or region",
-            detail="The API refuses requests from unsupported locations (including proxies and servers there).",
-            url=COUNTRIES,
-        )
-    )
-    return fixes
-
-
-def _connection_error(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Check network, proxy and base URL",
-            detail="The client never got an HTTP answer: DNS, "
-            "firewall, proxy (HTTPS_PROXY) or a local server that is not running.",
-            code='OpenAI(base_url="https://api.openai.com/v1", timeout=60, max_retries=3)',
-        )
-    )
-    return fixes
-
-
-def _server_error(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(Fix(title="Retry later with backoff", detail="A server-side failure; check the status page.", url=STATUS))
-    return fixes
-
-
-def _unknown(case: _Case) -> list[Fix]:
-    fixes: list[Fix] = []
-    add = fixes.append
-    add(
-        Fix(
-            title="Paste the full error",
-            detail="Include the HTTP status and the JSON error body "
-            "(message, type, code), e.g. from `except openai.APIStatusError as e: print(e.status_code, e.body)`.",
-        )
-    )
-    return fixes
-
-
-# The fixes of each category, first to last; a category without an entry gets _unknown's.
+# Categories whose fixes depend on the case (the model, the suggestions, the parsed text).
 _FIXES: dict[Category, Callable[[_Case], list[Fix]]] = {
     "unknown_model_name": _unknown_model_name,
     "model_retired": _model_retired,
     "project_access_denied": _project_access_denied,
     "account_access_denied": _account_access_denied,
-    "organization_verification_required": _organization_verification_required,
     "wrong_endpoint": _wrong_endpoint,
     "fine_tune_scope": _fine_tune_scope,
-    "invalid_api_key": _invalid_api_key,
-    "key_permission_denied": _key_permission_denied,
-    "insufficient_quota": _insufficient_quota,
     "rate_limited": _rate_limited,
-    "context_length_exceeded": _context_length_exceeded,
     "unsupported_parameter": _unsupported_parameter,
     "invalid_request": _invalid_request,
     "client_misconfigured": _client_misconfigured,
-    "azure_deployment_not_found": _azure_deployment_not_found,
-    "region_not_supported": _region_not_supported,
-    "connection_error": _connection_error,
-    "server_error": _server_error,
 }
+
+
+# Categories whose fixes depend on nothing but the category, first to last.
+_STATIC_FIXES: dict[Category, tuple[Fix, ...]] = {
+    "organization_verification_required": (
+        Fix(
+            title="Verify your organization",
+            detail="Click Verify Organization; access can take up to 15 minutes to propagate.",
+            url=GENERAL,
+        ),
+        Fix(
+            title="Meanwhile, turn off streaming or reasoning summaries",
+            detail="Unverified organizations can often call the model without stream=True / reasoning summaries.",
+            code="stream=False",
+        ),
+    ),
+    "invalid_api_key": (
+        Fix(
+            title="Create or copy a valid API key",
+            detail="Set it as OPENAI_API_KEY; never paste it in issues.",
+            url=API_KEYS,
+            code='export OPENAI_API_KEY="sk-..."',
+        ),
+        Fix(
+            title="Check the base URL",
+            detail="A key for another provider (or Azure) is refused by api.openai.com, and vice versa.",
+        ),
+    ),
+    "key_permission_denied": (
+        Fix(
+            title="Give the restricted key the missing scope",
+            detail="Edit the key's permissions (e.g. Model capabilities → Write for model.request / "
+            "api.responses.write), or use a key with All permissions.",
+            url=API_KEYS,
+        ),
+    ),
+    "insufficient_quota": (
+        Fix(
+            title="Add credit or raise the budget",
+            detail="The organization has no quota left; new keys do not help.",
+            url=BILLING,
+        ),
+    ),
+    "context_length_exceeded": (
+        Fix(title="Shorten the input", detail="Trim history, chunk documents or summarise before sending."),
+        Fix(title="Or use a model with a larger context window", detail="e.g. a current GPT-5.x/6.x model."),
+    ),
+    "azure_deployment_not_found": (
+        Fix(
+            title="Use your deployment name as the model",
+            detail="On Azure, model= is the deployment name you "
+            "created, not the OpenAI model id; new deployments take a few minutes.",
+            code='client.chat.completions.create(model="<your-deployment-name>", messages=[...])',
+        ),
+        Fix(
+            title="Check the endpoint and api-version",
+            detail="The deployment must exist on this resource.",
+            code='AzureOpenAI(azure_endpoint="https://<resource>.openai.azure.com", api_version="2024-10-21")',
+        ),
+    ),
+    "region_not_supported": (
+        Fix(
+            title="Call from a supported country or region",
+            detail="The API refuses requests from unsupported locations (including proxies and servers there).",
+            url=COUNTRIES,
+        ),
+    ),
+    "connection_error": (
+        Fix(
+            title="Check network, proxy and base URL",
+            detail="The client never got an HTTP answer: DNS, "
+            "firewall, proxy (HTTPS_PROXY) or a local server that is not running.",
+            code='OpenAI(base_url="https://api.openai.com/v1", timeout=60, max_retries=3)',
+        ),
+    ),
+    "server_error": (
+        Fix(title="Retry later with backoff", detail="A server-side failure; check the status page.", url=STATUS),
+    ),
+}
+_UNKNOWN_FIXES: tuple[Fix, ...] = (
+    Fix(
+        title="Paste the full error",
+        detail="Include the HTTP status and the JSON error body "
+        "(message, type, code), e.g. from `except openai.APIStatusError as e: print(e.status_code, e.body)`.",
+    ),
+)
 
 
 def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[str]) -> list[Fix]:
     """The ordered fixes for a diagnosis (the first is what to do first)."""
-    return _FIXES.get(verdict.category, _unknown)(_Case(catalog, verdict, parsed, suggested))
+    made = _FIXES.get(verdict.category)
+    if made is not None:
+        return made(_Case(catalog, verdict, parsed, suggested))
+    # Copies: a caller may edit the fixes it is given.
+    return [fix.model_copy() for fix in _STATIC_FIXES.get(verdict.category, _UNKNOWN_FIXES)]
