@@ -19,9 +19,9 @@ from model_access.catalog import Catalog
 from model_access.config import load_config
 from model_access.diagnosis import diagnose_offline
 from model_access.endpoints import ENDPOINTS
-from model_access.results import Category
 from model_access.state import AppState
 from model_access.suggest import first_replacement, suggest_replacement
+from model_access.vocab import Category
 
 from .helpers import TODAY
 

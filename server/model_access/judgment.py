@@ -65,8 +65,9 @@ from . import providers
 from .catalog import Catalog, ModelRecord, Resolution
 from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
-from .results import Category, Fix, ProjectPermissions, ReplacementAdvice, Suggestion
+from .results import Fix, ProjectPermissions, ReplacementAdvice, Suggestion
 from .suggest import SOON_DAYS
+from .vocab import Category
 from .vocab import Verdict as AccessVerdict
 
 if TYPE_CHECKING:

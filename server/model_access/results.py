@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .vocab import Lifecycle, Problem, Verdict
+from .vocab import Category, Lifecycle, Problem, Verdict
 
 Source = Literal["live", "catalog", "sdk"]
 
@@ -85,29 +85,6 @@ class EndpointAdvice(BaseModel):
 
 
 # ------------------------------------------------------------------ check_model_access
-
-Category = Literal[
-    "unknown_model_name",
-    "model_retired",
-    "project_access_denied",
-    "account_access_denied",
-    "organization_verification_required",
-    "wrong_endpoint",
-    "fine_tune_scope",
-    "invalid_api_key",
-    "key_permission_denied",
-    "insufficient_quota",
-    "rate_limited",
-    "context_length_exceeded",
-    "unsupported_parameter",
-    "invalid_request",
-    "client_misconfigured",
-    "azure_deployment_not_found",
-    "region_not_supported",
-    "connection_error",
-    "server_error",
-    "unknown",
-]
 
 
 class ProjectPermissions(BaseModel):

@@ -20,3 +20,40 @@ Verdict = Literal[
     "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
 ]
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+
+# diagnose_error's categories (the cause of a failed call).
+Category = Literal[
+    "unknown_model_name",
+    "model_retired",
+    "project_access_denied",
+    "account_access_denied",
+    "organization_verification_required",
+    "wrong_endpoint",
+    "fine_tune_scope",
+    "invalid_api_key",
+    "key_permission_denied",
+    "insufficient_quota",
+    "rate_limited",
+    "context_length_exceeded",
+    "unsupported_parameter",
+    "invalid_request",
+    "client_misconfigured",
+    "azure_deployment_not_found",
+    "region_not_supported",
+    "connection_error",
+    "server_error",
+    "unknown",
+]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+# The categories about a model: its id, its lifecycle, who may call it and where.
+MODEL_CATEGORIES: frozenset[Category] = frozenset(
+    {
+        "unknown_model_name",
+        "model_retired",
+        "project_access_denied",
+        "account_access_denied",
+        "organization_verification_required",
+        "wrong_endpoint",
+        "fine_tune_scope",
+    }
+)

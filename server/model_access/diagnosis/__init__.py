@@ -20,8 +20,9 @@ from ..catalog import Catalog, strip_provider
 from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
+from ..vocab import MODEL_CATEGORIES
 from .classify import LiveFacts, Verdict, classify
-from .fixes import MODEL_CATEGORIES, build
+from .fixes import build
 from .parse import Parsed, context_model, looks_binary, parse, scrub, window
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..catalog import Catalog, strip_provider
-from ..results import Category, ProjectPermissions
+from ..results import ProjectPermissions
+from ..vocab import Category
 from .parse import Match, Parsed, Pattern, gates, linear, openai_shaped, present_gates
 
 

@@ -11,22 +11,11 @@ from ..console import API_KEYS, BILLING, COUNTRIES, GENERAL, STATUS, limits_url
 from ..endpoints import ENDPOINTS, recommended_endpoint
 from ..errors import ModelAccessError
 from ..judgment import fine_tune_fixes
-from ..results import Category, Fix
+from ..results import Fix
 from ..suggest import suggest_replacement
+from ..vocab import MODEL_CATEGORIES, Category
 from .classify import LiveFacts, Verdict
 from .parse import Parsed
-
-MODEL_CATEGORIES: frozenset[Category] = frozenset(
-    {
-        "unknown_model_name",
-        "model_retired",
-        "project_access_denied",
-        "account_access_denied",
-        "organization_verification_required",
-        "wrong_endpoint",
-        "fine_tune_scope",
-    }
-)
 
 
 def sdk_call(endpoint: str | None, model: str) -> str:
