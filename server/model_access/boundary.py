@@ -127,9 +127,9 @@ async def _redacted(value: Any) -> Any:
     """`value` redacted: a large one (a long diff, a big scan) off the loop, a small one inline, so
     that it never queues behind heavy work for a worker thread."""
     if not _larger_than(value, INLINE_REDACT):
-        return _redact_result(value)
+        return redact_obj(value)
     try:
-        return await work.run(_redact_result, value, what="Redacting the result")
+        return await work.run(redact_obj, value, what="Redacting the result")
     except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
         raise MCPError(code=INTERNAL_ERROR, message=str(exc)) from None
 
@@ -166,24 +166,3 @@ def _larger_than(value: Any, limit: int) -> bool:
         return budget[0] < 0
 
     return walk(value)
-
-
-def _redact_result(value: Any) -> Any:
-    """`value` with every string redacted; unchanged parts are kept as they are (no copies)."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, BaseModel):
-        updates: dict[str, Any] = {}
-        for name in type(value).model_fields:
-            current = getattr(value, name)
-            new = _redact_result(current)
-            if new is not current:
-                updates[name] = new
-        return value.model_copy(update=updates) if updates else value
-    if isinstance(value, list):
-        items = [_redact_result(v) for v in value]
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    if isinstance(value, dict):
-        changed = {k: _redact_result(v) for k, v in value.items()}
-        return changed if any(changed[k] is not value[k] for k in value) else value
-    return value

@@ -197,18 +197,9 @@ _METHOD_SUFFIX = re.compile(r"\.(?:create|acreate|stream|parse|generate|edit|con
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def valid_names() -> list[str]:
-    return list(ENDPOINTS)
-
-
-def canonical_endpoint(spelling: str) -> str | None:
-    """Canonical endpoint name for a spelling, or None (never raises)."""
-    return _canonical(spelling)
-
-
 def parse_endpoint(spelling: str) -> str:
     """Canonical endpoint name for any common spelling; raises UnknownEndpointError."""
-    found = _canonical(spelling)
+    found = canonical_endpoint(spelling)
     if found is None:
         from .redact import clip  # redact before truncating: a cut key is no longer recognised
 
@@ -221,7 +212,8 @@ def parse_endpoint(spelling: str) -> str:
     return found
 
 
-def _canonical(spelling: str) -> str | None:
+def canonical_endpoint(spelling: str) -> str | None:
+    """Canonical endpoint name for a spelling, or None (never raises)."""
     text = spelling.strip().strip("`'\"")
     if not text or len(text) > 200:
         return None

@@ -142,7 +142,9 @@ def redact_window(text: str, head: int = 16_384, tail: int = 16_384) -> str:
 
 
 def redact_obj(value: T) -> T:
-    """Redact every string inside JSON-like data (dicts, lists, tuples, strings)."""
+    """Redact every string inside `value`: JSON-like data (dicts, their keys too, lists, tuples) and
+    pydantic models (their fields). What a pass leaves unchanged is returned as it is, not copied,
+    so redacting a large clean result allocates nothing."""
     return _walk(value)  # type: ignore[no-any-return]
 
 
@@ -150,11 +152,23 @@ def _walk(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {(_walk(k) if isinstance(k, str) else k): _walk(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_walk(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_walk(v) for v in value)
+        changed = {(_walk(k) if isinstance(k, str) else k): _walk(v) for k, v in value.items()}
+        same = len(changed) == len(value) and all(k in value and changed[k] is value[k] for k in changed)
+        return value if same else changed
+    if isinstance(value, list | tuple):
+        items = [_walk(v) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return items if isinstance(value, list) else tuple(items)
+    fields = getattr(type(value), "model_fields", None)  # a pydantic model, without importing pydantic
+    if isinstance(fields, dict) and hasattr(value, "model_copy"):
+        updates = {}
+        for name in fields:
+            current = getattr(value, name)
+            new = _walk(current)
+            if new is not current:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
     return value
 
 

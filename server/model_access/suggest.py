@@ -73,7 +73,7 @@ def suggest_replacement(
         # A note on a known non-id names the real ids ("GPT-6 ids carry a tier (gpt-6-sol, …)").
         for rank, hint in enumerate(m for m in _ID_IN_TEXT.findall(note or "") if m in catalog):
             candidates.append(_Candidate(catalog.records[hint], 0.97 - 0.02 * rank, "a real id of that family"))
-        candidates += _fuzzy(catalog, resolution.stripped, endpoint)
+        candidates += _fuzzy(catalog, resolution.stripped)
     else:
         lifecycle = catalog.lifecycle(record)
         if resolution.match == "fine_tune":
@@ -121,7 +121,7 @@ def suggest_replacement(
             reason += " The usual replacements are excluded by your key's listing or the project's model policy"
             reason += "; these are models you can call." if kept else "."
         candidates = kept
-    suggestions = _finish(catalog, written, resolution.stripped, candidates, limit, accessible)
+    suggestions = _finish(catalog, written, candidates, limit, accessible)
     if status == "known" and (endpoint is None or record is None or endpoint in record.endpoints):
         suggestions = []  # an active id on an endpoint it serves needs no replacement
         reason += " No replacement needed."
@@ -336,7 +336,7 @@ def _match_words(resolution: object, written: str | None = None) -> str:
     return {"case": "different letter case", "tolerant": "different punctuation"}.get(match, "closest spelling")
 
 
-def _fuzzy(catalog: Catalog, text: str, endpoint: str | None) -> list[_Candidate]:
+def _fuzzy(catalog: Catalog, text: str) -> list[_Candidate]:
     from rapidfuzz import fuzz, process
 
     key = compact_key(text)
@@ -395,7 +395,6 @@ def _same_tier(catalog: Catalog, record: ModelRecord, endpoint: str | None, weig
 def _finish(
     catalog: Catalog,
     written: str,
-    stripped: str,
     candidates: Iterable[_Candidate],
     limit: int,
     accessible: Callable[[str], bool | None] | None,

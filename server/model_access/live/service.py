@@ -180,7 +180,7 @@ class LiveService:
 
     # ------------------------------------------------------------------ models
 
-    async def _list(self, refresh: bool) -> _Listing:
+    async def listing(self, refresh: bool = False) -> _Listing:
         """The key's model list: cached for the TTL, a failure remembered for a few seconds, and one
         request in flight at a time that every concurrent caller shares (no lock held while waiting)."""
         listing = self._listing
@@ -314,7 +314,7 @@ class LiveService:
                     (name, f"{deployed} {version}".strip(), retires[0].isoformat() if retires else None, record)
                 )
         else:
-            listing = await self._list(refresh)
+            listing = await self.listing(refresh)
             fetched_at = listing.fetched_at
             rows = []
             for model in listing.models:
@@ -387,12 +387,8 @@ class LiveService:
         if wait is not None:
             ids, _ = await self.cached_ids(wait)
             return ids
-        listing = await self._list(False)
+        listing = await self.listing(False)
         return {str(m.id) for m in listing.models}
-
-    async def listing(self, refresh: bool = False) -> _Listing:
-        """The key's model list (cached); raises LookupFailed."""
-        return await self._list(refresh)
 
     async def retrieve(self, model_id: str) -> Retrieval:
         """models.retrieve for the id exactly as written; never raises."""
