@@ -283,7 +283,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "insufficient_quota",
         0.8,
         ("quota", "billing"),
-        r"exceeded your current quota|insufficient_quota|billing_hard_limit|billing_not_active|"
+        r"exceeded (?:your |the )?current quota|insufficient_quota|exceeded_current_quota|billing_hard_limit|billing_not_active|"
         r"account is not active, please check your billing",
         "the account has no quota (billing) left",
     ),
@@ -783,6 +783,36 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"(?:超出|超过)最大(?:token|令牌|长度|上下文)|最大上下文",
         "the request is longer than the model's context window",
     ),
+    # ---- request-shape facts said by servers in their own words
+    (
+        "invalid_request",
+        0.78,
+        ("invalid json", "malformed json", "json decode error", "json parse error"),
+        r"Invalid JSON(?: payload| body)?\b|malformed JSON|JSON decode error|JSON parse error",
+        "the request body is not valid JSON",
+    ),
+    (
+        "invalid_request",
+        0.7,
+        ("invalidparameter", "invalid_parameter"),
+        r"\bInvalidParameter\b|invalid_parameter_error",
+        "the server rejected a parameter of the request",
+    ),
+    (
+        "unsupported_parameter",
+        0.85,
+        ("does not support",),
+        r"does not support (?:the )?(?:parameter |param )?[`'\"]?[a-z]+_[a-z_]+",
+        "a parameter this model does not accept (named in the error)",
+    ),
+    # ---- an empty 404: the host has no such path (an API's own errors carry a body)
+    (
+        "client_misconfigured",
+        0.6,
+        ("(no body)",),
+        r"\b404 status code \(no body\)",
+        "a 404 with no body: the host has no such path (base URL or path)",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
@@ -793,9 +823,10 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "not a valid model id",
             "invalid model identifier",
             "no 'model_name' with this string",
+            "no endpoints found for",
         ),
         r"Invalid model name passed|No models loaded|is not a valid model ID|Invalid model identifier|"
-        r"no 'model_name' with this string",
+        r"no 'model_name' with this string|No endpoints found for (?:[^t]|t[^h])",
         "the server does not serve a model by that name",
     ),
     (
@@ -813,8 +844,13 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "找不到",
             "無効な",
             "does not exist or you do not have access",
+            "not found the model",
+            "find model",
+            "find the model",
         ),
-        r"model (?:does not exist|doesn't exist|not found|not exist|was not found)|no such model|unknown model|does not exist or you do not have access|invalid model (?:name|id|identifier)\b|"
+        r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
+        r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
+        r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
         r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
         r"modèle (?:introuvable|n'existe pas)",
@@ -887,6 +923,28 @@ _CODES: dict[str, tuple[Category, float]] = {
     "api_error": ("server_error", 0.7),
     "unknown_parameter": ("invalid_request", 0.85),
 }
+# Codes and types whose words name the cause ("exceeded_current_quota_error", "quota_exceeded").
+_CODE_WORDS: tuple[tuple[str, Category, float], ...] = (
+    ("quota", "insufficient_quota", 0.9),
+    ("rate_limit", "rate_limited", 0.9),
+    ("context_length", "context_length_exceeded", 0.9),
+)
+# Codes that decide only when no model id was read (a read id goes to the catalog first).
+_CODES_WITHOUT_MODEL: dict[str, tuple[Category, float]] = {
+    "model_not_found": ("unknown_model_name", 0.6),
+}
+
+
+def _code_fact(fact: str, has_model: bool) -> tuple[Category, float] | None:
+    """What an error code or type says by itself, if anything."""
+    if not fact:
+        return None
+    found = _CODES.get(fact) or (None if has_model else _CODES_WITHOUT_MODEL.get(fact))
+    if found is None:
+        found = next(((cat, conf) for word, cat, conf in _CODE_WORDS if word in fact), None)
+    return found
+
+
 _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
 
 # Servers that serve exactly the names they list (a miss there is a name the server lacks).
@@ -963,7 +1021,8 @@ _NOT_AVAILABLE_MSG = re.compile(
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)
 _AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s?=\s?[\"']azure", _R)
 _FOREIGN_KEY_SAID = re.compile(
-    r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate)) key\]"
+    r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate|"
+    r"non-OpenAI \(Azure-style hex\))) key\]"
 )
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
@@ -991,10 +1050,13 @@ def is_fine_tune(model: str) -> bool:
     return lowered.startswith("ft:") or ":ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
 
 
+_HYPHEN_MAP = str.maketrans({"\u2010": "-", "\u2011": "-"})  # ids copied from rendered pages
+
+
 @lru_cache(maxsize=4096)
 def _resolve(catalog: Catalog, model: str) -> tuple[str | None, str, str | None]:
     """(catalog id, match kind, lifecycle) for a model as written."""
-    resolution = catalog.resolve(model)
+    resolution = catalog.resolve(model.translate(_HYPHEN_MAP))
     record = resolution.record
     if record is None:
         return None, "none", None
@@ -1031,7 +1093,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     # An error code or type in the body is a fact: it outranks the prose around it ("Invalid API
     # Key" said by an app whose body says insufficient_quota).
     for fact, label in ((code, "error code"), ((parsed.error_type or "").lower(), "error type")):
-        by_code = _CODES.get(fact)
+        by_code = _code_fact(fact, bool(parsed.model))
         if by_code is not None and (by_code[0] not in hits or hits[by_code[0]][0] < by_code[1]):
             hits[by_code[0]] = (by_code[1], f"{label} {fact}")
 
@@ -1239,6 +1301,9 @@ def _resolve_missing(
             alternatives=[("account_access_denied", 0.35), ("wrong_endpoint", 0.25)],
             checked_live=True,
         )
+    retired = _retired_elsewhere(model) if resolved is None else None
+    if retired:
+        return Verdict("model_retired", 0.75, [f"{said}: {retired}"], alternatives=[("unknown_model_name", 0.4)])
     if resolved is None or invalid_id or match_kind in ("case", "tolerant"):
         why = "is not an OpenAI model id" if resolved is None else f"is not an exact id (did you mean {resolved}?)"
         if invalid_id:
@@ -1310,6 +1375,30 @@ def _resolve_missing(
             ("unknown_model_name", 0.1),
         ],
     )
+
+
+# Other providers' models that are shut down (their own deprecation pages), by id as written
+# after any "models/" or provider prefix: a "not found" for one of these is a retirement. Below
+# 0.8: the text does not say it, the knowledge does.
+_RETIRED_ELSEWHERE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"gemini-(?:pro|pro-vision|ultra|1\.0-[\w.-]+|1\.5-[\w.-]+)", _R),
+        "Google shut down the Gemini 1.0 and 1.5 models",
+    ),
+    (re.compile(r"(?:text|chat|code|codechat)-bison(?:-\d+)?|embedding-gecko-\d+", _R), "Google shut down PaLM 2"),
+    (
+        re.compile(
+            r"claude-(?:instant-1(?:\.\d)?|1(?:\.\d)?|2(?:\.[01])?|3-(?:sonnet|opus)-2024\d{4}|3-5-sonnet-\d{8})", _R
+        ),
+        "Anthropic retired this Claude model",
+    ),
+)
+
+
+def _retired_elsewhere(model: str) -> str | None:
+    """Why another provider's model id is known to be shut down, if it is."""
+    bare = model.rsplit("/", 1)[-1]
+    return next((why for pattern, why in _RETIRED_ELSEWHERE if pattern.fullmatch(bare)), None)
 
 
 def _by_status(status: int) -> tuple[Category, float, tuple[tuple[Category, float], ...]] | None:
