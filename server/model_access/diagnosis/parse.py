@@ -340,8 +340,12 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("not found for",), r"(?i)(?:model|deployment)\S{0,12}\snot\sfound\sfor:?\s" + _Q + r"(" + _IDG + r")"),
         # a quoted name with spaces: Model "local model" not found, The model `gpt-4o mini` does not exist
         *(
-            (("model",), r"(?i)\bmodel:?\s" + q + r"([A-Za-z0-9][^" + q + r"]{0,80}?)" + q + _MISSING_AFTER)
+            (
+                (f"model{colon} {q}",),
+                r"(?i)\bmodel" + colon + " " + q + r"([A-Za-z0-9][^" + q + r"]{0,80}?)" + q + _MISSING_AFTER,
+            )
             for q in ('"', "`", "'")
+            for colon in ("", ":")
         ),
         (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
         (
@@ -371,7 +375,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         ),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
-        (("model",), r"(?i)\bmodel\s?\((" + _IDG + r")\)"),
+        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
         # Ollama's own advice names the id: "pull the model with `ollama pull x`"
         (("ollama pull",), r"(?i)\bollama\spull\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
@@ -849,10 +853,12 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
 # When the error says a model is missing or invalid but names none we could read, another
 # provider's id quoted nearby ("`anthropic.claude-opus-4-6-v1:0`", "(claude-sonnet-4-6)") is it:
 # quoted, id-shaped (a letter first, a digit, a separator), not a path, URL, file, key or version.
-_TROUBLE = re.compile(
-    r"(?i)model[^.\n]{0,80}?(?:not found|does not exist|doesn't exist|not exist|invalid|identifier|not available)|"
-    r"(?:invalid|unknown|no such) model|not found the model"
+_TROUBLE = linear(
+    r"model[^.\n]{0,80}?(?:not found|does not exist|doesn't exist|not exist|invalid|identifier|not available)|"
+    r"(?:invalid|unknown|no such) model|not found the model",
+    ignore_case=True,
 )
+_TROUBLE_WORDS = ("not found", "exist", "invalid", "identifier", "not available", "unknown model", "no such model")
 _QUOTED_TOKEN = re.compile(r"[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]")
 _NOT_MODEL_TOKEN = re.compile(
     r"(?i)^(?:https?:|www\.|req_|org-|proj_|sk-|v?\d)|//|\.(?:py|js|ts|json|md|txt|ya?ml|html?|go|rs|java|log|png|jpe?g|sh)$"
@@ -860,8 +866,9 @@ _NOT_MODEL_TOKEN = re.compile(
 
 
 # Another provider's id quoted right next to the word "model" ("the `x` model", "model 'x'").
-_MODEL_QUOTED = re.compile(
-    r"(?i)\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]|[`'\"]([A-Za-z][\w.:/@\-]{2,100})[`'\"]\smodel\b"
+_MODEL_QUOTED = linear(
+    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]|[`'\"]([A-Za-z][\w.:/@\-]{2,100})[`'\"]\smodel\b",
+    ignore_case=True,
 )
 
 
@@ -875,14 +882,17 @@ def _id_token(value: str) -> bool:
 
 
 def _quoted_id(flat: str) -> str | None:
-    if "model" in flat.lower():
+    lower = flat.lower()
+    if "model" not in lower:
+        return None
+    if "model " in lower or "model:" in lower or " model" in lower:
         for count, match in enumerate(_MODEL_QUOTED.finditer(flat)):
             if count >= 64:
                 break
             value = (match.group(1) or match.group(2)).rstrip(".:")
             if _id_token(value):
                 return value
-    if not _TROUBLE.search(flat):
+    if not any(word in lower for word in _TROUBLE_WORDS) or not _TROUBLE.search(flat):
         return None
     for count, match in enumerate(_QUOTED_TOKEN.finditer(flat)):
         if count >= 256:
