@@ -421,8 +421,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "fine_tune_scope",
         0.72,
-        ("tuned", "微调"),
-        r"(?:fine[- ]?tuned|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
+        ("tuned", "tune", "tuning", "微调"),
+        r"(?:fine[- _]?tuned|fine[- _]?tune|fine[- _]?tuning|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
         "a fine-tuned model is not found: fine-tunes are visible only to the organization that trained them",
     ),
     # ---- a server with no model by that name (no id read)
@@ -793,7 +793,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
     (
         "invalid_request",
-        0.7,
+        0.6,
         ("invalidparameter", "invalid_parameter"),
         r"\bInvalidParameter\b|invalid_parameter_error",
         "the server rejected a parameter of the request",
@@ -804,6 +804,21 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         ("does not support",),
         r"does not support (?:the )?(?:parameter |param )?[`'\"]?[a-z]+_[a-z_]+",
         "a parameter this model does not accept (named in the error)",
+    ),
+    # ---- more servers' "no such model" and "no permission" (Bedrock, Hugging Face router, Anthropic)
+    (
+        "unknown_model_name",
+        0.78,
+        ("could not resolve the foundation model", "not supported by any provider"),
+        r"Could not resolve the foundation model|is not supported by any provider",
+        "the server does not serve a model by that name",
+    ),
+    (
+        "key_permission_denied",
+        0.78,
+        ("permission to use the specified resource",),
+        r"does not have permission to use the specified resource",
+        "the key is not allowed to use this resource",
     ),
     # ---- an empty 404: the host has no such path (an API's own errors carry a body)
     (
@@ -844,6 +859,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "找不到",
             "無効な",
             "does not exist or you do not have access",
+            "no se encontró el modelo",
             "not found the model",
             "find model",
             "find the model",
@@ -853,7 +869,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
         r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
-        r"modèle (?:introuvable|n'existe pas)",
+        r"modèle (?:introuvable|n'existe pas)|no se encontró el modelo|modelo \S{1,80} (?:no fue|não foi) encontrado|"
+        r"Modell \S{1,80} wurde nicht gefunden|modèle \S{1,80} (?:est introuvable|n'a pas été trouvé)",
         "the error says the model was not found, without naming it",
     ),
 )
@@ -932,6 +949,9 @@ _CODE_WORDS: tuple[tuple[str, Category, float], ...] = (
 # Codes that decide only when no model id was read (a read id goes to the catalog first).
 _CODES_WITHOUT_MODEL: dict[str, tuple[Category, float]] = {
     "model_not_found": ("unknown_model_name", 0.6),
+    "invalid_model": ("unknown_model_name", 0.6),
+    "unknown_model": ("unknown_model_name", 0.6),
+    "model_not_exist": ("unknown_model_name", 0.6),
 }
 
 
@@ -990,6 +1010,7 @@ _MISSING_GATES = gates(
     "modell",
     "modèle",
     "модель",
+    "no se encontró",
 )
 _MODEL_MISSING = linear(
     r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|not_found_error|has been deprecated|"
@@ -998,7 +1019,8 @@ _MODEL_MISSING = linear(
     r"no matching model|unsupported model|model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)|"
     r"model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))|"
     r"不存在|未找到|找不到|不可用|no model named|requested model is not available|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
-    r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
+    r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|n'a pas été trouvé|не найдена|не существует|"
+    r"não foi encontrado|no fue encontrado|no se encontró",
     ignore_case=True,
 )
 _NOT_EXIST = re.compile(r"does\s?not\s?exi", _R)
@@ -1047,7 +1069,7 @@ def is_fine_tune(model: str) -> bool:
     """A fine-tuned model: OpenAI's ft: ids, legacy ``base:ft-org-date`` ids, and a Vertex
     endpoint resource (where tuned models are deployed)."""
     lowered = model.lower()
-    return lowered.startswith("ft:") or ":ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
+    return lowered.startswith("ft:") or ":ft-" in lowered or ".ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
 
 
 _HYPHEN_MAP = str.maketrans({"\u2010": "-", "\u2011": "-"})  # ids copied from rendered pages
@@ -1105,7 +1127,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = bool(
-        model and parsed.model_from_message and not present.isdisjoint(_MISSING_GATES) and _MODEL_MISSING.search(flat)
+        model
+        and (parsed.model_from_message or is_fine_tune(model))
+        and not present.isdisjoint(_MISSING_GATES)
+        and _MODEL_MISSING.search(flat)
     )
     if (
         "project_access_denied" not in hits

@@ -434,8 +434,8 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
             r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|不可用|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|"
             r"não existe|não encontrado|을 찾을 수 없|를 찾을 수 없|을\(를\) 찾을 수 없|이\(가\) 존재하지|nicht gefunden|"
-            r"existiert nicht|n'existe pas|"
-            r"introuvable|не найдена|не существует)",
+            r"existiert nicht|wurde nicht gefunden|n'existe pas|est introuvable|n'a pas été trouvé|"
+            r"introuvable|não foi encontrado|no fue encontrado|no se encontró|не найдена|не существует)",
         ),
     )
 )
@@ -457,6 +457,7 @@ _MODEL_CONTEXT = tuple(
         + r")"
         r"[ \t]{0,4}[.│|]?[ \t]{0,4}$",
         r"(?i)/(?:engines|deployments)/(" + _IDG + r")/",
+        r"(?i)/v1/models/([A-Za-z0-9][\w.\-]{1,100})",
         r"(?i)\b(?:use|using|picked|selected|tried)\s(?:the\s)?(?:model[:\s]\s?)?(?:openai\s)?[`'\"]?(" + _IDG + r")",
         r"(?i)[`'\"](" + _IDG + r")[`'\"]",
         r"(?i)\bthe\s(" + _IDG + r")\smodel\b",
@@ -471,7 +472,7 @@ _FAMILY_START = re.compile(
 )
 _MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
-    r"^(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
+    r"^(?:ft:)?(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9][\w.:/\-]{1,80}")
 
@@ -867,7 +868,8 @@ _NOT_MODEL_TOKEN = re.compile(
 
 # Another provider's id quoted right next to the word "model" ("the `x` model", "model 'x'").
 _MODEL_QUOTED = linear(
-    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]|[`'\"]([A-Za-z][\w.:/@\-]{2,100})[`'\"]\smodel\b",
+    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]|[`'\"]([A-Za-z][\w.:/@\-]{2,100})[`'\"]\smodel\b|"
+    r"\bmodel:?\s([A-Za-z][\w.@\-]{0,60}[/:][\w.:/@\-]{1,80})",
     ignore_case=True,
 )
 
@@ -889,7 +891,7 @@ def _quoted_id(flat: str) -> str | None:
         for count, match in enumerate(_MODEL_QUOTED.finditer(flat)):
             if count >= 64:
                 break
-            value = (match.group(1) or match.group(2)).rstrip(".:")
+            value = (match.group(1) or match.group(2) or match.group(3)).rstrip(".:")
             if _id_token(value):
                 return value
     if not any(word in lower for word in _TROUBLE_WORDS) or not _TROUBLE.search(flat):
