@@ -579,6 +579,7 @@ class Parsed:
     param: str | None = None
     model: str | None = None  # exactly as written in the text (provider prefix and all)
     model_from_message: bool = False
+    model_given: bool = False  # passed by the caller, not read from the text
     project_id: str | None = None
     organization_id: str | None = None
     request_id: str | None = None
