@@ -892,15 +892,15 @@ def _quoted_id(flat: str) -> str | None:
         for count, match in enumerate(_MODEL_QUOTED.finditer(flat)):
             if count >= 64:
                 break
-            value = (match.group(1) or match.group(2) or match.group(3)).rstrip(".:")
+            value = str(match.group(1) or match.group(2) or match.group(3)).rstrip(".:")
             if _id_token(value):
                 return value
     if not any(word in lower for word in _TROUBLE_WORDS) or not _TROUBLE.search(flat):
         return None
-    for count, match in enumerate(_QUOTED_TOKEN.finditer(flat)):
+    for count, token in enumerate(_QUOTED_TOKEN.finditer(flat)):
         if count >= 256:
             break
-        value = match.group(1).rstrip(".:")
+        value = token.group(1).rstrip(".:")
         if _id_token(value):
             return value
     return None
