@@ -277,7 +277,8 @@ _CJK_COUNT = frozenset("个個元次条條秒字万萬千行页頁张張块塊�
 _MAX_NUMBERS = 256
 _BEFORE_KEYWORD = re.compile(
     r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
-    r"errore api|response code|openai error|chatgpt error|状态码|错误码|code|codigo|código|statut|fehler)"
+    r"errore api|response code|openai error|chatgpt error|状态码|错误码|ステータスコード|ステータス|상태 코드|상태코드|"
+    r"código de estado|código de status|code d'état|код ошибки|код состояния|statuscode|code|codigo|código|statut|fehler)"
     r"[\"']?\s?[:=：]?\s?[\"']?\(?\[?<?$"
 )
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
