@@ -444,7 +444,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
 _MODEL_LABEL = re.compile(
     r"(?i)(?:(?:(?<![\w-])[\"']?(?:model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
-    r"\**\s?[:=|：]|--model[=\s])\s?\**\s?[`'\"]?(" + _IDG + r")"
+    r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
@@ -870,7 +870,9 @@ _NOT_MODEL_TOKEN = re.compile(
 
 # Another provider's id quoted right next to the word "model" ("the `x` model", "model 'x'").
 _MODEL_QUOTED = linear(
-    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]|[`'\"]([A-Za-z][\w.:/@\-]{2,100})[`'\"]\smodel\b|"
+    # (Claude Code marks a long-context variant with a suffix: "claude-sonnet-4-5[1m]")
+    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100}(?:\[\d{1,4}[km]\])?)[`'\")]|"
+    r"[`'\"]([A-Za-z][\w.:/@\-]{2,100}(?:\[\d{1,4}[km]\])?)[`'\"]\smodel\b|"
     r"\bmodel:?\s([A-Za-z][\w.@\-]{0,60}[/:][\w.:/@\-]{1,80})",
     ignore_case=True,
 )
