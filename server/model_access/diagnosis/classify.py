@@ -1126,12 +1126,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
         resolved, match_kind, lifecycle = _resolve(catalog, model)
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
-    model_missing = bool(
-        model
-        and (parsed.model_from_message or is_fine_tune(model))
-        and not present.isdisjoint(_MISSING_GATES)
-        and _MODEL_MISSING.search(flat)
-    )
+    model_missing = _says_missing(parsed, model, present)
     if (
         "project_access_denied" not in hits
         and code == "model_not_found"
@@ -1258,6 +1253,17 @@ _NON_MODEL: frozenset[Category] = frozenset(
         "unknown",
     }
 )
+
+
+def _says_missing(parsed: Parsed, model: str | None, present: frozenset[str]) -> bool:
+    """The text says this model is missing: the id is the error's own (or a fine-tune's, which
+    only its organization sees) and a not-found phrasing occurs."""
+    return bool(
+        model
+        and (parsed.model_from_message or is_fine_tune(model))
+        and not present.isdisjoint(_MISSING_GATES)
+        and _MODEL_MISSING.search(parsed.flat)
+    )
 
 
 def _permitted(permissions: ProjectPermissions, resolved: str, model: str) -> bool:
