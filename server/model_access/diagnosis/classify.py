@@ -1276,6 +1276,100 @@ def _permitted(permissions: ProjectPermissions, resolved: str, model: str) -> bo
     return True
 
 
+# What the not-found family means once the id, the catalog and live facts are weighed: each
+# outcome is (category, confidence, evidence, alternatives, checked live: "no" / "yes" / "if
+# listed"). _missing_outcome picks the row; the confidence of an id that is not an id is adjusted.
+_MISSING_OUTCOMES: dict[str, tuple[Category, float, str, tuple[tuple[Category, float], ...], str]] = {
+    "fine_tune_id": (
+        "fine_tune_scope",
+        0.9,
+        "{said}, a fine-tuned model: fine-tunes are visible only to the organization (and project) that trained them",
+        (("account_access_denied", 0.3), ("model_retired", 0.2)),
+        "no",
+    ),
+    "fine_tune_msg": ("fine_tune_scope", 0.8, "{said}: not valid for fine-tuning or for this organization", (), "no"),
+    "deprecated": (
+        "model_retired",
+        0.95,
+        "{said}: “has been deprecated” (shut down)",
+        (("unknown_model_name", 0.1),),
+        "no",
+    ),
+    "listed_but_excluded": (
+        "project_access_denied",
+        0.9,
+        "{said}; your key lists it, but the project's model permissions ({mode}) exclude it",
+        (("account_access_denied", 0.3),),
+        "yes",
+    ),
+    "listed": (
+        "client_misconfigured",
+        0.55,
+        "{said}, yet the configured key lists it: the failing call likely used another key, "
+        "organization, project, base URL or endpoint",
+        (("account_access_denied", 0.35), ("wrong_endpoint", 0.25)),
+        "yes",
+    ),
+    "retired_elsewhere": ("model_retired", 0.75, "{said}: {why}", (("unknown_model_name", 0.4),), "no"),
+    "not_an_id": ("unknown_model_name", 0.9, "{said}, which {why}", (("account_access_denied", 0.15),), "if listed"),
+    # Another provider's id: the catalog cannot tell a typo from that provider's retired model or
+    # from a client that builds the wrong path, so say so.
+    "another_providers_id": (
+        "unknown_model_name",
+        0.75,
+        "{said}, which {why}",
+        (("model_retired", 0.2), ("client_misconfigured", 0.15)),
+        "if listed",
+    ),
+    "shut_down": (
+        "model_retired",
+        0.92,
+        "{said}; catalog: {resolved} is shut down",
+        (("account_access_denied", 0.15),),
+        "if listed",
+    ),
+    # "Model x is not supported / unsupported model": a relay or compatible server that does not
+    # serve this id (the id is fine elsewhere). "Model x is not available" is the account's or the
+    # server's: say which is likelier, not surely.
+    "not_served": (
+        "unknown_model_name",
+        0.75,
+        "{said}: the server says it does not serve it (a relay or compatible server's model list)",
+        (("account_access_denied", 0.3), ("client_misconfigured", 0.2)),
+        "if listed",
+    ),
+    "not_available": (
+        "account_access_denied",
+        0.7,
+        "{said}: “not available” for this caller; {resolved} is a current ({lifecycle}) model",
+        (("unknown_model_name", 0.35), ("project_access_denied", 0.3)),
+        "if listed",
+    ),
+    "excluded": (
+        "project_access_denied",
+        0.93,
+        "{said}; the project's model permissions ({mode}) exclude {resolved}",
+        (("account_access_denied", 0.4),),
+        "yes",
+    ),
+    "not_listed": (
+        "account_access_denied",
+        0.93,
+        "{said}; {resolved} is a current model but is not listed for your key",
+        (("project_access_denied", 0.4), ("organization_verification_required", 0.2)),
+        "yes",
+    ),
+    # A current model the caller cannot use.
+    "current": (
+        "account_access_denied",
+        0.82,
+        "{said}; {resolved} is a current ({lifecycle}) model, so the key's organization or project cannot use it",
+        (("project_access_denied", 0.4), ("organization_verification_required", 0.2), ("unknown_model_name", 0.1)),
+        "no",
+    ),
+}
+
+
 def _resolve_missing(
     catalog: Catalog,
     parsed: Parsed,
@@ -1285,127 +1379,68 @@ def _resolve_missing(
     lifecycle: str | None,
     live: LiveFacts | None,
 ) -> Verdict | None:
-    flat = parsed.flat
-    said = f"the error names model {model!r}"
-    if is_fine_tune(model):
-        return Verdict(
-            "fine_tune_scope",
-            0.9,
-            [
-                f"{said}, a fine-tuned model: fine-tunes are visible only to the "
-                "organization (and project) that trained them"
-            ],
-            alternatives=[("account_access_denied", 0.3), ("model_retired", 0.2)],
-        )
-    if _FT_MSG.search(flat):
-        return Verdict("fine_tune_scope", 0.8, [f"{said}: not valid for fine-tuning or for this organization"])
-    if _DEPRECATED_MSG.search(flat):
-        return Verdict(
-            "model_retired",
-            0.95,
-            [f"{said}: “has been deprecated” (shut down)"],
-            alternatives=[("unknown_model_name", 0.1)],
-        )
     listed = live.listed if live is not None else None
     permissions = live.permissions if live is not None else None
     in_list: bool | None = None
     if listed is not None:
         in_list = model in listed or (resolved is not None and resolved in listed)
-    invalid_id = bool(_INVALID_ID_MSG.search(flat))
+    key, why = _missing_outcome(parsed, model, resolved, match_kind, lifecycle, permissions, in_list)
+    category, confidence, evidence, alternatives, checked = _MISSING_OUTCOMES[key]
+    if key in ("not_an_id", "another_providers_id"):
+        confidence = confidence if resolved is None else 0.88
+        if in_list is False:
+            confidence = min(0.97, confidence + 0.05)
+    said = f"the error names model {model!r}"
+    mode = permissions.mode if permissions is not None else ""
+    return Verdict(
+        category,
+        confidence,
+        [evidence.format(said=said, why=why, resolved=resolved, lifecycle=lifecycle, mode=mode)],
+        alternatives=list(alternatives),
+        checked_live=checked == "yes" or (checked == "if listed" and listed is not None),
+    )
 
+
+def _missing_outcome(
+    parsed: Parsed,
+    model: str,
+    resolved: str | None,
+    match_kind: str,
+    lifecycle: str | None,
+    permissions: ProjectPermissions | None,
+    in_list: bool | None,
+) -> tuple[str, str]:
+    """Which row of _MISSING_OUTCOMES the facts select (and why an id is not one, when it is not)."""
+    flat = parsed.flat
+    if is_fine_tune(model):
+        return "fine_tune_id", ""
+    if _FT_MSG.search(flat):
+        return "fine_tune_msg", ""
+    if _DEPRECATED_MSG.search(flat):
+        return "deprecated", ""
     if in_list:
-        if permissions is not None and resolved and not _permitted(permissions, resolved, model):
-            return Verdict(
-                "project_access_denied",
-                0.9,
-                [f"{said}; your key lists it, but the project's model permissions ({permissions.mode}) exclude it"],
-                alternatives=[("account_access_denied", 0.3)],
-                checked_live=True,
-            )
-        return Verdict(
-            "client_misconfigured",
-            0.55,
-            [
-                f"{said}, yet the configured key lists it: the failing call likely used another key, "
-                "organization, project, base URL or endpoint"
-            ],
-            alternatives=[("account_access_denied", 0.35), ("wrong_endpoint", 0.25)],
-            checked_live=True,
-        )
+        excluded = permissions is not None and resolved and not _permitted(permissions, resolved, model)
+        return ("listed_but_excluded" if excluded else "listed"), ""
     retired = _retired_elsewhere(model) if resolved is None else None
     if retired:
-        return Verdict("model_retired", 0.75, [f"{said}: {retired}"], alternatives=[("unknown_model_name", 0.4)])
+        return "retired_elsewhere", retired
+    invalid_id = bool(_INVALID_ID_MSG.search(flat))
     if resolved is None or invalid_id or match_kind in ("case", "tolerant"):
         why = "is not an OpenAI model id" if resolved is None else f"is not an exact id (did you mean {resolved}?)"
         if invalid_id:
             why = "is not a valid model id for this provider"
-        conf = 0.9 if resolved is None else 0.88
-        alts: list[tuple[Category, float]] = [("account_access_denied", 0.15)]
-        if resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME:
-            # Another provider's id: the catalog cannot tell a typo from that provider's retired
-            # model or from a client that builds the wrong path, so say so.
-            conf = 0.75
-            alts = [("model_retired", 0.2), ("client_misconfigured", 0.15)]
-        if in_list is False:
-            conf = min(0.97, conf + 0.05)
-        return Verdict(
-            "unknown_model_name", conf, [f"{said}, which {why}"], alternatives=alts, checked_live=listed is not None
-        )
+        elsewhere = resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME
+        return ("another_providers_id" if elsewhere else "not_an_id"), why
     if lifecycle == "shutdown":
-        return Verdict(
-            "model_retired",
-            0.92,
-            [f"{said}; catalog: {resolved} is shut down"],
-            alternatives=[("account_access_denied", 0.15)],
-            checked_live=listed is not None,
-        )
+        return "shut_down", ""
     if not _NOT_EXIST.search(flat):
-        # "Model x is not supported / unsupported model": a relay or compatible server that does
-        # not serve this id (the id is fine elsewhere). "Model x is not available" is the account's
-        # or the server's: say which is likelier, not surely.
         if _NOT_SERVED_MSG.search(flat):
-            return Verdict(
-                "unknown_model_name",
-                0.75,
-                [f"{said}: the server says it does not serve it (a relay or compatible server's model list)"],
-                alternatives=[("account_access_denied", 0.3), ("client_misconfigured", 0.2)],
-                checked_live=listed is not None,
-            )
+            return "not_served", ""
         if _NOT_AVAILABLE_MSG.search(flat):
-            return Verdict(
-                "account_access_denied",
-                0.7,
-                [f"{said}: “not available” for this caller; {resolved} is a current ({lifecycle}) model"],
-                alternatives=[("unknown_model_name", 0.35), ("project_access_denied", 0.3)],
-                checked_live=listed is not None,
-            )
-    # A current model the caller cannot use.
-    if permissions is not None and not _permitted(permissions, resolved, model):
-        return Verdict(
-            "project_access_denied",
-            0.93,
-            [f"{said}; the project's model permissions ({permissions.mode}) exclude {resolved}"],
-            alternatives=[("account_access_denied", 0.4)],
-            checked_live=True,
-        )
-    if in_list is False:
-        return Verdict(
-            "account_access_denied",
-            0.93,
-            [f"{said}; {resolved} is a current model but is not listed for your key"],
-            alternatives=[("project_access_denied", 0.4), ("organization_verification_required", 0.2)],
-            checked_live=True,
-        )
-    return Verdict(
-        "account_access_denied",
-        0.82,
-        [f"{said}; {resolved} is a current ({lifecycle}) model, so the key's organization or project cannot use it"],
-        alternatives=[
-            ("project_access_denied", 0.4),
-            ("organization_verification_required", 0.2),
-            ("unknown_model_name", 0.1),
-        ],
-    )
+            return "not_available", ""
+    if permissions is not None and resolved and not _permitted(permissions, resolved, model):
+        return "excluded", ""
+    return ("not_listed" if in_list is False else "current"), ""
 
 
 # Other providers' models that are shut down (their own deprecation pages), by id as written
