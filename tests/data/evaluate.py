@@ -3,6 +3,7 @@ confidence calibration and key fragments echoed, on one part of the stored split
 
     python tests/data/evaluate.py --part test          # the honest figures
     python tests/data/evaluate.py --part dev --misses  # what to work on (development part only)
+    python tests/data/evaluate.py --batch fresh.jsonl  # a batch of new texts, before they join the corpus
 """
 
 from __future__ import annotations
@@ -101,7 +102,13 @@ def exact_model(catalog: Any, text: str) -> str | None:
     return parsed.model
 
 
-def evaluate(part: str, catalog: Any = None) -> Report:
+def load_batch(path: Path) -> list[dict[str, Any]]:
+    """Every row of a JSONL batch in the corpus's format (a fresh batch measured before any rule
+    sees it; rows need id, text, category and model)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(part: str, catalog: Any = None, rows: list[dict[str, Any]] | None = None) -> Report:
     from model_access.catalog import load_catalog
     from model_access.diagnosis import diagnose_offline
 
@@ -112,7 +119,7 @@ def evaluate(part: str, catalog: Any = None) -> Report:
         for line in (HERE / "diagnosis_corpus.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
-    for row in load(part):
+    for row in load(part) if rows is None else rows:
         result = diagnose_offline(catalog, row["text"])
         expected = row["category"]
         ok = result.category == expected
@@ -145,7 +152,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--part", choices=("dev", "test"), default="dev")
     parser.add_argument("--misses", action="store_true", help="list misses (development part only)")
+    parser.add_argument("--batch", type=Path, help="measure a JSONL batch of new texts instead of a part")
     args = parser.parse_args()
+    if args.batch:
+        report = evaluate(args.batch.name, rows=load_batch(args.batch))
+        print(report.table())
+        if args.misses:
+            print("", *report.misses, "", *report.model_misses, *report.leaks, sep="\n")
+        return 0
     report = evaluate(args.part)
     print(report.table())
     if args.misses:

@@ -152,6 +152,7 @@ def _prepare(
     if parsed.model is None and model:
         parsed.model = model.strip()[:200] or None
         parsed.model_from_message = False
+        parsed.model_given = parsed.model is not None
     if canonical and not parsed.endpoint:
         parsed.endpoint = canonical
     return parsed, classify(catalog, parsed, None)
@@ -213,6 +214,8 @@ def _conclude(
             # Live facts decide. Without them only the id itself (a prefix, other case, no such id)
             # overrules the text's own reading, which already weighed the catalog.
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
+            if not checked_live and not parsed.model_from_message and not parsed.model_given:
+                confidence = 0.75  # the id was read around the error (a config line, a label), not in it
             verdict = Verdict(
                 decision.category,
                 confidence,

@@ -284,7 +284,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "insufficient_quota",
         0.8,
         ("quota", "billing"),
-        r"exceeded your current quota|insufficient_quota|billing_hard_limit|billing_not_active|"
+        r"exceeded (?:your |the )?current quota|insufficient_quota|exceeded_current_quota|billing_hard_limit|billing_not_active|"
         r"account is not active, please check your billing",
         "the account has no quota (billing) left",
     ),
@@ -422,8 +422,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "fine_tune_scope",
         0.72,
-        ("tuned", "微调"),
-        r"(?:fine[- ]?tuned|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
+        ("tuned", "tune", "tuning", "微调"),
+        r"(?:fine[- _]?tuned|fine[- _]?tune|fine[- _]?tuning|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
         "a fine-tuned model is not found: fine-tunes are visible only to the organization that trained them",
     ),
     # ---- a server with no model by that name (no id read)
@@ -784,6 +784,51 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"(?:超出|超过)最大(?:token|令牌|长度|上下文)|最大上下文",
         "the request is longer than the model's context window",
     ),
+    # ---- request-shape facts said by servers in their own words
+    (
+        "invalid_request",
+        0.78,
+        ("invalid json", "malformed json", "json decode error", "json parse error"),
+        r"Invalid JSON(?: payload| body)?\b|malformed JSON|JSON decode error|JSON parse error",
+        "the request body is not valid JSON",
+    ),
+    (
+        "invalid_request",
+        0.6,
+        ("invalidparameter", "invalid_parameter"),
+        r"\bInvalidParameter\b|invalid_parameter_error",
+        "the server rejected a parameter of the request",
+    ),
+    (
+        "unsupported_parameter",
+        0.85,
+        ("does not support",),
+        r"does not support (?:the )?(?:parameter |param )?[`'\"]?[a-z]+_[a-z_]+",
+        "a parameter this model does not accept (named in the error)",
+    ),
+    # ---- more servers' "no such model" and "no permission" (Bedrock, Hugging Face router, Anthropic)
+    (
+        "unknown_model_name",
+        0.78,
+        ("could not resolve the foundation model", "not supported by any provider"),
+        r"Could not resolve the foundation model|is not supported by any provider",
+        "the server does not serve a model by that name",
+    ),
+    (
+        "key_permission_denied",
+        0.78,
+        ("permission to use the specified resource",),
+        r"does not have permission to use the specified resource",
+        "the key is not allowed to use this resource",
+    ),
+    # ---- an empty 404: the host has no such path (an API's own errors carry a body)
+    (
+        "client_misconfigured",
+        0.6,
+        ("(no body)",),
+        r"\b404 status code \(no body\)",
+        "a 404 with no body: the host has no such path (base URL or path)",
+    ),
     # ---- not-found phrasings that name no id we could read (an id, when read, goes to the catalog)
     (
         "unknown_model_name",
@@ -794,9 +839,10 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "not a valid model id",
             "invalid model identifier",
             "no 'model_name' with this string",
+            "no endpoints found for",
         ),
         r"Invalid model name passed|No models loaded|is not a valid model ID|Invalid model identifier|"
-        r"no 'model_name' with this string",
+        r"no 'model_name' with this string|No endpoints found for (?:[^t]|t[^h])",
         "the server does not serve a model by that name",
     ),
     (
@@ -814,11 +860,18 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "找不到",
             "無効な",
             "does not exist or you do not have access",
+            "no se encontró el modelo",
+            "not found the model",
+            "find model",
+            "find the model",
         ),
-        r"model (?:does not exist|doesn't exist|not found|not exist|was not found)|no such model|unknown model|does not exist or you do not have access|invalid model (?:name|id|identifier)\b|"
+        r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
+        r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
+        r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
         r"modelo (?:no existe|não existe|no encontrado|não encontrado)|Modell (?:existiert nicht|nicht gefunden)|"
-        r"modèle (?:introuvable|n'existe pas)",
+        r"modèle (?:introuvable|n'existe pas)|no se encontró el modelo|modelo \S{1,80} (?:no fue|não foi) encontrado|"
+        r"Modell \S{1,80} wurde nicht gefunden|modèle \S{1,80} (?:est introuvable|n'a pas été trouvé)",
         "the error says the model was not found, without naming it",
     ),
 )
@@ -888,6 +941,31 @@ _CODES: dict[str, tuple[Category, float]] = {
     "api_error": ("server_error", 0.7),
     "unknown_parameter": ("invalid_request", 0.85),
 }
+# Codes and types whose words name the cause ("exceeded_current_quota_error", "quota_exceeded").
+_CODE_WORDS: tuple[tuple[str, Category, float], ...] = (
+    ("quota", "insufficient_quota", 0.9),
+    ("rate_limit", "rate_limited", 0.9),
+    ("context_length", "context_length_exceeded", 0.9),
+)
+# Codes that decide only when no model id was read (a read id goes to the catalog first).
+_CODES_WITHOUT_MODEL: dict[str, tuple[Category, float]] = {
+    "model_not_found": ("unknown_model_name", 0.6),
+    "invalid_model": ("unknown_model_name", 0.6),
+    "unknown_model": ("unknown_model_name", 0.6),
+    "model_not_exist": ("unknown_model_name", 0.6),
+}
+
+
+def _code_fact(fact: str, has_model: bool) -> tuple[Category, float] | None:
+    """What an error code or type says by itself, if anything."""
+    if not fact:
+        return None
+    found = _CODES.get(fact) or (None if has_model else _CODES_WITHOUT_MODEL.get(fact))
+    if found is None:
+        found = next(((cat, conf) for word, cat, conf in _CODE_WORDS if word in fact), None)
+    return found
+
+
 _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_limited", "insufficient_quota")
 
 # Servers that serve exactly the names they list (a miss there is a name the server lacks).
@@ -933,6 +1011,7 @@ _MISSING_GATES = gates(
     "modell",
     "modèle",
     "модель",
+    "no se encontró",
 )
 _MODEL_MISSING = linear(
     r"does\s?not\s?exi|does\s?not\s?have\s?access|model[_ ]not[_ ]found|not\sfound|not_found_error|has been deprecated|"
@@ -941,7 +1020,8 @@ _MODEL_MISSING = linear(
     r"no matching model|unsupported model|model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)|"
     r"model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))|"
     r"不存在|未找到|找不到|不可用|no model named|requested model is not available|が見つかりません|は存在しません|no existe|no encontrado|não existe|não encontrado|"
-    r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|не найдена|не существует",
+    r"찾을 수 없|존재하지|nicht gefunden|existiert nicht|n'existe pas|introuvable|n'a pas été trouvé|не найдена|не существует|"
+    r"não foi encontrado|no fue encontrado|no se encontró",
     ignore_case=True,
 )
 _NOT_EXIST = re.compile(r"does\s?not\s?exi", _R)
@@ -964,7 +1044,8 @@ _NOT_AVAILABLE_MSG = re.compile(
 _FT_MSG = re.compile(r"not a valid model for your organization|not available for fine-tuning", _R)
 _AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s?=\s?[\"']azure", _R)
 _FOREIGN_KEY_SAID = re.compile(
-    r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate)) key\]"
+    r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate|"
+    r"non-OpenAI \(Azure-style hex\))) key\]"
 )
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
@@ -989,13 +1070,16 @@ def is_fine_tune(model: str) -> bool:
     """A fine-tuned model: OpenAI's ft: ids, legacy ``base:ft-org-date`` ids, and a Vertex
     endpoint resource (where tuned models are deployed)."""
     lowered = model.lower()
-    return lowered.startswith("ft:") or ":ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
+    return lowered.startswith("ft:") or ":ft-" in lowered or ".ft-" in lowered or bool(_TUNED_ENDPOINT.search(lowered))
+
+
+_HYPHEN_MAP = str.maketrans({"\u2010": "-", "\u2011": "-"})  # ids copied from rendered pages
 
 
 @lru_cache(maxsize=4096)
 def _resolve(catalog: Catalog, model: str) -> tuple[str | None, str, str | None]:
     """(catalog id, match kind, lifecycle) for a model as written."""
-    resolution = catalog.resolve(model)
+    resolution = catalog.resolve(model.translate(_HYPHEN_MAP))
     record = resolution.record
     if record is None:
         return None, "none", None
@@ -1032,7 +1116,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     # An error code or type in the body is a fact: it outranks the prose around it ("Invalid API
     # Key" said by an app whose body says insufficient_quota).
     for fact, label in ((code, "error code"), ((parsed.error_type or "").lower(), "error type")):
-        by_code = _CODES.get(fact)
+        by_code = _code_fact(fact, bool(parsed.model))
         if by_code is not None and (by_code[0] not in hits or hits[by_code[0]][0] < by_code[1]):
             hits[by_code[0]] = (by_code[1], f"{label} {fact}")
 
@@ -1043,9 +1127,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
         resolved, match_kind, lifecycle = _resolve(catalog, model)
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
-    model_missing = bool(
-        model and parsed.model_from_message and not present.isdisjoint(_MISSING_GATES) and _MODEL_MISSING.search(flat)
-    )
+    model_missing = _says_missing(parsed, model, present)
     if (
         "project_access_denied" not in hits
         and code == "model_not_found"
@@ -1174,6 +1256,17 @@ _NON_MODEL: frozenset[Category] = frozenset(
 )
 
 
+def _says_missing(parsed: Parsed, model: str | None, present: frozenset[str]) -> bool:
+    """The text says this model is missing: the id is the error's own (or a fine-tune's, which
+    only its organization sees) and a not-found phrasing occurs."""
+    return bool(
+        model
+        and (parsed.model_from_message or is_fine_tune(model))
+        and not present.isdisjoint(_MISSING_GATES)
+        and _MODEL_MISSING.search(parsed.flat)
+    )
+
+
 def _permitted(permissions: ProjectPermissions, resolved: str, model: str) -> bool:
     ids = set(permissions.model_ids)
     named = resolved in ids or model in ids or strip_provider(model)[0] in ids
@@ -1182,6 +1275,100 @@ def _permitted(permissions: ProjectPermissions, resolved: str, model: str) -> bo
     if permissions.mode == "deny_list":
         return not named
     return True
+
+
+# What the not-found family means once the id, the catalog and live facts are weighed: each
+# outcome is (category, confidence, evidence, alternatives, checked live: "no" / "yes" / "if
+# listed"). _missing_outcome picks the row; the confidence of an id that is not an id is adjusted.
+_MISSING_OUTCOMES: dict[str, tuple[Category, float, str, tuple[tuple[Category, float], ...], str]] = {
+    "fine_tune_id": (
+        "fine_tune_scope",
+        0.9,
+        "{said}, a fine-tuned model: fine-tunes are visible only to the organization (and project) that trained them",
+        (("account_access_denied", 0.3), ("model_retired", 0.2)),
+        "no",
+    ),
+    "fine_tune_msg": ("fine_tune_scope", 0.8, "{said}: not valid for fine-tuning or for this organization", (), "no"),
+    "deprecated": (
+        "model_retired",
+        0.95,
+        "{said}: “has been deprecated” (shut down)",
+        (("unknown_model_name", 0.1),),
+        "no",
+    ),
+    "listed_but_excluded": (
+        "project_access_denied",
+        0.9,
+        "{said}; your key lists it, but the project's model permissions ({mode}) exclude it",
+        (("account_access_denied", 0.3),),
+        "yes",
+    ),
+    "listed": (
+        "client_misconfigured",
+        0.55,
+        "{said}, yet the configured key lists it: the failing call likely used another key, "
+        "organization, project, base URL or endpoint",
+        (("account_access_denied", 0.35), ("wrong_endpoint", 0.25)),
+        "yes",
+    ),
+    "retired_elsewhere": ("model_retired", 0.75, "{said}: {why}", (("unknown_model_name", 0.4),), "no"),
+    "not_an_id": ("unknown_model_name", 0.9, "{said}, which {why}", (("account_access_denied", 0.15),), "if listed"),
+    # Another provider's id: the catalog cannot tell a typo from that provider's retired model or
+    # from a client that builds the wrong path, so say so.
+    "another_providers_id": (
+        "unknown_model_name",
+        0.75,
+        "{said}, which {why}",
+        (("model_retired", 0.2), ("client_misconfigured", 0.15)),
+        "if listed",
+    ),
+    "shut_down": (
+        "model_retired",
+        0.92,
+        "{said}; catalog: {resolved} is shut down",
+        (("account_access_denied", 0.15),),
+        "if listed",
+    ),
+    # "Model x is not supported / unsupported model": a relay or compatible server that does not
+    # serve this id (the id is fine elsewhere). "Model x is not available" is the account's or the
+    # server's: say which is likelier, not surely.
+    "not_served": (
+        "unknown_model_name",
+        0.75,
+        "{said}: the server says it does not serve it (a relay or compatible server's model list)",
+        (("account_access_denied", 0.3), ("client_misconfigured", 0.2)),
+        "if listed",
+    ),
+    "not_available": (
+        "account_access_denied",
+        0.7,
+        "{said}: “not available” for this caller; {resolved} is a current ({lifecycle}) model",
+        (("unknown_model_name", 0.35), ("project_access_denied", 0.3)),
+        "if listed",
+    ),
+    "excluded": (
+        "project_access_denied",
+        0.93,
+        "{said}; the project's model permissions ({mode}) exclude {resolved}",
+        (("account_access_denied", 0.4),),
+        "yes",
+    ),
+    "not_listed": (
+        "account_access_denied",
+        0.93,
+        "{said}; {resolved} is a current model but is not listed for your key",
+        (("project_access_denied", 0.4), ("organization_verification_required", 0.2)),
+        "yes",
+    ),
+    # A current model the caller cannot use.
+    "current": (
+        "account_access_denied",
+        0.82,
+        "{said}; {resolved} is a current ({lifecycle}) model, so the key's organization or project cannot use it",
+        (("project_access_denied", 0.4), ("organization_verification_required", 0.2), ("unknown_model_name", 0.1)),
+        "no",
+    ),
+}
 
 
 def _resolve_missing(
@@ -1193,124 +1380,92 @@ def _resolve_missing(
     lifecycle: str | None,
     live: LiveFacts | None,
 ) -> Verdict | None:
-    flat = parsed.flat
-    said = f"the error names model {model!r}"
-    if is_fine_tune(model):
-        return Verdict(
-            "fine_tune_scope",
-            0.9,
-            [
-                f"{said}, a fine-tuned model: fine-tunes are visible only to the "
-                "organization (and project) that trained them"
-            ],
-            alternatives=[("account_access_denied", 0.3), ("model_retired", 0.2)],
-        )
-    if _FT_MSG.search(flat):
-        return Verdict("fine_tune_scope", 0.8, [f"{said}: not valid for fine-tuning or for this organization"])
-    if _DEPRECATED_MSG.search(flat):
-        return Verdict(
-            "model_retired",
-            0.95,
-            [f"{said}: “has been deprecated” (shut down)"],
-            alternatives=[("unknown_model_name", 0.1)],
-        )
     listed = live.listed if live is not None else None
     permissions = live.permissions if live is not None else None
     in_list: bool | None = None
     if listed is not None:
         in_list = model in listed or (resolved is not None and resolved in listed)
-    invalid_id = bool(_INVALID_ID_MSG.search(flat))
+    key, why = _missing_outcome(parsed, model, resolved, match_kind, lifecycle, permissions, in_list)
+    category, confidence, evidence, alternatives, checked = _MISSING_OUTCOMES[key]
+    if key in ("not_an_id", "another_providers_id"):
+        confidence = confidence if resolved is None else 0.88
+        if in_list is False:
+            confidence = min(0.97, confidence + 0.05)
+    said = f"the error names model {model!r}"
+    mode = permissions.mode if permissions is not None else ""
+    return Verdict(
+        category,
+        confidence,
+        [evidence.format(said=said, why=why, resolved=resolved, lifecycle=lifecycle, mode=mode)],
+        alternatives=list(alternatives),
+        checked_live=checked == "yes" or (checked == "if listed" and listed is not None),
+    )
 
+
+def _missing_outcome(
+    parsed: Parsed,
+    model: str,
+    resolved: str | None,
+    match_kind: str,
+    lifecycle: str | None,
+    permissions: ProjectPermissions | None,
+    in_list: bool | None,
+) -> tuple[str, str]:
+    """Which row of _MISSING_OUTCOMES the facts select (and why an id is not one, when it is not)."""
+    flat = parsed.flat
+    if is_fine_tune(model):
+        return "fine_tune_id", ""
+    if _FT_MSG.search(flat):
+        return "fine_tune_msg", ""
+    if _DEPRECATED_MSG.search(flat):
+        return "deprecated", ""
     if in_list:
-        if permissions is not None and resolved and not _permitted(permissions, resolved, model):
-            return Verdict(
-                "project_access_denied",
-                0.9,
-                [f"{said}; your key lists it, but the project's model permissions ({permissions.mode}) exclude it"],
-                alternatives=[("account_access_denied", 0.3)],
-                checked_live=True,
-            )
-        return Verdict(
-            "client_misconfigured",
-            0.55,
-            [
-                f"{said}, yet the configured key lists it: the failing call likely used another key, "
-                "organization, project, base URL or endpoint"
-            ],
-            alternatives=[("account_access_denied", 0.35), ("wrong_endpoint", 0.25)],
-            checked_live=True,
-        )
+        excluded = permissions is not None and resolved and not _permitted(permissions, resolved, model)
+        return ("listed_but_excluded" if excluded else "listed"), ""
+    retired = _retired_elsewhere(model) if resolved is None else None
+    if retired:
+        return "retired_elsewhere", retired
+    invalid_id = bool(_INVALID_ID_MSG.search(flat))
     if resolved is None or invalid_id or match_kind in ("case", "tolerant"):
         why = "is not an OpenAI model id" if resolved is None else f"is not an exact id (did you mean {resolved}?)"
         if invalid_id:
             why = "is not a valid model id for this provider"
-        conf = 0.9 if resolved is None else 0.88
-        alts: list[tuple[Category, float]] = [("account_access_denied", 0.15)]
-        if resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME:
-            # Another provider's id: the catalog cannot tell a typo from that provider's retired
-            # model or from a client that builds the wrong path, so say so.
-            conf = 0.75
-            alts = [("model_retired", 0.2), ("client_misconfigured", 0.15)]
-        if in_list is False:
-            conf = min(0.97, conf + 0.05)
-        return Verdict(
-            "unknown_model_name", conf, [f"{said}, which {why}"], alternatives=alts, checked_live=listed is not None
-        )
+        elsewhere = resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME
+        return ("another_providers_id" if elsewhere else "not_an_id"), why
     if lifecycle == "shutdown":
-        return Verdict(
-            "model_retired",
-            0.92,
-            [f"{said}; catalog: {resolved} is shut down"],
-            alternatives=[("account_access_denied", 0.15)],
-            checked_live=listed is not None,
-        )
+        return "shut_down", ""
     if not _NOT_EXIST.search(flat):
-        # "Model x is not supported / unsupported model": a relay or compatible server that does
-        # not serve this id (the id is fine elsewhere). "Model x is not available" is the account's
-        # or the server's: say which is likelier, not surely.
         if _NOT_SERVED_MSG.search(flat):
-            return Verdict(
-                "unknown_model_name",
-                0.75,
-                [f"{said}: the server says it does not serve it (a relay or compatible server's model list)"],
-                alternatives=[("account_access_denied", 0.3), ("client_misconfigured", 0.2)],
-                checked_live=listed is not None,
-            )
+            return "not_served", ""
         if _NOT_AVAILABLE_MSG.search(flat):
-            return Verdict(
-                "account_access_denied",
-                0.7,
-                [f"{said}: “not available” for this caller; {resolved} is a current ({lifecycle}) model"],
-                alternatives=[("unknown_model_name", 0.35), ("project_access_denied", 0.3)],
-                checked_live=listed is not None,
-            )
-    # A current model the caller cannot use.
-    if permissions is not None and not _permitted(permissions, resolved, model):
-        return Verdict(
-            "project_access_denied",
-            0.93,
-            [f"{said}; the project's model permissions ({permissions.mode}) exclude {resolved}"],
-            alternatives=[("account_access_denied", 0.4)],
-            checked_live=True,
-        )
-    if in_list is False:
-        return Verdict(
-            "account_access_denied",
-            0.93,
-            [f"{said}; {resolved} is a current model but is not listed for your key"],
-            alternatives=[("project_access_denied", 0.4), ("organization_verification_required", 0.2)],
-            checked_live=True,
-        )
-    return Verdict(
-        "account_access_denied",
-        0.82,
-        [f"{said}; {resolved} is a current ({lifecycle}) model, so the key's organization or project cannot use it"],
-        alternatives=[
-            ("project_access_denied", 0.4),
-            ("organization_verification_required", 0.2),
-            ("unknown_model_name", 0.1),
-        ],
-    )
+            return "not_available", ""
+    if permissions is not None and resolved and not _permitted(permissions, resolved, model):
+        return "excluded", ""
+    return ("not_listed" if in_list is False else "current"), ""
+
+
+# Other providers' models that are shut down (their own deprecation pages), by id as written
+# after any "models/" or provider prefix: a "not found" for one of these is a retirement. Below
+# 0.8: the text does not say it, the knowledge does.
+_RETIRED_ELSEWHERE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"gemini-(?:pro|pro-vision|ultra|1\.0-[\w.-]+|1\.5-[\w.-]+)", _R),
+        "Google shut down the Gemini 1.0 and 1.5 models",
+    ),
+    (re.compile(r"(?:text|chat|code|codechat)-bison(?:-\d+)?|embedding-gecko-\d+", _R), "Google shut down PaLM 2"),
+    (
+        re.compile(
+            r"claude-(?:instant-1(?:\.\d)?|1(?:\.\d)?|2(?:\.[01])?|3-(?:sonnet|opus)-2024\d{4}|3-5-sonnet-\d{8})", _R
+        ),
+        "Anthropic retired this Claude model",
+    ),
+)
+
+
+def _retired_elsewhere(model: str) -> str | None:
+    """Why another provider's model id is known to be shut down, if it is."""
+    bare = model.rsplit("/", 1)[-1]
+    return next((why for pattern, why in _RETIRED_ELSEWHERE if pattern.fullmatch(bare)), None)
 
 
 def _by_status(status: int) -> tuple[Category, float, tuple[tuple[Category, float], ...]] | None:

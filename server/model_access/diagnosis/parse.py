@@ -169,9 +169,20 @@ def _foreign_key(match: re.Match[str]) -> str:
     return f"{match.group(1)}[REDACTED] [{_FOREIGN_NAMES[match.group(2).lower()]} key]"
 
 
+# A refused key that is bare hex around its mask ("0a1b2c3d****9e8f"): OpenAI's keys start with
+# "sk-"; 32-hex keys are Azure's (and some other providers'), so the key is for another host.
+_HEX_KEY = re.compile(r"(?i)(API key provided: )[`'\"]?[0-9a-f]{4,12}\*{3,}[0-9a-f]{2,8}(?![\w*])")
+
+
+def _hex_key(match: re.Match[str]) -> str:
+    return f"{match.group(1)}[REDACTED] [a non-OpenAI (Azure-style hex) key]"
+
+
 def _scrub(text: str) -> str:
     if "provided: " in text or "api key: " in text.lower():
         text = _FOREIGN_KEY.sub(_foreign_key, text)
+        if "*" in text:
+            text = _HEX_KEY.sub(_hex_key, text)
     text = redact(text)
     if "***" in text:
         text = _mask_stars(text)
@@ -245,10 +256,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 # ------------------------------------------------------------------ facts
 
-_ID = r"[A-Za-z0-9~][\w.:/@<>\-]{0,150}"
-_IDG = r"[A-Za-z0-9~][\w.:/@\-]{0,150}"
+# Ids copied from rendered pages carry Unicode hyphens (U+2010, U+2011): part of the id as written.
+_HYPHENS = "\u2010\u2011"
+_ID = r"[A-Za-z0-9~][\w.:/@<>\-" + _HYPHENS + r"]{0,150}"
+_IDG = r"[A-Za-z0-9~][\w.:/@\-" + _HYPHENS + r"]{0,150}"
 # A quoted id may be a local path (vLLM serves "/data/Qwen1.5-72B-Chat" under that name).
-_QID = r"[A-Za-z0-9~/][\w.:/@<>\-]{0,150}"
+_QID = r"[A-Za-z0-9~/][\w.:/@<>\-" + _HYPHENS + r"]{0,150}"
 _Q = r"[`'\"]?"
 
 _STATUSES = frozenset(
@@ -256,7 +269,7 @@ _STATUSES = frozenset(
 )
 # Status numbers are found in one pass; each candidate is then ranked by the few characters
 # around it (bounded slices, at most _MAX_NUMBERS candidates).
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])([45]\d\d)(?![A-Za-z0-9_.])")
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])([45]\d\d)(?![A-Za-z0-9_]|\.\d)")
 # Chinese, Japanese and Korean write a status next to the words around it ("一直429了",
 # "返回404错误"); a count ("500个", "400元") is not a status.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -264,14 +277,15 @@ _CJK_COUNT = frozenset("个個元次条條秒字万萬千行页頁张張块塊�
 _MAX_NUMBERS = 256
 _BEFORE_KEYWORD = re.compile(
     r"(?i)(?:error code|status code|status_code|statuscode|http status|http/[\d.]{1,3}|http|status|error|"
-    r"errore api|response code|openai error|chatgpt error|状态码|错误码|code|codigo|código|statut|fehler)"
-    r"[\"']?\s?[:=：]?\s?\(?\[?$"
+    r"errore api|response code|openai error|chatgpt error|状态码|错误码|ステータスコード|ステータス|상태 코드|상태코드|"
+    r"código de estado|código de status|code d'état|код ошибки|код состояния|statuscode|code|codigo|código|statut|fehler)"
+    r"[\"']?\s?[:=：]?\s?[\"']?\(?\[?<?$"
 )
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
 _AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
-_AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|\]|$")
-_STATUS_LEFT = frozenset(" >■:([{,|\"'")
+_AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|[\])>`]|$")
+_STATUS_LEFT = frozenset(" >■:([{,|\"'`<")
 
 _KEY_VALUE = r"[\"']?\s?(?:=>|:|=)\s?"
 _CODE_PATTERNS = (
@@ -299,6 +313,7 @@ _REQUEST_ID = linear(
 _REQUEST_WORDS = ("request-id", "request id", "request_id", "requestid")
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 
+_MISSING_AFTER = r"\s(?:not\sfound|does\snot\sexist|doesn't\sexist|is\snot\s(?:found|available|supported))"
 # Model ids named by the error itself, most specific first; each behind a literal gate that must
 # occur in the lower-cased text. Phrasings of OpenAI and of compatible servers (vLLM, LM Studio,
 # OpenRouter, LiteLLM, Ollama, Groq) and of the major languages.
@@ -319,6 +334,20 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
+        # "Model not found in the model list, uid: x" (the id comes after the list)
+        (("uid",), r"(?i)model\snot\sfound[^.]{0,40}?\buid[:=]\s?(" + _IDG + r")"),
+        # "Not found the model x or permission denied", "Model/deployment not found for: x"
+        (("not found the model",), r"(?i)not\sfound\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
+        (("not found for",), r"(?i)(?:model|deployment)\S{0,12}\snot\sfound\sfor:?\s" + _Q + r"(" + _IDG + r")"),
+        # a quoted name with spaces: Model "local model" not found, The model `gpt-4o mini` does not exist
+        *(
+            (
+                (f"model{colon} {q}",),
+                r"(?i)\bmodel" + colon + " " + q + r"([A-Za-z0-9][^" + q + r"]{0,80}?)" + q + _MISSING_AFTER,
+            )
+            for q in ('"', "`", "'")
+            for colon in ("", ":")
+        ),
         (("not found",), r"(?i)model\snot\sfound[:\s]\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',]|$)"),
         (
             ("model",),
@@ -346,6 +375,10 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
         ),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
+        # "Fail to access model(x)": an id in parentheses right after the word
+        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
+        # Ollama's own advice names the id: "pull the model with `ollama pull x`"
+        (("ollama pull",), r"(?i)\bollama\spull\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
@@ -402,17 +435,16 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             r"(?i)(?:模型|モデル|modelo|모델|modell|modèle|модель)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150}?)"
             r"[`'\"”」]?\s?(?:不存在|未找到|找不到|无效|不可用|无可用渠道|無可用渠道|が見つかりません|は存在しません|no existe|no encontrado|"
             r"não existe|não encontrado|을 찾을 수 없|를 찾을 수 없|을\(를\) 찾을 수 없|이\(가\) 존재하지|nicht gefunden|"
-            r"existiert nicht|n'existe pas|"
-            r"introuvable|не найдена|не существует)",
+            r"existiert nicht|wurde nicht gefunden|n'existe pas|est introuvable|n'a pas été trouvé|"
+            r"introuvable|não foi encontrado|no fue encontrado|no se encontró|не найдена|не существует)",
         ),
     )
 )
 # A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
 _MODEL_LABEL = re.compile(
-    r"(?i)(?:(?<![\w-])[\"']?model(?:\sname|\sid)?[\"']?|模型(?:名称|名)?|モデル名?|모델)\**\s?[:=|：]\s?\**\s?[`'\"]?("
-    + _IDG
-    + r")"
+    r"(?i)(?:(?:(?<![\w-])[\"']?(?:model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
+    r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # Model ids named around the error: configuration, calls, prose.
@@ -426,6 +458,7 @@ _MODEL_CONTEXT = tuple(
         + r")"
         r"[ \t]{0,4}[.│|]?[ \t]{0,4}$",
         r"(?i)/(?:engines|deployments)/(" + _IDG + r")/",
+        r"(?i)/v1/models/([A-Za-z0-9][\w.\-]{1,100})",
         r"(?i)\b(?:use|using|picked|selected|tried)\s(?:the\s)?(?:model[:\s]\s?)?(?:openai\s)?[`'\"]?(" + _IDG + r")",
         r"(?i)[`'\"](" + _IDG + r")[`'\"]",
         r"(?i)\bthe\s(" + _IDG + r")\smodel\b",
@@ -440,7 +473,7 @@ _FAMILY_START = re.compile(
 )
 _MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
-    r"^(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
+    r"^(?:ft:)?(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9][\w.:/\-]{1,80}")
 
@@ -547,6 +580,7 @@ class Parsed:
     param: str | None = None
     model: str | None = None  # exactly as written in the text (provider prefix and all)
     model_from_message: bool = False
+    model_given: bool = False  # passed by the caller, not read from the text
     project_id: str | None = None
     organization_id: str | None = None
     request_id: str | None = None
@@ -789,7 +823,8 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
                 return value
     if not _FAMILY_START.search(flat.lower()):
-        return None  # no word starts like an OpenAI model id: nothing below could return one
+        # No word starts like an OpenAI model id: only another provider's quoted id can be it.
+        return _quoted_id(flat)
     seen: set[str] = set()  # a paste repeats its words; each is looked up once
     for pattern, multiline in _MODEL_CONTEXT_FLAGS:
         for source in (text, flat) if multiline else (flat,):
@@ -815,6 +850,62 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         known = check(_clean_id(value, False))
         if known:
             return str(known)
+    return _quoted_id(flat)
+
+
+# When the error says a model is missing or invalid but names none we could read, another
+# provider's id quoted nearby ("`anthropic.claude-opus-4-6-v1:0`", "(claude-sonnet-4-6)") is it:
+# quoted, id-shaped (a letter first, a digit, a separator), not a path, URL, file, key or version.
+_TROUBLE = linear(
+    r"model[^.\n]{0,80}?(?:not found|does not exist|doesn't exist|not exist|invalid|identifier|not available)|"
+    r"(?:invalid|unknown|no such) model|not found the model",
+    ignore_case=True,
+)
+_TROUBLE_WORDS = ("not found", "exist", "invalid", "identifier", "not available", "unknown model", "no such model")
+_QUOTED_TOKEN = re.compile(r"[`'\"(]([A-Za-z][\w.:/@\-]{2,100})[`'\")]")
+_NOT_MODEL_TOKEN = re.compile(
+    r"(?i)^(?:https?:|www\.|req_|org-|proj_|sk-|v?\d)|//|\.(?:py|js|ts|json|md|txt|ya?ml|html?|go|rs|java|log|png|jpe?g|sh)$"
+)
+
+
+# Another provider's id quoted right next to the word "model" ("the `x` model", "model 'x'").
+_MODEL_QUOTED = linear(
+    # (Claude Code marks a long-context variant with a suffix: "claude-sonnet-4-5[1m]")
+    r"\bmodel:?\s[`'\"(]([A-Za-z][\w.:/@\-]{2,100}(?:\[\d{1,4}[km]\])?)[`'\")]|"
+    r"[`'\"]([A-Za-z][\w.:/@\-]{2,100}(?:\[\d{1,4}[km]\])?)[`'\"]\smodel\b|"
+    r"\bmodel:?\s([A-Za-z][\w.@\-]{0,60}[/:][\w.:/@\-]{1,80})",
+    ignore_case=True,
+)
+
+
+def _id_token(value: str) -> bool:
+    return (
+        any(ch.isdigit() for ch in value)
+        and any(ch in "-.:/" for ch in value)
+        and not _NOT_MODEL_TOKEN.search(value)
+        and _plausible_id(value)
+    )
+
+
+def _quoted_id(flat: str) -> str | None:
+    lower = flat.lower()
+    if "model" not in lower:
+        return None
+    if "model " in lower or "model:" in lower or " model" in lower:
+        for count, match in enumerate(_MODEL_QUOTED.finditer(flat)):
+            if count >= 64:
+                break
+            value = str(match.group(1) or match.group(2) or match.group(3)).rstrip(".:")
+            if _id_token(value):
+                return value
+    if not any(word in lower for word in _TROUBLE_WORDS) or not _TROUBLE.search(flat):
+        return None
+    for count, token in enumerate(_QUOTED_TOKEN.finditer(flat)):
+        if count >= 256:
+            break
+        value = token.group(1).rstrip(".:")
+        if _id_token(value):
+            return value
     return None
 
 
@@ -859,6 +950,30 @@ _NOT_IDS = frozenset(
         "null",
         "undefined",
         "nil",
+        # words a phrasing can catch instead of an id ("model not found in …", "model identifier is …")
+        "in",
+        "on",
+        "at",
+        "by",
+        "of",
+        "to",
+        "from",
+        "please",
+        "identifier",
+        "id",
+        "list",
+        "found",
+        "exist",
+        "available",
+        "supported",
+        "provided",
+        "given",
+        "valid",
+        "invalid",
+        "any",
+        "no",
+        "deployment",
+        "version",
     }
 )
 

@@ -1,0 +1,105 @@
+"""The diagnosis reads kinds of errors, not single sentences: one example per kind that the
+rules were generalized for (issue 13, third pass). Each text is written in the shape real reports
+have (the corpus in tests/data holds the real ones); the expectation is what the text proves."""
+
+from __future__ import annotations
+
+import pytest
+
+from model_access.catalog import Catalog
+from model_access.diagnosis import diagnose_offline
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "model"),
+    [
+        # not-found in another word order, and the id it names
+        (
+            "Error code: 404 - {'error': {'message': 'Not found the model kimi-k9-preview or Permission denied', "
+            "'type': 'resource_not_found_error'}}",
+            "unknown_model_name",
+            "kimi-k9-preview",
+        ),
+        ("Model/deployment not found for: qwen-max-2099", "unknown_model_name", "qwen-max-2099"),
+        ("error: Model not found in the model list, uid: my-embedder-0", "unknown_model_name", "my-embedder-0"),
+        ('404 {"error":{"message":"Model \\"local model\\" not found."}}', "unknown_model_name", "local model"),
+        (
+            "Fail to access model(acme/brainy-34b) using this api key. Error code: 404 - "
+            "{'error': {'message': 'No endpoints found for this model.', 'code': 404}}",
+            "unknown_model_name",
+            "acme/brainy-34b",
+        ),
+        (
+            "ValueError: Ollama call failed with status code 404. Maybe your model is not found and you should "
+            "pull the model with `ollama pull tinyllm:3b`.",
+            "unknown_model_name",
+            "tinyllm:3b",
+        ),
+        # another provider's id quoted near a not-found that names none
+        (
+            "ERROR: ValidationException: The provided model identifier is invalid. "
+            "The identifier sent is `acme.brainy-v2:0`.",
+            "unknown_model_name",
+            "acme.brainy-v2:0",
+        ),
+        # an id copied from a rendered page keeps its non-breaking hyphens
+        (
+            "Error code: 404 - {'error': {'message': 'Not found the model kimi\u2011k9\u2011preview or Permission "
+            "denied'}}",
+            "unknown_model_name",
+            "kimi\u2011k9\u2011preview",
+        ),
+        # the not-found meaning in other languages, with the id
+        ("Fehler: Modell acme-7b wurde nicht gefunden", "unknown_model_name", "acme-7b"),
+        ("Erro: o modelo acme-7b não foi encontrado", "unknown_model_name", "acme-7b"),
+    ],
+)
+def test_not_found_kinds_name_the_model(catalog: Catalog, text: str, category: str, model: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == category, result.evidence
+    assert model in (result.facts.model or "") or model == result.facts.model
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a code or type whose words name the cause, whatever else the text says
+        (
+            "openai.PermissionDeniedError: Error code: 403 - {'error': {'message': 'Your account is not active, "
+            "organization exceeded current quota', 'type': 'exceeded_current_quota_error'}}",
+            "insufficient_quota",
+        ),
+        # an error code that says the model is missing, with no id readable
+        (
+            '{"error": {"message": "nope", "type": "invalid_request_error", "code": "model_not_found"}}',
+            "unknown_model_name",
+        ),
+        # a status that ends a sentence is still a status
+        ("Request failed with status code 401.", "invalid_api_key"),
+        # a refused key that is bare hex is another host's key: the base URL is wrong, not the key
+        (
+            "Incorrect API key provided: 0a1b2c3d********************9e8f. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            "client_misconfigured",
+        ),
+        # a model another provider has shut down
+        (
+            "404 models/gemini-1.0-pro is not found for API version v1beta, or is not supported for generateContent.",
+            "model_retired",
+        ),
+        # a server naming a parameter it does not take, and a body it cannot parse
+        (
+            '{"error": {"code": "invalid_parameter_error", "message": "This model does not support enable_search."}}',
+            "unsupported_parameter",
+        ),
+        ('{"error":{"message":"Invalid JSON payload: unexpected character","code":"400"}}', "invalid_request"),
+    ],
+)
+def test_facts_and_meanings_decide(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_a_model_shut_down_elsewhere_is_said_with_doubt_not_certainty(catalog: Catalog) -> None:
+    result = diagnose_offline(catalog, "404 models/gemini-pro is not found for API version v1beta")
+    assert result.category == "model_retired"
+    assert result.confidence < 0.8  # known, not said by the text
