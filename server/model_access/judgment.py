@@ -67,8 +67,7 @@ from .console import API_KEYS, BILLING, GENERAL, limits_url
 from .endpoints import ENDPOINTS, recommended_endpoint
 from .results import Fix, ProjectPermissions, ReplacementAdvice, Suggestion
 from .suggest import SOON_DAYS
-from .vocab import Category
-from .vocab import Verdict as AccessVerdict
+from .vocab import Category, Verdict
 
 if TYPE_CHECKING:
     from .config import Config
@@ -90,7 +89,7 @@ PolicyState = Literal[
 ]
 
 # The categories a real call can state about the model itself (rule 9 takes them at their word).
-_CALL_VERDICT: dict[str, AccessVerdict] = {
+_CALL_VERDICT: dict[str, Verdict] = {
     "project_access_denied": "project_denied",
     "model_retired": "retired",
     "wrong_endpoint": "wrong_endpoint",
@@ -387,7 +386,7 @@ class Facts:
 @dataclass(frozen=True)
 class Rule:
     name: str
-    verdict: AccessVerdict
+    verdict: Verdict
     category: Category | None  # None: the model is not the cause (a diagnosis keeps the text's own)
     when: Callable[[Facts], bool]
     cause: Callable[[Facts], str]
@@ -726,7 +725,7 @@ RULES: tuple[Rule, ...] = (
 @dataclass(frozen=True)
 class Decision:
     rule: str
-    verdict: AccessVerdict
+    verdict: Verdict
     category: Category | None
     cause: str
 

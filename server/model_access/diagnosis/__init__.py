@@ -21,7 +21,7 @@ from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
 from ..vocab import MODEL_CATEGORIES
-from .classify import LiveFacts, Verdict, classify
+from .classify import Classification, LiveFacts, classify
 from .fixes import build
 from .parse import Parsed, context_model, looks_binary, parse, scrub, window
 
@@ -127,7 +127,7 @@ def diagnose_offline(
 
 def _prepare(
     catalog: Catalog, error: str, model: str | None, endpoint: str | None
-) -> tuple[Parsed, Verdict] | Diagnosis:
+) -> tuple[Parsed, Classification] | Diagnosis:
     """Parse and classify the text alone (no live facts)."""
     if error is None or not error.strip():
         raise InvalidInput(_EMPTY)
@@ -140,7 +140,7 @@ def _prepare(
     text = scrub(window(error))
     if looks_binary(text):
         return _finish(
-            Verdict("unknown", 0.05, ["the text looks binary (control characters), not an error message"]),
+            Classification("unknown", 0.05, ["the text looks binary (control characters), not an error message"]),
             Parsed(text="", flat=""),
             [],
             [],
@@ -179,7 +179,7 @@ _JUDGMENT_FIXES = frozenset(
 def _conclude(
     catalog: Catalog,
     parsed: Parsed,
-    verdict: Verdict,
+    verdict: Classification,
     provider: str,
     live: judgment.Facts | None,
     admin_tools: bool = False,
@@ -216,7 +216,7 @@ def _conclude(
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
             if not checked_live and not parsed.model_from_message and not parsed.model_given:
                 confidence = 0.75  # the id was read around the error (a config line, a label), not in it
-            verdict = Verdict(
+            verdict = Classification(
                 decision.category,
                 confidence,
                 [decision.cause, *verdict.evidence],
@@ -229,7 +229,7 @@ def _conclude(
         restates = decision.rule == "call_stated" or decision.cause in verdict.evidence
         evidence = verdict.evidence if restates else [decision.cause, *verdict.evidence]
         confidence = max(verdict.confidence, 0.95) if checked_live else verdict.confidence
-        verdict = Verdict(
+        verdict = Classification(
             verdict.category,
             confidence,
             evidence,
@@ -326,7 +326,7 @@ _MODEL_NOT_FOUND = re.compile(
 )
 
 
-def _text_suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed) -> list[Suggestion]:
+def _text_suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed) -> list[Suggestion]:
     """Replacements for a diagnosis the judgment did not decide (the model is not the question)."""
     if not parsed.model or verdict.category not in MODEL_CATEGORIES:
         return []
@@ -350,7 +350,7 @@ def _known(catalog: Catalog, written: str) -> str | None:
 
 
 def _finish(
-    verdict: Verdict,
+    verdict: Classification,
     parsed: Parsed,
     fixes: list[Fix],
     suggested: list[str],

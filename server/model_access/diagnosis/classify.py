@@ -28,7 +28,9 @@ class LiveFacts:
 
 
 @dataclass
-class Verdict:
+class Classification:
+    """What the text says: the category with its confidence and evidence (diagnosis/classify)."""
+
     category: Category
     confidence: float
     evidence: list[str]
@@ -1086,7 +1088,7 @@ def _resolve(catalog: Catalog, model: str) -> tuple[str | None, str, str | None]
     return record.id, resolution.match, catalog.lifecycle(record)
 
 
-def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdict:
+def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classification:
     flat = parsed.flat
     lower = parsed.lower or flat.lower()
     # 1. Message families (meaning), each behind its literal gates.
@@ -1136,7 +1138,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     ):
         hits["project_access_denied"] = (0.85, "a cut-off “does not have access to model” message with model_not_found")
         model_missing = False
-    verdict_extra: Verdict | None = None
+    verdict_extra: Classification | None = None
     if model and (model_missing or (code == "model_not_found" and not hits)):
         verdict_extra = _resolve_missing(catalog, parsed, model, resolved, match_kind, lifecycle, live)
         if verdict_extra is not None:
@@ -1185,7 +1187,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
     if not hits and code:
         hits["invalid_request"] = (0.4, f"error code {code}")
     if not hits:
-        return Verdict(
+        return Classification(
             "unknown",
             0.2,
             ["no recognisable OpenAI error in the text"],
@@ -1230,7 +1232,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Verdic
         for extra in verdict_extra.alternatives:
             if extra[0] != category and all(extra[0] != a[0] for a in alternatives):
                 alternatives.append(extra)
-    return Verdict(
+    return Classification(
         category,
         round(confidence, 3),
         evidence_list,
@@ -1379,7 +1381,7 @@ def _resolve_missing(
     match_kind: str,
     lifecycle: str | None,
     live: LiveFacts | None,
-) -> Verdict | None:
+) -> Classification | None:
     listed = live.listed if live is not None else None
     permissions = live.permissions if live is not None else None
     in_list: bool | None = None
@@ -1393,7 +1395,7 @@ def _resolve_missing(
             confidence = min(0.97, confidence + 0.05)
     said = f"the error names model {model!r}"
     mode = permissions.mode if permissions is not None else ""
-    return Verdict(
+    return Classification(
         category,
         confidence,
         [evidence.format(said=said, why=why, resolved=resolved, lifecycle=lifecycle, mode=mode)],

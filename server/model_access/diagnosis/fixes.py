@@ -14,7 +14,7 @@ from ..judgment import fine_tune_fixes
 from ..results import Fix
 from ..suggest import suggest_replacement
 from ..vocab import MODEL_CATEGORIES, Category
-from .classify import LiveFacts, Verdict
+from .classify import Classification, LiveFacts
 from .parse import Parsed
 
 
@@ -39,7 +39,7 @@ def _suggest(catalog: Catalog, model: str, endpoint: str | None, listed: frozens
     return tuple(s.id for s in advice.suggestions)
 
 
-def suggestions(catalog: Catalog, verdict: Verdict, parsed: Parsed, live: LiveFacts | None) -> list[str]:
+def suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed, live: LiveFacts | None) -> list[str]:
     if verdict.category not in MODEL_CATEGORIES or not parsed.model:
         return []
     if verdict.category in ("organization_verification_required", "fine_tune_scope"):
@@ -61,7 +61,7 @@ class _Case:
     """What the fixes of one diagnosis are made from."""
 
     catalog: Catalog
-    verdict: Verdict
+    verdict: Classification
     parsed: Parsed
     suggested: list[str]
 
@@ -455,7 +455,7 @@ _UNKNOWN_FIXES: tuple[Fix, ...] = (
 )
 
 
-def build(catalog: Catalog, verdict: Verdict, parsed: Parsed, suggested: list[str]) -> list[Fix]:
+def build(catalog: Catalog, verdict: Classification, parsed: Parsed, suggested: list[str]) -> list[Fix]:
     """The ordered fixes for a diagnosis (the first is what to do first)."""
     made = _FIXES.get(verdict.category)
     if made is not None:
