@@ -46,8 +46,9 @@ _KNOWN = re.compile(_KNOWN_PREFIX, re.IGNORECASE)
 
 
 def _compile_prefilter() -> Callable[[bytes], bool]:
-    # The same pattern on two engines: `re` for short strings (one literal: RE2's Python wrapper costs
-    # more per call than the search), RE2 for files (a linear-time automaton, ~20x faster than `re` here).
+    # The same pattern on two engines: `re` for strings of a few bytes (RE2's Python wrapper costs more
+    # per call there), RE2 for everything longer: 0.8 µs against `re`'s 5 µs for 100 bytes, 2 µs against
+    # 49 µs for 1 KB (the small files of site-packages: 6 ms against 88 ms).
     small = re.compile(PREFILTER_TEXT.encode(), re.IGNORECASE)
     try:
         import re2
@@ -57,9 +58,10 @@ def _compile_prefilter() -> Callable[[bytes], bool]:
     options.case_sensitive = False
     options.max_mem = 64 << 20
     fast = re2.compile(PREFILTER_TEXT.encode(), options)
-    return lambda data: (small if len(data) < 2048 else fast).search(data) is not None
+    return lambda data: (small if len(data) < _RE2_FROM else fast).search(data) is not None
 
 
+_RE2_FROM = 16  # bytes
 _prefilter: Callable[[bytes], bool] | None = None
 
 
