@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model_access.code import python_source
 from model_access.code.extract import Lines, extract
-from model_access.code.ids import iter_tokens
+from model_access.code.ids import TOKEN, iter_tokens
 from model_access.code.python_regions import Regions, logical_lines
 
 from .code_fixtures import APP_PY, make_state
@@ -73,3 +75,33 @@ def test_an_unterminated_string_does_not_slow_the_lexer() -> None:
     began = time.monotonic()
     logical_lines(text)
     assert time.monotonic() - began < 5  # linear: milliseconds; a backtracking pattern: never ends
+
+
+_PIECES = [
+    "gpt-4o",
+    "o3",
+    "openai/",
+    "azure_openai/",
+    "x.com/",
+    " ",
+    "/",
+    ":",
+    "-",
+    "é",
+    "_",
+    ".",
+    "~openai/",
+    "ada",
+    "\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=40), st.integers(1, 80), st.data())
+def test_the_fast_token_finder_matches_token_on_long_spans(parts: list[str], times: int, data: st.DataObject) -> None:
+    # Long enough for the RE2 path (ASCII from 96 characters, any text from 2 KB), on sub-spans too.
+    text = "".join(parts) * times
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for lo, hi in ((0, len(text)), (start, end)):
+        assert [m.span() for m in iter_tokens(text, lo, hi)] == [m.span() for m in TOKEN.finditer(text, lo, hi)]
