@@ -33,9 +33,9 @@ _LEX = re.compile(
 # Clauses that continue the compound statement above them at the same indentation.
 _CLAUSE = re.compile(r"(?:elif|else|except|finally)\b")
 _TAB_INDENT = re.compile(r"^ *[\t\f]", re.MULTILINE)
-MIN_FILE = 16_000  # smaller files are parsed whole: one call costs less than the lexing
+MIN_FILE = 8_000  # smaller files are parsed whole: one call costs less than the lexing
 MAX_REGIONS = 64
-MAX_SHARE = 0.5  # regions covering more of the file than this: parse it whole
+MAX_SHARE = 0.7  # regions covering more of the file than this: parse it whole
 
 
 @dataclass

@@ -166,7 +166,7 @@ def _read(
         except OSError as exc:
             return f"{display(rel)}: unreadable ({exc.strerror})"
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not utf16 and b"\0" in data[:8192]:
+    if not utf16 and data.find(b"\0", 0, 8192) >= 0:
         return f"{display(rel)}: binary (a NUL byte in the first 8 KB)"
     if not utf16 and not has_candidate(data):
         stats.prefiltered_away += 1
