@@ -262,8 +262,9 @@ def _parse(text: str) -> ast.Module | None:
 
 def wanted_lines(text: str, lines: Lines, tokens: list[re.Match[str]]) -> list[int]:
     """The lines to read: those with a candidate token or a piece of a concatenated id."""
-    found = {lines.locate(m.start())[0] for m in tokens}
-    found.update(lines.locate(m.start())[0] for m in _PIECE_HINT.finditer(text))
+    starts = lines.starts  # the line of an offset: how many lines start at or before it
+    found = {bisect.bisect_right(starts, m.start()) for m in tokens}
+    found.update(bisect.bisect_right(starts, m.start()) for m in _PIECE_HINT.finditer(text))
     return sorted(found)
 
 
@@ -271,7 +272,7 @@ def extract_python(fc: FileContext, text: str) -> bool:
     """False when the text does not parse as Python (the caller falls back to a generic scan).
 
     A big file is parsed only in the statements around its candidate lines (python_regions)."""
-    lines = Lines(text)
+    lines = fc.lines(text)
     tokens = list(iter_tokens(text))
     wanted = wanted_lines(text, lines, tokens)
     if not wanted:
