@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -179,6 +180,11 @@ class Accepted:
     resolution: Resolution
 
 
+# classify() answers, per catalog: a tree repeats a few hundred ids thousands of times (the SDK's own lists).
+_CLASSIFIED: weakref.WeakKeyDictionary[Catalog, dict[tuple[Any, ...], Accepted | None]] = weakref.WeakKeyDictionary()
+_CLASSIFIED_MAX = 50_000  # answers kept per catalog (a long-running server scans many trees)
+
+
 def classify(
     token: str,
     catalog: Catalog,
@@ -187,7 +193,27 @@ def classify(
     strict: bool = False,
     openai_file: bool = True,
 ) -> Accepted | None:
-    """Whether `token` (a whole literal or a text token) is a model id in use."""
+    """Whether `token` (a whole literal or a text token) is a model id in use (remembered per catalog)."""
+    answers = _CLASSIFIED.get(catalog)
+    if answers is None:
+        answers = _CLASSIFIED.setdefault(catalog, {})
+    question = (token, mode, key, strict, openai_file)
+    if question in answers:
+        return answers[question]
+    if len(answers) >= _CLASSIFIED_MAX:
+        answers.clear()
+    answer = answers[question] = _classify(token, catalog, mode, key, strict, openai_file)
+    return answer
+
+
+def _classify(
+    token: str,
+    catalog: Catalog,
+    mode: Mode,
+    key: str | None,
+    strict: bool,
+    openai_file: bool,
+) -> Accepted | None:
     m = ID_FULL.fullmatch(token)
     if m is None:
         return None
