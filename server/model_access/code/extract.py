@@ -206,6 +206,8 @@ def extract(text: str, ftype: str, catalog: Catalog) -> list[Found]:
         from .text_source import extract_generic
 
         extract_generic(fc, text, "#")
+    if not fc.found:
+        return []  # (no line table to build: a megabyte bundle with a near miss costs nothing more)
     lines = fc.lines(text)
     seen: set[int] = set()
     out: list[Found] = []
