@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model_access.code import python_source
+from model_access.code import python_regions, python_source
 from model_access.code.extract import Lines, extract
 from model_access.code.ids import TOKEN, iter_tokens
 from model_access.code.python_regions import Regions, logical_lines
@@ -105,3 +105,25 @@ def test_the_fast_token_finder_matches_token_on_long_spans(parts: list[str], tim
     end = data.draw(st.integers(start, len(text)))
     for lo, hi in ((0, len(text)), (start, end)):
         assert [m.span() for m in iter_tokens(text, lo, hi)] == [m.span() for m in TOKEN.finditer(text, lo, hi)]
+
+
+def test_regions_match_whole_parses_on_the_openai_sdk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Real code with thousands of ids (the SDK is a dependency): forced to regions wherever the lexer
+    # vouches for the text, every finding must equal the whole-file parse's, field by field.
+    import importlib.util
+
+    spec = importlib.util.find_spec("openai")
+    assert spec is not None and spec.submodule_search_locations
+    files = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.py"), key=lambda p: -p.stat().st_size)
+    texts = [t for t in (p.read_text(encoding="utf-8") for p in files[:400]) if "gpt" in t][:120]
+    assert len(texts) > 50
+    catalog = make_state(tmp_path).catalog
+    monkeypatch.setattr(python_regions, "MAX_SHARE", 2.0)
+    monkeypatch.setattr(python_regions, "MAX_REGIONS", 10**9)
+    by_regions = 0
+    for text in texts:
+        assert _findings(text, 0, monkeypatch, catalog) == _findings(text, 10**12, monkeypatch, catalog)
+        lines = Lines(text)
+        wanted = python_source.wanted_lines(text, lines, list(iter_tokens(text)))
+        by_regions += Regions(text, lines.starts).tree(lines.starts[n - 1] for n in wanted) is not None
+    assert by_regions > len(texts) // 2  # the comparison really exercised the region reader
