@@ -7,8 +7,10 @@ npm tarballs that mention OpenAI model ids, downloaded once with pip/npm into th
 
 Each round runs, interleaved: with --baseline, the older checkout cold, `rg`, and its re-scan; then our
 scan with an empty result cache ("cold"), `rg`, our scan again with the cache of the previous run
-("re-scan": the stored answer of an unchanged tree), `rg` again. Ratios are median ÷ rg median. The scan's own
-`stats` (files pre-filtered away, cache hits) come from its `--json` output when it reports them.
+("re-scan": the stored answer of an unchanged tree), `rg` again. Ratios are median ÷ rg median; a second
+line gives the minimums, their ratios, the CPU seconds (user + system, helper processes included) of the
+cold scans and of rg, and the load average, since wall times on a busy machine say little alone. The
+scan's own `stats` (files pre-filtered away, cache hits) come from its `--json` output when it reports them.
 """
 
 from __future__ import annotations
@@ -116,6 +118,27 @@ def _rg_time(tree: str) -> float:
     return time.perf_counter() - start
 
 
+def _child_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far, their own children included."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _with_cpu(fn: Any, *args: Any) -> tuple[Any, float]:
+    before = _child_cpu()
+    result = fn(*args)
+    return result, _child_cpu() - before
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def _rg_files(tree: str) -> int:
     out = subprocess.run([_rg(), "--files", tree], capture_output=True, check=False)
     return out.stdout.count(b"\n")
@@ -142,18 +165,27 @@ def run(
         cold_stats: Any = None
         base: list[float] = []
         base_warm: list[float] = []
+        cold_cpu: list[float] = []
+        base_cpu: list[float] = []
+        rg_cpu: list[float] = []
+        load_before = _load()
         for _ in range(n):
             if baseline:
                 base_home = tempfile.mkdtemp(prefix="ma-bench-")
-                base.append(_ours(t, base_home, baseline)[0])
+                (seconds, _), cpu = _with_cpu(_ours, t, base_home, baseline)
+                base.append(seconds)
+                base_cpu.append(cpu)
                 rg.append(_rg_time(t))
                 base_warm.append(_ours(t, base_home, baseline)[0])
                 shutil.rmtree(base_home, ignore_errors=True)
             home = tempfile.mkdtemp(prefix="ma-bench-")
-            seconds, cold_data = _ours(t, home)
+            (seconds, cold_data), cpu = _with_cpu(_ours, t, home)
             cold_stats = cold_data.get("stats")
             cold.append(seconds)
-            rg.append(_rg_time(t))
+            cold_cpu.append(cpu)
+            seconds, cpu = _with_cpu(_rg_time, t)
+            rg.append(seconds)
+            rg_cpu.append(cpu)
             seconds, last = _ours(t, home)
             warm.append(seconds)
             rg.append(_rg_time(t))
@@ -173,12 +205,18 @@ def run(
             "rg_s": _summary(rg),
             "cold_ratio": statistics.median(cold) / rg_median,
             "rescan_ratio": statistics.median(warm) / rg_median,
+            "cold_ratio_of_minimums": min(cold) / min(rg),
+            "rescan_ratio_of_minimums": min(warm) / min(rg),
+            "cold_cpu_s": _summary(cold_cpu),
+            "rg_cpu_s": _summary(rg_cpu),
+            "load_average": [load_before, _load()],
         }
         if base:
             entry["baseline_s"] = _summary(base)
             entry["baseline_ratio"] = statistics.median(base) / rg_median
             entry["baseline_rescan_s"] = _summary(base_warm)
             entry["baseline_rescan_ratio"] = statistics.median(base_warm) / rg_median
+            entry["baseline_cpu_s"] = _summary(base_cpu)
         report[name] = entry
         print(
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
@@ -188,10 +226,19 @@ def run(
             + (f"  ERROR {entry['error']}" if entry["error"] else ""),
             flush=True,
         )
+        print(
+            f"  minimums: cold {min(cold):.3f}s  re-scan {min(warm):.3f}s  rg {min(rg):.3f}s → cold "
+            f"{entry['cold_ratio_of_minimums']:.1f}x, re-scan {entry['rescan_ratio_of_minimums']:.1f}x; CPU medians: "
+            f"cold {statistics.median(cold_cpu):.3f}s, rg {statistics.median(rg_cpu):.3f}s; "
+            f"load average {load_before} → {_load()}",
+            flush=True,
+        )
         if base:
             print(
-                f"  baseline ({baseline}): cold {statistics.median(base):.3f}s → {entry['baseline_ratio']:.1f}x rg, "
-                f"re-scan {statistics.median(base_warm):.3f}s → {entry['baseline_rescan_ratio']:.1f}x rg"
+                f"  baseline ({baseline}): cold {statistics.median(base):.3f}s (min {min(base):.3f}) → "
+                f"{entry['baseline_ratio']:.1f}x rg, re-scan {statistics.median(base_warm):.3f}s "
+                f"(min {min(base_warm):.3f}) → {entry['baseline_rescan_ratio']:.1f}x rg; cold CPU median "
+                f"{statistics.median(base_cpu):.3f}s"
             )
     return report
 

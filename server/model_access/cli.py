@@ -162,11 +162,34 @@ async def _cmd_diagnose(state: AppState, args: argparse.Namespace, p: _Printer) 
 
 async def _cmd_scan(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     from .code import scan_for_cli
+
+    scan = await scan_for_cli(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
+    return _print_scan(state, args, p, scan)
+
+
+def _scan_without_loop(config: Config, args: argparse.Namespace, out: TextIO) -> int:
+    """`scan` with no API key: nothing to await, so no event loop (asyncio and anyio stay unloaded).
+
+    The same output and errors as run_command(_cmd_scan)."""
+    from .code import scan_for_cli_sync
+    from .state import AppState
+
+    printer = _Printer(args.json, out)
+    state = AppState(config)
+    try:
+        scan = scan_for_cli_sync(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
+        return _print_scan(state, args, printer, scan)
+    except (ModelAccessError, ValueError, OSError) as exc:
+        return _print_error(printer, out, exc)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _print_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: Any) -> int:
     from .code.answer import remember
     from .code.report import redact_scan
 
     # Redacted string by string (each distinct string once): every field below is already clean.
-    scan = await scan_for_cli(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
     result = redact_scan(scan, redact)
     text = _scan_text(result, p.as_json)
     p.out.write(text)
@@ -474,6 +497,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"model-access: {redact(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
+    if args.command == "scan" and not config.has_key:
+        return _scan_without_loop(config, args, sys.stdout)
     return run_command(config, args.run, args, sys.stdout)
 
 
@@ -496,13 +521,17 @@ def run_command(
     try:
         return anyio.run(go)
     except (ModelAccessError, ValueError, OSError) as exc:  # OSError: a full disk, a vanished file …
-        message = redact(str(exc))
-        if printer.as_json:
-            out.write(json.dumps({"error": message, "type": type(exc).__name__}) + "\n")
-        print(f"model-access: {message}", file=sys.stderr)
-        return EXIT_ERROR
+        return _print_error(printer, out, exc)
     except KeyboardInterrupt:
         return 130
+
+
+def _print_error(printer: _Printer, out: TextIO, exc: Exception) -> int:
+    message = redact(str(exc))
+    if printer.as_json:
+        out.write(json.dumps({"error": message, "type": type(exc).__name__}) + "\n")
+    print(f"model-access: {message}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

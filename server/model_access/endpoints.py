@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import UnknownEndpointError
-from .results import EndpointAdvice
 
 if TYPE_CHECKING:
     from .catalog import Catalog
+    from .results import EndpointAdvice  # imported where it is built: a code scan reads this module without pydantic
 
 
 @dataclass(frozen=True)
@@ -293,6 +293,7 @@ def recommended_endpoint(endpoints: tuple[str, ...] | list[str], asked: str | No
 
 def check_endpoint_for_model(catalog: Catalog, model: str, endpoint: str) -> EndpointAdvice:
     from .errors import check_model_id
+    from .results import EndpointAdvice
     from .suggest import catalog_info
 
     model = check_model_id(model)

@@ -46,6 +46,7 @@ __all__ = [
     "fix_sync",
     "plan_fix_sync",
     "scan_for_cli",
+    "scan_for_cli_sync",
     "scan_for_tool",
     "scan_path",
     "scan_sync",
@@ -200,6 +201,14 @@ async def scan_for_cli(
     _, result, _ = await anyio.to_thread.run_sync(
         lambda: scan_sync(state, path, include, exclude, listed, hidden=hidden, no_ignore=no_ignore, parallel=True)
     )
+    return result
+
+
+def scan_for_cli_sync(
+    state: Any, path: str, include: Any, exclude: Any, hidden: bool = False, no_ignore: bool = False
+) -> ScanResult:
+    """scan_for_cli without a key: no live listing to wait for, so no event loop is needed."""
+    _, result, _ = scan_sync(state, path, include, exclude, None, hidden=hidden, no_ignore=no_ignore, parallel=True)
     return result
 
 

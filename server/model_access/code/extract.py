@@ -118,6 +118,12 @@ class FileContext:
     openai_file: bool = True
     azure_file: bool = False
     found: list[Found] = field(default_factory=list)
+    text_lines: Lines | None = None  # of the text being read: computed once, shared by every reader
+
+    def lines(self, text: str) -> Lines:
+        if self.text_lines is None or self.text_lines.text is not text:
+            self.text_lines = Lines(text)
+        return self.text_lines
 
     def add(
         self,
@@ -200,7 +206,9 @@ def extract(text: str, ftype: str, catalog: Catalog) -> list[Found]:
         from .text_source import extract_generic
 
         extract_generic(fc, text, "#")
-    lines = Lines(text)
+    if not fc.found:
+        return []  # (no line table to build: a megabyte bundle with a near miss costs nothing more)
+    lines = fc.lines(text)
     seen: set[int] = set()
     out: list[Found] = []
     for f in sorted(fc.found, key=lambda f: f.start):

@@ -13,6 +13,8 @@ import warnings
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, Found, Lines, scan_text_tokens
 from .ids import MODELISH, has_candidate, iter_tokens
+from .python_regions import MIN_FILE as MIN_REGION_FILE
+from .python_regions import Regions
 
 _QUOTE = re.compile(r"([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 _PIECE_HINT = re.compile(r"gpt-?['\"{]", re.IGNORECASE)
@@ -44,11 +46,12 @@ def _target_name(node: ast.AST) -> str | None:
 
 
 class _Py:
-    def __init__(self, fc: FileContext, text: str, tree: ast.AST) -> None:
+    def __init__(self, fc: FileContext, text: str, tree: ast.AST, lines: Lines, tokens: list[re.Match[str]]) -> None:
         self.fc = fc
         self.text = text
-        self.lines = Lines(text)
+        self.lines = lines
         self.tree = tree
+        self.tokens = tokens
         self.parents: dict[int, ast.AST] = {}
         self.spans: list[tuple[int, int]] = []
         self.assigned: dict[str, list[tuple[ast.AST, int]]] = {}
@@ -62,14 +65,8 @@ class _Py:
             lineno, len(line.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", "replace"))
         )
 
-    def run(self) -> None:
-        text = self.text
-        self.tokens = list(iter_tokens(text))
-        lines = {self.lines.locate(m.start())[0] for m in self.tokens}
-        lines.update(self.lines.locate(m.start())[0] for m in _PIECE_HINT.finditer(text))
-        if not lines:
-            return
-        wanted = sorted(lines)
+    def run(self, wanted: list[int]) -> None:
+        """`wanted`: the lines that hold a candidate (see wanted_lines), sorted."""
 
         def relevant(lo: int, hi: int) -> bool:
             i = bisect.bisect_left(wanted, lo)
@@ -254,24 +251,49 @@ def _concat_pieces(top: ast.AST) -> tuple[ast.AST, str] | None:
     return pieces[0], "".join(v or "" for v in values)
 
 
-def extract_python(fc: FileContext, text: str) -> bool:
-    """False when the text does not parse as Python (the caller falls back to a generic scan)."""
+def _parse(text: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    py = _Py(fc, text, tree)
-    py.run()
+        return None
+
+
+def wanted_lines(text: str, lines: Lines, tokens: list[re.Match[str]]) -> list[int]:
+    """The lines to read: those with a candidate token or a piece of a concatenated id."""
+    starts = lines.starts  # the line of an offset: how many lines start at or before it
+    found = {bisect.bisect_right(starts, m.start()) for m in tokens}
+    found.update(bisect.bisect_right(starts, m.start()) for m in _PIECE_HINT.finditer(text))
+    return sorted(found)
+
+
+def extract_python(fc: FileContext, text: str) -> bool:
+    """False when the text does not parse as Python (the caller falls back to a generic scan).
+
+    A big file is parsed only in the statements around its candidate lines (python_regions)."""
+    lines = fc.lines(text)
+    tokens = list(iter_tokens(text))
+    wanted = wanted_lines(text, lines, tokens)
+    if not wanted:
+        return True  # nothing a parse could report
+    regions = Regions(text, lines.starts) if len(text) >= MIN_REGION_FILE else None
+    tree = regions.tree(lines.starts[n - 1] for n in wanted) if regions is not None else None
+    if tree is None:
+        regions = None
+        tree = _parse(text)
+        if tree is None:
+            return False
+    py = _Py(fc, text, tree, lines, tokens)
+    py.run(wanted)
     # MODEL = "gpt-4o" … create(model=MODEL): the literal gets the call it flows into.
     by_start = {f.start: f for f in fc.found if f.kind == "code"}
     if by_start:
-        _flow(py, by_start)
+        _flow(py, by_start, regions)
     return True
 
 
-def _flow(py: _Py, by_start: dict[int, Found]) -> None:
+def _flow(py: _Py, by_start: dict[int, Found], regions: Regions | None) -> None:
     assigned: dict[str, Found] = {}
     # Only assignments on lines with an id were visited (and can hold one): no second walk of the tree.
     for node in py.assigns:
@@ -291,12 +313,39 @@ def _flow(py: _Py, by_start: dict[int, Found]) -> None:
     names = "|".join(re.escape(n) for n in assigned)
     if not re.search(rf"=\s*(?:{names})\b", py.text):
         return  # no keyword argument names one of them: no call to find
-    for call in ast.walk(py.tree):
+    if regions is None:
+        uses = _uses(py.tree, assigned)
+    else:
+        # Parsed in regions: read the statements that mention a name. The whole tree's walk order
+        # picks the first call; if the calls disagree, that order is needed: parse the whole file.
+        tree = regions.tree(m.start() for m in re.finditer(rf"\b(?:{names})\b", py.text))
+        found_uses = _uses(tree, assigned) if tree is not None else None
+        if found_uses is None or not _agree(found_uses, assigned):
+            whole = _parse(py.text)
+            found_uses = _uses(whole, assigned) if whole is not None else {}
+        uses = found_uses
+    for name, pairs in uses.items():
+        found = assigned[name]
+        if found.call is None:
+            found.call, arg = pairs[0]
+            found.endpoints = endpoints_for_call(found.call, arg)
+
+
+def _agree(uses: dict[str, list[tuple[str, str]]], assigned: dict[str, Found]) -> bool:
+    """Whether every literal would get the same call whichever use came first."""
+    per_found: dict[int, set[tuple[str, str]]] = {}
+    for name, pairs in uses.items():
+        per_found.setdefault(id(assigned[name]), set()).update(pairs)
+    return all(len(pairs) == 1 for pairs in per_found.values())
+
+
+def _uses(tree: ast.AST, assigned: dict[str, Found]) -> dict[str, list[tuple[str, str]]]:
+    """Per assigned name, (call as written, keyword) of each call passing it to a model keyword, in walk order."""
+    uses: dict[str, list[tuple[str, str]]] = {}
+    for call in ast.walk(tree):
         if not isinstance(call, ast.Call):
             continue
         for kw in call.keywords:
-            if isinstance(kw.value, ast.Name) and kw.arg and MODELISH.search(kw.arg):
-                found = assigned.get(kw.value.id)
-                if found is not None and found.call is None:
-                    found.call = dotted(call.func)
-                    found.endpoints = endpoints_for_call(found.call, kw.arg)
+            if isinstance(kw.value, ast.Name) and kw.arg and MODELISH.search(kw.arg) and kw.value.id in assigned:
+                uses.setdefault(kw.value.id, []).append((dotted(call.func), kw.arg))
+    return uses

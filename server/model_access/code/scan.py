@@ -17,15 +17,17 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..errors import InvalidInput
-from ..results import FileCount, Reference, ScanResult, ScanSummary
 from .cache import ResultCache, cache_dir, code_fingerprint
 from .extract import Found, extract, file_type
 from .ids import Accepted, has_candidate
 from .walk import MAX_BYTES, MAX_STREAM_BYTES, WalkResult, check_globs, resolve_inside_roots, unchanged, walk
+
+if TYPE_CHECKING:  # imported where results are built: the CLI reads and extracts before pydantic is loaded
+    from ..results import Reference, ScanResult
 
 PROBLEMS = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 KINDS = ("code", "config", "comment", "prose")
@@ -164,7 +166,7 @@ def _read(
         except OSError as exc:
             return f"{display(rel)}: unreadable ({exc.strerror})"
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not utf16 and b"\0" in data[:8192]:
+    if not utf16 and data.find(b"\0", 0, 8192) >= 0:
         return f"{display(rel)}: binary (a NUL byte in the first 8 KB)"
     if not utf16 and not has_candidate(data):
         stats.prefiltered_away += 1
@@ -279,6 +281,12 @@ def _fork_read(
             os._exit(code)
     os.close(write_end)
     return pid, read_end, queue
+
+
+def _load_result_modules() -> None:
+    """Import what judging and building the result need (pydantic models, the replacement chain)."""
+    from .. import results, suggest  # noqa: F401
+    from . import replacement  # noqa: F401
 
 
 def _child_results(pid: int, read_end: int) -> tuple[int, int, int, dict[int, Outcome]] | None:
@@ -435,6 +443,8 @@ def raw_scan(
         slots.append((rel, st, None, False))
     tasks = _tasks(todo, parallel)
     helper = _fork_read(todo, tasks, catalog) if tasks else None
+    if helper is not None:
+        _load_result_modules()  # while the helper reads: the CLI loads pydantic here, not before the walk
     mine: set[int] = set()
     if helper is None:
         for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
@@ -488,6 +498,9 @@ class Judge:
     """Lifecycle, problem and suggestion of each reference (suggestions cached per id and endpoint)."""
 
     def __init__(self, catalog: Catalog, listed: set[str] | None) -> None:
+        from ..results import Reference
+
+        self._reference = Reference
         self.catalog = catalog
         self.listed = listed
         self._cache: dict[tuple[str, str | None], str | None] = {}
@@ -513,7 +526,7 @@ class Judge:
             verdict = self._verdicts[key] = self._verdict(f)
         lifecycle, problem, shutdown, suggestion = verdict
         # model_construct: every value was made here, from typed sources; no need to validate 10k times.
-        return Reference.model_construct(
+        return self._reference.model_construct(
             file=f"{file}#cell{f.cell}" if f.cell is not None else file,
             line=f.line,
             column=f.column,
@@ -566,6 +579,8 @@ class Judge:
 
 def to_result(raw: RawScan, judge: Judge, view: View | None = None) -> ScanResult:
     """Every reference, counted; then the page `view` asks for (all of them when view is None)."""
+    from ..results import FileCount, ScanResult, ScanSummary
+
     refs = [judge.reference(fs.shown, f) for fs in raw.files for f in fs.found]
     refs.sort(key=lambda r: (r.file, r.line, r.column))
     counts = {"references": len(refs), **dict.fromkeys(KINDS, 0), **dict.fromkeys(PROBLEMS, 0), "ok": 0}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .extract import FileContext, Lines, scan_text_tokens
+from .extract import FileContext, scan_text_tokens
 from .ids import iter_tokens
 
 _KEY = re.compile(r"""^\s*(?:-\s+)?(?:export\s+)?["']?([\w.\-]+)["']?\s*[:=]""")
@@ -28,7 +28,7 @@ def _comment_start(line: str, marks: str) -> int:
 
 
 def extract_config(fc: FileContext, text: str, marks: str = "#;") -> None:
-    lines = Lines(text)
+    lines = fc.lines(text)
     is_json = text.lstrip()[:1] in ("{", "[")
     for m in iter_tokens(text):
         line_no, col = lines.locate(m.start())
@@ -50,7 +50,7 @@ def extract_config(fc: FileContext, text: str, marks: str = "#;") -> None:
 
 def extract_generic(fc: FileContext, text: str, comment: str) -> None:
     """Quoted ids are code literals; ids after a comment mark are comments; others need an exact id."""
-    lines = Lines(text)
+    lines = fc.lines(text)
     for m in iter_tokens(text):
         line_no, col = lines.locate(m.start())
         line = lines.line_text(line_no)
