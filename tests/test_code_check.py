@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-from argparse import Namespace
 from pathlib import Path
+from typing import Any
 
 import anyio
 
-from model_access.code import check_for_cli
+from model_access.code import CheckOptions, check_for_cli
 
 from .code_fixtures import make_state
 
 
-def _check(tmp_path: Path, folder: Path, **kw: object) -> tuple[int, str]:
-    args = Namespace(
-        path=str(folder),
-        within_days=90,
-        fail_on="unknown,retired,deprecated",
-        format="text",
-        include=None,
-        exclude=None,
-    )
-    for k, v in kw.items():
-        setattr(args, k, v)
+def _check(tmp_path: Path, folder: Path, **kw: Any) -> tuple[int, str]:
     out = io.StringIO()
-    code = anyio.run(check_for_cli, make_state(tmp_path), args, out)
+    code = anyio.run(check_for_cli, make_state(tmp_path), CheckOptions(path=str(folder), **kw), out)
     return code, out.getvalue()
 
 

@@ -179,7 +179,7 @@ def _scan_without_loop(config: Config, args: argparse.Namespace, out: TextIO) ->
     try:
         scan = scan_for_cli_sync(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
         return _print_scan(state, args, printer, scan)
-    except (ModelAccessError, ValueError, OSError) as exc:
+    except (ModelAccessError, OSError) as exc:
         return _print_error(printer, out, exc)
     except KeyboardInterrupt:
         return 130
@@ -198,9 +198,9 @@ def _print_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: An
     walked = result.stats.get("files_walked", 0)
     again = {**dict.fromkeys(result.stats, 0), "files_walked": walked, "cache_hits": walked}
     if result.stats and result.stats != again:
-        remember(state, args, lambda: _scan_text(result.model_copy(update={"stats": again}), p.as_json), EXIT_OK)
+        remember(state, vars(args), lambda: _scan_text(result.model_copy(update={"stats": again}), p.as_json), EXIT_OK)
     else:
-        remember(state, args, text, EXIT_OK)
+        remember(state, vars(args), text, EXIT_OK)
     return EXIT_OK
 
 
@@ -243,15 +243,25 @@ async def _cmd_fix(state: AppState, args: argparse.Namespace, p: _Printer) -> in
 async def _cmd_check(state: AppState, args: argparse.Namespace, p: _Printer) -> int:
     import io
 
-    from .code import check_for_cli
+    from .code import CheckOptions, check_for_cli
     from .code.answer import remember
 
     buffer = io.StringIO()
-    code: int = await check_for_cli(state, args, buffer)
+    options = CheckOptions(
+        path=args.path,
+        include=args.include,
+        exclude=args.exclude,
+        hidden=args.hidden,
+        no_ignore=args.no_ignore,
+        fail_on=args.fail_on,
+        within_days=args.within_days,
+        format=args.format,
+    )
+    code: int = await check_for_cli(state, options, buffer)
     text = buffer.getvalue()
     p.out.write(text)
     if code in (EXIT_OK, EXIT_FINDINGS):
-        remember(state, args, text, code)
+        remember(state, vars(args), text, code)
     return code
 
 
@@ -480,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("scan", "check"):
         from .code.answer import stored_answer
 
-        stored = stored_answer(args, sys.stdout)
+        stored = stored_answer(vars(args), sys.stdout)
         if stored is not None:
             return stored
     from .config import load_config
@@ -520,7 +530,7 @@ def run_command(
 
     try:
         return anyio.run(go)
-    except (ModelAccessError, ValueError, OSError) as exc:  # OSError: a full disk, a vanished file …
+    except (ModelAccessError, OSError) as exc:  # OSError: a full disk, a vanished file …
         return _print_error(printer, out, exc)
     except KeyboardInterrupt:
         return 130

@@ -7,12 +7,13 @@ Everything heavy is created on first use, not at construction: the server answer
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .catalog import Catalog, load_catalog, system_today
 from .config import Config
 
 if TYPE_CHECKING:
+    from .code.walk import WalkResult
     from .live import LiveService
 
 
@@ -22,7 +23,8 @@ class AppState:
         self._catalog: Catalog | None = None
         self._live: LiveService | None = None
         self._lock = threading.Lock()
-        self.extras: dict[str, Any] = {}
+        # The file list the last CLI scan walked (code/answer.py stores the answer against it).
+        self.last_walk: WalkResult | None = None
 
     @property
     def catalog(self) -> Catalog:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import InvalidInput, ModelAccessError
 
@@ -19,6 +20,7 @@ from ..errors import InvalidInput, ModelAccessError
 # package to answer a re-scan of an unchanged tree from its stored answer (answer.py) without them.
 if TYPE_CHECKING:
     from ..results import FixResult, ScanResult
+    from ..state import AppState
     from .fix import Plan, apply_plan
     from .scan import Judge, RawScan, View
 
@@ -32,12 +34,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+Globs = Sequence[str] | None  # include/exclude patterns, e.g. ["src/**/*.py"]
+
 # One MCP result stays under ~10k tokens by default (about 60 tokens per reference).
 DEFAULT_LIMIT = 100
 
 OFFLINE_WAIT = 0.1  # a scan is offline work: it uses the live list only if it is at hand this quickly
 
 __all__ = [
+    "CheckOptions",
     "Plan",
     "apply_plan",
     "check_for_cli",
@@ -53,23 +58,20 @@ __all__ = [
 ]
 
 
-async def _listed(state: Any) -> set[str] | None:
+async def _listed(state: AppState) -> set[str] | None:
     if not state.config.has_key:
         return None
     try:
-        listed: set[str] | None = await state.live.listed_ids(wait=OFFLINE_WAIT)  # never wait on the network
-    except ModelAccessError:
+        return await state.live.listed_ids(wait=OFFLINE_WAIT)  # never wait on the network
+    except ModelAccessError:  # no listing at hand: the scan answers from the catalog
         return None
-    except Exception:
-        return None
-    return listed
 
 
 def scan_sync(
-    state: Any,
+    state: AppState,
     path: str,
-    include: Any = None,
-    exclude: Any = None,
+    include: Globs = None,
+    exclude: Globs = None,
     listed: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     view: View | None = None,
@@ -88,12 +90,12 @@ def scan_sync(
         no_ignore=no_ignore, parallel=parallel,
     )  # fmt: skip
     if raw.walk is not None:
-        state.extras["code.last_walk"] = raw.walk  # for the CLI's stored answer (answer.py)
+        state.last_walk = raw.walk  # for the CLI's stored answer (answer.py)
     judge = Judge(catalog, listed)
     return raw, to_result(raw, judge, view), judge
 
 
-async def scan_path(state: Any, path: str, include: Any, exclude: Any) -> ScanResult:
+async def scan_path(state: AppState, path: str, include: Globs, exclude: Globs) -> ScanResult:
     import anyio
 
     listed = await _listed(state)
@@ -102,10 +104,10 @@ async def scan_path(state: Any, path: str, include: Any, exclude: Any) -> ScanRe
 
 
 async def scan_for_tool(
-    state: Any,
+    state: AppState,
     path: str,
-    include: Any,
-    exclude: Any,
+    include: Globs,
+    exclude: Globs,
     ctx: Any,
     limit: int | None = DEFAULT_LIMIT,
     problems_only: bool = False,
@@ -136,7 +138,9 @@ async def scan_for_tool(
     return result
 
 
-def plan_fix_sync(state: Any, path: str, replacements: Any = None, listed: set[str] | None = None) -> Plan:
+def plan_fix_sync(
+    state: AppState, path: str, replacements: Mapping[str, str] | None = None, listed: set[str] | None = None
+) -> Plan:
     from .fix import check_mapping, plan_fix
 
     mapping = check_mapping(state.catalog, replacements)
@@ -145,9 +149,9 @@ def plan_fix_sync(state: Any, path: str, replacements: Any = None, listed: set[s
 
 
 def fix_sync(
-    state: Any,
+    state: AppState,
     path: str,
-    replacements: Any = None,
+    replacements: Mapping[str, str] | None = None,
     apply: bool = False,
     digest: str | None = None,
     require_digest: bool = False,
@@ -182,7 +186,12 @@ class InvalidPlan(InvalidInput):
 
 
 async def fix_for_tool(
-    state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None, require_digest: bool = True
+    state: AppState,
+    path: str,
+    replacements: Mapping[str, str] | None,
+    apply: bool,
+    digest: str | None = None,
+    require_digest: bool = True,
 ) -> FixResult:
     import anyio
 
@@ -193,7 +202,7 @@ async def fix_for_tool(
 
 
 async def scan_for_cli(
-    state: Any, path: str, include: Any, exclude: Any, hidden: bool = False, no_ignore: bool = False
+    state: AppState, path: str, include: Globs, exclude: Globs, hidden: bool = False, no_ignore: bool = False
 ) -> ScanResult:
     import anyio
 
@@ -205,43 +214,59 @@ async def scan_for_cli(
 
 
 def scan_for_cli_sync(
-    state: Any, path: str, include: Any, exclude: Any, hidden: bool = False, no_ignore: bool = False
+    state: AppState, path: str, include: Globs, exclude: Globs, hidden: bool = False, no_ignore: bool = False
 ) -> ScanResult:
     """scan_for_cli without a key: no live listing to wait for, so no event loop is needed."""
     _, result, _ = scan_sync(state, path, include, exclude, None, hidden=hidden, no_ignore=no_ignore, parallel=True)
     return result
 
 
-async def fix_for_cli(state: Any, path: str, replacements: Any, apply: bool, digest: str | None = None) -> FixResult:
+async def fix_for_cli(
+    state: AppState, path: str, replacements: Mapping[str, str] | None, apply: bool, digest: str | None = None
+) -> FixResult:
     return await fix_for_tool(state, path, replacements, apply, digest, require_digest=False)
 
 
-async def check_for_cli(state: Any, args: Any, out: Any) -> int:
+@dataclass(frozen=True)
+class CheckOptions:
+    """What `model-access check` gates on, and how it reports."""
+
+    path: str
+    include: Globs = None
+    exclude: Globs = None
+    hidden: bool = False
+    no_ignore: bool = False
+    fail_on: str = "unknown,retired,deprecated"
+    within_days: int = 90
+    format: str = "text"
+
+
+async def check_for_cli(state: AppState, options: CheckOptions, out: TextIO) -> int:
     """Exit 1 when code/config uses failing ids, 0 otherwise, 2 on bad input."""
     import anyio
 
     from .report import failing, parse_fail_on, render
 
     try:
-        fail_on = parse_fail_on(getattr(args, "fail_on", "unknown,retired,deprecated"))
-        within = int(getattr(args, "within_days", 90))
+        fail_on = parse_fail_on(options.fail_on)
+        within = options.within_days
         if within < 0:
-            raise ValueError("--within-days must be 0 or more")
-        fmt = getattr(args, "format", "text") or "text"
+            raise InvalidInput("--within-days must be 0 or more")
+        fmt = options.format or "text"
         if fmt not in ("text", "json", "sarif", "github"):
-            raise ValueError(f"--format must be text, json, sarif or github; got {fmt!r}")
+            raise InvalidInput(f"--format must be text, json, sarif or github; got {fmt!r}")
         raw, scan, _ = await anyio.to_thread.run_sync(
             lambda: scan_sync(
                 state,
-                args.path,
-                getattr(args, "include", None),
-                getattr(args, "exclude", None),
-                hidden=bool(getattr(args, "hidden", False)),
-                no_ignore=bool(getattr(args, "no_ignore", False)),
+                options.path,
+                options.include,
+                options.exclude,
+                hidden=options.hidden,
+                no_ignore=options.no_ignore,
                 parallel=True,
             )
         )
-    except (ModelAccessError, ValueError) as exc:
+    except ModelAccessError as exc:
         print(f"model-access check: {exc}", file=sys.stderr)
         return 2
     fails = failing(scan, fail_on, within, state.catalog.today)

@@ -22,10 +22,13 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Mapping
+from typing import IO, TYPE_CHECKING
 
 from .cache import cache_dir
+
+if TYPE_CHECKING:
+    from ..state import AppState
 
 _MAGIC = b"MASanswer1\n"
 _ENV = ("OPENAI", "AZURE", "MODEL_ACCESS", "XDG_CACHE_HOME", "HOME", "NO_COLOR")
@@ -33,13 +36,15 @@ _MAX_FILE = 256 * 1024 * 1024
 _RACY_NS = 2_000_000_000
 
 
-def _question(args: Any) -> tuple[str, str] | None:
-    """(answer file, digest of the context) for this command, or None when there is no cache."""
+def _question(command: Mapping[str, object]) -> tuple[str, str] | None:
+    """(answer file, digest of the context) for this command, or None when there is no cache.
+
+    `command`: the command's parameters by name (the CLI passes its parsed arguments)."""
     folder = cache_dir()
-    path = getattr(args, "path", None)
+    path = command.get("path")
     if folder is None or not isinstance(path, str):
         return None
-    params = sorted((k, v) for k, v in vars(args).items() if not callable(v))
+    params = sorted((k, v) for k, v in command.items() if not callable(v))
     real = os.path.realpath(os.path.expanduser(path))
     question = json.dumps([params, real], default=str)
     name = hashlib.sha256(question.encode("utf-8", "surrogateescape")).hexdigest()[:32]
@@ -70,10 +75,10 @@ def _stat(path: str) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def stored_answer(args: Any, out: IO[str]) -> int | None:
+def stored_answer(command: Mapping[str, object], out: IO[str]) -> int | None:
     """Print the stored output and return its exit code when nothing it depended on changed."""
     try:
-        question = _question(args)
+        question = _question(command)
         if question is None:
             return None
         file, context = question
@@ -112,7 +117,7 @@ def stored_answer(args: Any, out: IO[str]) -> int | None:
     return int(code)
 
 
-def _dependencies(state: Any) -> tuple[str, list[tuple[str, int, int, int]]]:
+def _dependencies() -> tuple[str, list[tuple[str, int, int, int]]]:
     """This package's source and data files, and the SDK files the catalog reads."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths: list[str] = []
@@ -128,14 +133,14 @@ def _dependencies(state: Any) -> tuple[str, list[tuple[str, int, int, int]]]:
     return sdk, [(p, *_stat(p)) for p in paths]
 
 
-def remember(state: Any, args: Any, text: str | Callable[[], str], code: int) -> None:
+def remember(state: AppState, command: Mapping[str, object], text: str | Callable[[], str], code: int) -> None:
     """Store this run's output for the next identical command (never with an API key configured).
 
     `text` may be a function: it is called only when the answer is stored."""
-    walk = state.extras.get("code.last_walk")
+    walk = state.last_walk
     if walk is None or state.config.has_key:
         return
-    question = _question(args)
+    question = _question(command)
     if question is None:
         return
     file, context = question
@@ -145,7 +150,7 @@ def remember(state: Any, args: Any, text: str | Callable[[], str], code: int) ->
     if any(st.st_mtime_ns > recent for _, _, st in walk.files) or any(w[1] > recent for w in walk.watch):
         return
     try:
-        sdk, deps = _dependencies(state)
+        sdk, deps = _dependencies()
         files = [(path, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for path, _, st in walk.files]
         if callable(text):
             text = text()

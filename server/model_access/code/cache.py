@@ -58,12 +58,11 @@ class ResultCache:
             return
         key = hashlib.sha256(f"{root}\0{fingerprint}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
         self.path = folder / f"scan-{key}.bin"
-        self._load()
+        self._load(self.path)
 
-    def _load(self) -> None:
-        assert self.path is not None
+    def _load(self, path: Path) -> None:
         try:
-            with open(self.path, "rb") as fh:
+            with open(path, "rb") as fh:
                 blob = fh.read(_MAX_FILE + 1)
         except OSError:
             return
@@ -84,12 +83,6 @@ class ResultCache:
         entry = self.entries.get(rel)
         if entry is not None and entry[0] == size and entry[1] == mtime_ns:
             self.hits += 1
-            return entry
-        return None
-
-    def get_by_digest(self, rel: str, size: int, digest: str) -> Entry | None:
-        entry = self.entries.get(rel)
-        if entry is not None and entry[0] == size and entry[2] and entry[2] == digest:
             return entry
         return None
 

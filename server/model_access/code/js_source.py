@@ -122,7 +122,7 @@ def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: 
         if kind in ("str", "tpl"):
             content = value[1:-1]
             if not (kind == "tpl" and "${" in content) and _holds(starts, m.start(), m.end()):
-                _literal(fc, text, m.start() + 1, content, stack, pending_key, prev)
+                _literal(fc, m.start() + 1, content, stack, pending_key, prev)
             prev, prev_kind = value, "operand"
             chain = []
             continue
@@ -182,7 +182,6 @@ def _regex_allowed(prev: str, prev_kind: str) -> bool:
 
 def _literal(
     fc: FileContext,
-    text: str,
     start: int,
     content: str,
     stack: list[tuple[str, str | None]],

@@ -143,7 +143,8 @@ class _Py:
                 return
             self._report(node, start, value, fixable=False)
             return
-        assert isinstance(node, ast.Constant)
+        if not isinstance(node, ast.Constant):  # the caller passes string constants and f-strings only
+            return
         value = str(node.value)
         m = _QUOTE.match(self.text, start)
         if m is None or "b" in m.group(1).lower():

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..errors import InvalidInput
 from ..results import Reference, ScanResult
+from ..vocab import PROBLEMS
 
-VALID_FAIL_ON = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 GATED_KINDS = ("code", "config")
 RULES: dict[str, str] = {
     "unknown": "The model id is not an OpenAI model id (a typo or an id that never existed).",
@@ -24,9 +25,9 @@ HELP_URI = "https://platform.openai.com/docs/deprecations"
 
 def parse_fail_on(text: str) -> set[str]:
     items = {p.strip() for p in (text or "").split(",") if p.strip()}
-    bad = items - set(VALID_FAIL_ON)
+    bad = items - set(PROBLEMS)
     if bad or not items:
-        raise ValueError(f"--fail-on takes a comma-separated list of {', '.join(VALID_FAIL_ON)}; got {text!r}")
+        raise InvalidInput(f"--fail-on takes a comma-separated list of {', '.join(PROBLEMS)}; got {text!r}")
     return items
 
 
@@ -91,7 +92,7 @@ def render(fmt: str, scan: ScanResult, fails: list[Reference], root: Path, withi
         }
         return json.dumps(payload, indent=2) + "\n"
     if fmt == "sarif":
-        return json.dumps(_sarif(scan, fails, notes, root), indent=2) + "\n"
+        return json.dumps(_sarif(fails, notes, root), indent=2) + "\n"
     lines: list[str] = []
     if fmt == "github":
         for level, refs in (("error", fails), ("warning", notes)):
@@ -116,7 +117,7 @@ def render(fmt: str, scan: ScanResult, fails: list[Reference], root: Path, withi
     return "\n".join(lines) + "\n"
 
 
-def _sarif(scan: ScanResult, fails: list[Reference], notes: list[Reference], root: Path) -> dict[str, Any]:
+def _sarif(fails: list[Reference], notes: list[Reference], root: Path) -> dict[str, Any]:
     from .. import package_version
 
     version = package_version()

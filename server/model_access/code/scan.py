@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..catalog import Catalog
 from ..errors import InvalidInput
+from ..vocab import PROBLEMS
 from .cache import ResultCache, cache_dir, code_fingerprint
 from .extract import Found, extract, file_type
 from .ids import Accepted, has_candidate
@@ -29,7 +30,6 @@ from .walk import MAX_BYTES, MAX_STREAM_BYTES, WalkResult, check_globs, resolve_
 if TYPE_CHECKING:  # imported where results are built: the CLI reads and extracts before pydantic is loaded
     from ..results import Reference, ScanResult
 
-PROBLEMS = ("unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible")
 KINDS = ("code", "config", "comment", "prose")
 _CHUNK = 1024 * 1024
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -126,14 +126,6 @@ def _unpack(rows: list[tuple[Any, ...]], catalog: Catalog, resolved: dict[str, A
         accepted = Accepted(prefix, ident, res)
         out.append(Found(start, ident, accepted, kind, call, tuple(endpoints), fixable, line, column, cell))
     return out
-
-
-def read_and_extract(path: Path, rel: str, catalog: Catalog, data: bytes | None = None) -> FileScan | str | None:
-    """A FileScan, a skip reason, or None (not a scanned file type / no candidate)."""
-    ftype = file_type(path.name)
-    if ftype is None:
-        return None
-    return _read(str(path), rel, ftype, catalog, ScanStats(), data)
 
 
 def _read(
@@ -438,7 +430,8 @@ def raw_scan(
             slots.append((rel, st, entry, True))
             continue
         ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
-        assert ftype is not None
+        if ftype is None:  # the walk yields only files of a known type
+            raise RuntimeError(f"no file type for {rel!r}")
         todo.append((len(slots), file_path, rel, ftype, st))
         slots.append((rel, st, None, False))
     tasks = _tasks(todo, parallel)
@@ -477,7 +470,8 @@ def raw_scan(
                 outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
             slots[slot] = (rel, st, outcome, False)
     for rel, st, done, cached in slots:
-        assert done is not None
+        if done is None:  # every slot is filled above, by the cache, the helper or a read here
+            raise RuntimeError(f"{rel!r} was never read")
         if isinstance(done, str):
             result.skipped.append(done)
             if not cached:
@@ -506,7 +500,7 @@ class Judge:
         self._cache: dict[tuple[str, str | None], str | None] = {}
         self._verdicts: dict[tuple[Any, ...], tuple[Any, Any, str | None, str | None]] = {}
 
-    def suggestion(self, model: str, endpoint: str | None = None, intended: bool = False) -> str | None:
+    def suggestion(self, model: str, endpoint: str | None = None) -> str | None:
         """The replacement, from the one place that decides it (replacement.replacement_for), cached per id/endpoint."""
         key = (model, endpoint)
         if key not in self._cache:
@@ -556,7 +550,7 @@ class Judge:
                 suggestion = self.suggestion(record.id)
         elif record is None or res.match in ("case", "tolerant"):
             problem, lifecycle, shutdown = "unknown", None, None
-            suggestion = self.suggestion(f.ident, intended=True)
+            suggestion = self.suggestion(f.ident)
         else:
             endpoint_ok = not f.endpoints or any(e in record.endpoints for e in f.endpoints)
             if lifecycle == "shutdown":
@@ -583,7 +577,7 @@ def to_result(raw: RawScan, judge: Judge, view: View | None = None) -> ScanResul
 
     refs = [judge.reference(fs.shown, f) for fs in raw.files for f in fs.found]
     refs.sort(key=lambda r: (r.file, r.line, r.column))
-    counts = {"references": len(refs), **dict.fromkeys(KINDS, 0), **dict.fromkeys(PROBLEMS, 0), "ok": 0}
+    counts: dict[str, int] = {"references": len(refs), **dict.fromkeys(KINDS, 0), **dict.fromkeys(PROBLEMS, 0), "ok": 0}
     per_file: dict[str, list[int]] = {}
     for r in refs:
         counts[r.kind] += 1
