@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from openai.types import Model
 
     from ..catalog import Catalog, ModelRecord
+    from ..providers import Profile
 
 T = TypeVar("T")
 NEGATIVE_TTL = 5.0  # seconds a failed GET /models is remembered
@@ -300,72 +301,13 @@ class LiveService:
         if provider not in ("auto", config.provider, profile.name):
             raise NotAvailable(f"provider={provider!r} was asked for, but the configured provider is {profile.name!r}.")
         catalog = self._catalog()
-        entries: list[ModelEntry] = []
-        unknown = 0
-        fetched_at = _now()
-        rows: list[tuple[str, str | None, str | None, ModelRecord | None]]  # id, owned_by, live shutdown, record
         if profile.name == "azure":
-            deployments = await self.deployments()
-            rows = []
-            for name, (deployed, version) in sorted(deployments.items()):
-                record = catalog.get(catalog.azure_names.get(deployed, deployed))
-                retires = catalog.azure_retirement(deployed, version)
-                rows.append(
-                    (name, f"{deployed} {version}".strip(), retires[0].isoformat() if retires else None, record)
-                )
+            fetched_at, rows = _now(), await self._deployment_rows(catalog)
         else:
             listing = await self.listing(refresh)
-            fetched_at = listing.fetched_at
-            rows = []
-            for model in listing.models:
-                model_id = str(model.id)
-                under = underlying(profile, model_id)
-                resolution = catalog.resolve(under) if under else None
-                record = resolution.record if resolution and resolution.match in ("exact", "fine_tune") else None
-                live_date = getattr(model, "shutdown_date", None)
-                rows.append((model_id, getattr(model, "owned_by", None), str(live_date) if live_date else None, record))
-        for model_id, owned_by, live_date, record in rows:
-            shutdown = live_date
-            if shutdown is None and record is not None and record.shutdown_date and profile.name != "azure":
-                shutdown = record.shutdown_date.isoformat()
-            lifecycle: Lifecycle | None = None
-            if shutdown:
-                lifecycle = "shutdown" if shutdown <= catalog.today.isoformat() else "deprecated"
-            elif record is not None:
-                lifecycle = "active" if profile.name == "azure" else catalog.lifecycle(record)
-            elif profile.catalog == "all":
-                lifecycle = "active"
-            served = list(record.endpoints) if record else list(profile.default_endpoints)
-            if endpoint is not None and endpoint not in served:
-                continue
-            unknown += record is None
-            entries.append(
-                ModelEntry(
-                    id=model_id,
-                    owned_by=owned_by,
-                    lifecycle=lifecycle,
-                    shutdown_date=shutdown,
-                    endpoints=served,
-                    in_catalog=record is not None,
-                )
-            )
-        warnings: list[str] = []
-        if unknown and profile.catalog != "none":
-            warnings.append(
-                f"{unknown} listed ids are not in the catalog (fine-tunes, newer models, or another provider's "
-                f"ids): their endpoints are taken to be {', '.join(profile.default_endpoints)}."
-            )
-        if endpoint is not None:
-            warnings.append(f"Filtered to models that serve {endpoint}.")
-        if profile.name not in ("openai", "none"):
-            truth = "its listing is the whole truth of what you can call" if profile.listing_complete else ""
-            warnings.append(
-                f"Provider: {profile.label} at {config.effective_base_url}; ids look like {profile.id_example}"
-                + (f", and {truth}" if truth else "")
-                + "."
-            )
-        if profile.name == "azure":
-            warnings.append("These are the resource's deployments: model= takes a deployment name, not a model id.")
+            fetched_at, rows = listing.fetched_at, _listing_rows(catalog, profile, listing.models)
+        entries = [_entry(catalog, profile, row) for row in rows]
+        entries = [e for e in entries if endpoint is None or endpoint in e.endpoints]
         ctx = self._context()
         return AccessibleModels(
             source="live",
@@ -376,8 +318,19 @@ class LiveService:
             fetched_at=fetched_at,
             models=entries,
             count=len(entries),
-            warnings=warnings,
+            warnings=_listing_warnings(config, entries, endpoint),
         )
+
+    async def _deployment_rows(self, catalog: Catalog) -> list[_Row]:
+        """Azure: one row per deployment, with the deployed model's record and Azure's retirement date."""
+        rows = []
+        for name, (deployed, version) in sorted((await self.deployments()).items()):
+            record = catalog.get(catalog.azure_names.get(deployed, deployed))
+            retires = catalog.azure_retirement(deployed, version)
+            rows.append(
+                _Row(name, f"{deployed} {version}".strip(), retires[0].isoformat() if retires else None, record)
+            )
+        return rows
 
     async def listed_ids(self, wait: float | None = None) -> set[str] | None:
         """The key's listed ids. With `wait`, never waits longer than that on the network (offline
@@ -553,3 +506,72 @@ def check_model_written(model: str) -> str:
 
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One listed model (or Azure deployment) before it becomes a ModelEntry."""
+
+    id: str
+    owned_by: str | None
+    live_shutdown: str | None  # the provider's own shutdown date, if it gave one
+    record: ModelRecord | None  # the catalog entry it is (or serves), if known
+
+
+def _listing_rows(catalog: Catalog, profile: Profile, models: list[Model]) -> list[_Row]:
+    rows = []
+    for model in models:
+        model_id = str(model.id)
+        under = underlying(profile, model_id)
+        resolution = catalog.resolve(under) if under else None
+        record = resolution.record if resolution and resolution.match in ("exact", "fine_tune") else None
+        live_date = getattr(model, "shutdown_date", None)
+        rows.append(_Row(model_id, getattr(model, "owned_by", None), str(live_date) if live_date else None, record))
+    return rows
+
+
+def _entry(catalog: Catalog, profile: Profile, row: _Row) -> ModelEntry:
+    """A listed model with its lifecycle and endpoints: the provider's own date first, then the catalog's
+    (never on Azure, whose dates are its own)."""
+    record = row.record
+    shutdown = row.live_shutdown
+    if shutdown is None and record is not None and record.shutdown_date and profile.name != "azure":
+        shutdown = record.shutdown_date.isoformat()
+    lifecycle: Lifecycle | None = None
+    if shutdown:
+        lifecycle = "shutdown" if shutdown <= catalog.today.isoformat() else "deprecated"
+    elif record is not None:
+        lifecycle = "active" if profile.name == "azure" else catalog.lifecycle(record)
+    elif profile.catalog == "all":
+        lifecycle = "active"
+    return ModelEntry(
+        id=row.id,
+        owned_by=row.owned_by,
+        lifecycle=lifecycle,
+        shutdown_date=shutdown,
+        endpoints=list(record.endpoints) if record else list(profile.default_endpoints),
+        in_catalog=record is not None,
+    )
+
+
+def _listing_warnings(config: Config, entries: list[ModelEntry], endpoint: str | None) -> list[str]:
+    profile = config.profile
+    warnings: list[str] = []
+    unknown = sum(1 for e in entries if not e.in_catalog)
+    if unknown and profile.catalog != "none":
+        warnings.append(
+            f"{unknown} listed ids are not in the catalog (fine-tunes, newer models, or another provider's "
+            f"ids): their endpoints are taken to be {', '.join(profile.default_endpoints)}."
+        )
+    if endpoint is not None:
+        warnings.append(f"Filtered to models that serve {endpoint}.")
+    if profile.name not in ("openai", "none"):
+        truth = "its listing is the whole truth of what you can call" if profile.listing_complete else ""
+        warnings.append(
+            f"Provider: {profile.label} at {config.effective_base_url}; ids look like {profile.id_example}"
+            + (f", and {truth}" if truth else "")
+            + "."
+        )
+    if profile.name == "azure":
+        warnings.append("These are the resource's deployments: model= takes a deployment name, not a model id.")
+    return warnings
