@@ -20,6 +20,7 @@ from ..results import PermissionsChange, ProjectPermissions
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
+    from ..state import AppState
 
 
 class Approval(BaseModel):
@@ -139,7 +140,7 @@ async def write(live: Any, after: ProjectPermissions) -> None:
         )
 
 
-async def plan_for(state: Any, project_id: str, allow: list[str], unblock: list[str], remove: bool) -> Plan:
+async def plan_for(state: AppState, project_id: str, allow: list[str], unblock: list[str], remove: bool) -> Plan:
     """Read the current policy and compute the change, with ids validated and normalised."""
     live = state.live
     listed: frozenset[str] | None = None
@@ -157,7 +158,7 @@ async def plan_for(state: Any, project_id: str, allow: list[str], unblock: list[
     return Plan(before, after, plan_digest(before, after))
 
 
-def _can_ask(ctx: Any) -> bool:
+def _can_ask(ctx: object) -> bool:
     capabilities = getattr(ctx, "client_capabilities", None) if ctx is not None else None
     return capabilities is not None and getattr(capabilities, "elicitation", None) is not None
 
@@ -176,9 +177,49 @@ class Plan:
         return f"{describe(self.before, self.after)} (plan {self.digest}). Apply this change?"
 
 
+def _refusal(
+    plan: Plan,
+    approval: Approval | None,
+    asked_digest: str | None,
+    confirm: bool,
+    can_ask: bool,
+    plan_digest_arg: str | None,
+) -> str | None:
+    """Why this plan may not be written now (None: the user approved exactly this plan)."""
+    summary = describe(plan.before, plan.after)
+    if approval is not None:
+        if not approval.approve:
+            return f"Plan: {summary}. You declined the change."
+        if asked_digest != plan.digest:
+            return (
+                f"Not applied: the policy changed after you were asked. The plan is now: {summary} "
+                f"(plan {plan.digest}); call again to be asked about this one."
+            )
+        return None
+    if confirm and can_ask:
+        # The client can ask, yet nobody was asked (the plan could not be shown): confirm=true
+        # never stands in for a question that could have been put to the user.
+        return (
+            f"Not applied: this client can ask the user, and no question was put (plan {plan.digest}). Call "
+            "again without confirm to have the user asked."
+        )
+    if not confirm:
+        return (
+            f"Plan: {summary} (plan {plan.digest}). Not applied: show this plan to the user; only if they "
+            f"approve, call again with confirm=true and plan_digest={plan.digest!r}."
+        )
+    if plan_digest_arg != plan.digest:
+        why = "no plan_digest was given" if not plan_digest_arg else "the plan differs from the one approved"
+        return (
+            f"Not applied: {why}. The plan is: {summary} (plan {plan.digest}); after the user approves "
+            f"exactly this plan, call again with confirm=true and plan_digest={plan.digest!r}."
+        )
+    return None
+
+
 async def update_with_confirmation(
-    state: Any,
-    ctx: Any,
+    state: AppState,
+    ctx: object,
     project_id: str,
     allow: list[str],
     unblock: list[str],
@@ -211,40 +252,10 @@ async def update_with_confirmation(
         )
 
     if not plan.changes:
-        return unapplied(
-            before,
-            f"Nothing to change: {summary}. The models asked for are already callable.",
-        )
-    if approval is not None:
-        if not approval.approve:
-            return unapplied(after, f"Plan: {summary}. You declined the change.")
-        if asked_digest != plan.digest:
-            return unapplied(
-                after,
-                f"Not applied: the policy changed after you were asked. The plan is now: {summary} "
-                f"(plan {plan.digest}); call again to be asked about this one.",
-            )
-    elif confirm and _can_ask(ctx):
-        # The client can ask, yet nobody was asked (the plan could not be shown): confirm=true
-        # never stands in for a question that could have been put to the user.
-        return unapplied(
-            after,
-            f"Not applied: this client can ask the user, and no question was put (plan {plan.digest}). Call "
-            "again without confirm to have the user asked.",
-        )
-    elif not confirm:
-        return unapplied(
-            after,
-            f"Plan: {summary} (plan {plan.digest}). Not applied: show this plan to the user; only if they "
-            f"approve, call again with confirm=true and plan_digest={plan.digest!r}.",
-        )
-    elif plan_digest_arg != plan.digest:
-        why = "no plan_digest was given" if not plan_digest_arg else "the plan differs from the one approved"
-        return unapplied(
-            after,
-            f"Not applied: {why}. The plan is: {summary} (plan {plan.digest}); after the user approves "
-            f"exactly this plan, call again with confirm=true and plan_digest={plan.digest!r}.",
-        )
+        return unapplied(before, f"Nothing to change: {summary}. The models asked for are already callable.")
+    refused = _refusal(plan, approval, asked_digest, confirm, _can_ask(ctx), plan_digest_arg)
+    if refused is not None:
+        return unapplied(after, refused)
     # Read once more right before writing: a policy someone changed meanwhile is never overwritten.
     current = await live.get_permissions(before.project_id)
     if (current.mode, current.model_ids) != (before.mode, before.model_ids):
