@@ -296,9 +296,18 @@ class Facts:
 
     def evidence(self) -> list[str]:
         """Each fact, stated once, unknowns included."""
+        return [
+            *self._provider_evidence(),
+            *self._lookup_evidence(),
+            *self._catalog_evidence(),
+            *self._policy_evidence(),
+            *self._call_evidence(),
+        ]
+
+    def _provider_evidence(self) -> list[str]:
+        """The provider, and on Azure what the deployment serves and when Azure retires it."""
         out: list[str] = []
-        written, record = self.written, self.record
-        profile = self.profile
+        written, profile = self.written, self.profile
         if self.provider not in ("openai", "none"):
             truth = "its listing is the whole truth" if profile.listing_complete else "its listing may be partial"
             out.append(f"Provider: {profile.label} (ids look like {profile.id_example}; {truth}).")
@@ -314,6 +323,12 @@ class Facts:
                         "  ", " "
                     )
                 )
+        return out
+
+    def _lookup_evidence(self) -> list[str]:
+        """What the key said: its listing and models.retrieve (or that there is no key)."""
+        out: list[str] = []
+        written = self.written
         if not self.has_key:
             out.append("No API key is configured: only the bundled catalog was consulted (access not checked).")
         listing = self.listing
@@ -331,6 +346,12 @@ class Facts:
             out.append(f"models.retrieve({written!r}) answered 404: not visible to this key.")
         elif retrieval.state == "failed":
             out.append(f"models.retrieve failed: {retrieval.detail}")
+        return out
+
+    def _catalog_evidence(self) -> list[str]:
+        """What the catalog knows, and a live shutdown date that overrides it."""
+        out: list[str] = []
+        written, record, profile = self.written, self.record, self.profile
         if record is not None:
             lifecycle = record.lifecycle(self.today)
             out.append(
@@ -345,6 +366,11 @@ class Facts:
         live = self.live_shutdown
         if live is not None and (record is None or str(record.shutdown_date) != live[0][:10]):
             out.append(f"The live API gives shutdown_date {live[0]} ({live[1]}); it wins over the catalog.")
+        return out
+
+    def _policy_evidence(self) -> list[str]:
+        """The project's model policy, with where it was (or was not) read."""
+        out: list[str] = []
         policy = self.policy
         project = policy.project_id or "the project"
         out.append(
@@ -363,6 +389,11 @@ class Facts:
         )
         if self.listing_reflects_policy is False:
             out.append("This key's model list includes models the project's policy excludes: the list ignores it.")
+        return out
+
+    def _call_evidence(self) -> list[str]:
+        """Notes, and what a real call (the probe or the pasted error) said."""
+        out: list[str] = []
         out.extend(self.notes)
         if self.shut_down and _listed(self) and self.live_shutdown is None and self.shutdown is not None:
             out.append(
