@@ -77,22 +77,26 @@ class _Case:
     def endpoint(self) -> str | None:
         return self.parsed.endpoint
 
+    def use(self, words: Callable[[str], tuple[str, str]]) -> list[Fix]:
+        """A fix that switches to the best suggestion (none without one); `words(id)` gives its title
+        and detail."""
+        if self.best is None:
+            return []
+        title, detail = words(self.best)
+        return [Fix(title=title, detail=detail, code=sdk_call(self.endpoint, self.best))]
+
 
 def _unknown_model_name(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
     suggested = case.suggested
     model = case.model
-    best = case.best
-    endpoint = case.endpoint
-    if best:
-        add(
-            Fix(
-                title=f"Use a real model id: {best}",
-                detail=f"{model!r} is not a model id the API knows. Closest real ids: {', '.join(suggested[:3])}.",
-                code=sdk_call(endpoint, best),
-            )
+    fixes += case.use(
+        lambda m: (
+            f"Use a real model id: {m}",
+            f"{model!r} is not a model id the API knows. Closest real ids: {', '.join(suggested[:3])}.",
         )
+    )
     add(
         Fix(
             title="List the ids your key can call",
@@ -113,16 +117,12 @@ def _model_retired(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
     model = case.model
-    best = case.best
-    endpoint = case.endpoint
-    if best:
-        add(
-            Fix(
-                title=f"Switch to {best}",
-                detail=f"{model} is shut down and no longer accepts requests; {best} is the recommended replacement.",
-                code=sdk_call(endpoint, best),
-            )
+    fixes += case.use(
+        lambda m: (
+            f"Switch to {m}",
+            f"{model} is shut down and no longer accepts requests; {m} is the recommended replacement.",
         )
+    )
     add(
         Fix(
             title="Find every place the old id is used",
@@ -137,8 +137,6 @@ def _project_access_denied(case: _Case) -> list[Fix]:
     add = fixes.append
     parsed = case.parsed
     model = case.model
-    best = case.best
-    endpoint = case.endpoint
     add(
         Fix(
             title="Allow the model in the project's limits",
@@ -153,14 +151,7 @@ def _project_access_denied(case: _Case) -> list[Fix]:
             code=f'update_project_model_permissions(project_id="{parsed.project_id or "proj_..."}", allow=["{model}"])',
         )
     )
-    if best:
-        add(
-            Fix(
-                title=f"Or use a model the project allows: {best}",
-                detail="A model your key can call.",
-                code=sdk_call(endpoint, best),
-            )
-        )
+    fixes += case.use(lambda m: (f"Or use a model the project allows: {m}", "A model your key can call."))
     return fixes
 
 
@@ -168,8 +159,6 @@ def _account_access_denied(case: _Case) -> list[Fix]:
     fixes: list[Fix] = []
     add = fixes.append
     parsed = case.parsed
-    best = case.best
-    endpoint = case.endpoint
     add(
         Fix(
             title="Check which models your key can call",
@@ -192,14 +181,7 @@ def _account_access_denied(case: _Case) -> list[Fix]:
             url=API_KEYS,
         )
     )
-    if best:
-        add(
-            Fix(
-                title=f"Or use {best}",
-                detail="A current model that serves the same endpoint.",
-                code=sdk_call(endpoint, best),
-            )
-        )
+    fixes += case.use(lambda m: (f"Or use {m}", "A current model that serves the same endpoint."))
     return fixes
 
 
@@ -209,7 +191,6 @@ def _wrong_endpoint(case: _Case) -> list[Fix]:
     catalog = case.catalog
     verdict = case.verdict
     model = case.model
-    best = case.best
     endpoint = case.endpoint
     record = catalog.get(verdict.resolved) if verdict.resolved else None
     target = recommended_endpoint(record.endpoints) if record else None
@@ -225,14 +206,7 @@ def _wrong_endpoint(case: _Case) -> list[Fix]:
                 code=sdk_call(target, model),
             )
         )
-    if best:
-        add(
-            Fix(
-                title=f"Or keep the call and use {best}",
-                detail=f"{best} serves {endpoint or 'that endpoint'}.",
-                code=sdk_call(endpoint, best),
-            )
-        )
+    fixes += case.use(lambda m: (f"Or keep the call and use {m}", f"{m} serves {endpoint or 'that endpoint'}."))
     return fixes
 
 
