@@ -36,6 +36,14 @@ def test_every_command_has_json_output():
         json.loads(out.stdout)
 
 
+def test_a_key_pasted_as_a_path_is_not_echoed_by_scan_or_check():
+    key = "sk-proj-abcdefghijklmnop1234567890"
+    for command in ("scan", "check"):
+        out = run(command, key)
+        assert out.returncode == 2, (command, out.stderr)
+        assert key not in out.stdout + out.stderr and "[REDACTED]" in out.stderr
+
+
 def test_models_without_a_key_says_it_is_the_catalog():
     out = run("models", "--endpoint", "embeddings")
     assert out.returncode == 0

@@ -17,6 +17,7 @@ from model_access.code.walk import walk
 from model_access.errors import GlobError, InvalidInput
 
 from .code_fixtures import make_state
+from .helpers import console_script, offline_env
 
 
 def _rg() -> str | None:
@@ -101,6 +102,22 @@ def test_a_malformed_glob_is_a_clear_error(tmp_path: Path, bad: str) -> None:
     with pytest.raises(GlobError) as info:
         scan_sync(make_state(tmp_path), str(tmp_path), include=[bad])
     assert isinstance(info.value, InvalidInput) and bad in str(info.value)
+
+
+def test_a_glob_that_is_not_utf8_is_a_clear_error_everywhere(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('M = "gpt-4-32k"\n')
+    with pytest.raises(GlobError, match="not valid UTF-8"):
+        scan_sync(make_state(tmp_path), str(tmp_path), include=["*\udcff"])
+    with pytest.raises(GlobError, match="not valid UTF-8"):
+        scan_sync(make_state(tmp_path), str(tmp_path), exclude=["\ud800"])
+    # A non-UTF-8 byte on the command line: `check` answers "bad input" (2), not "problems found" (1).
+    done = subprocess.run(
+        [console_script("model-access"), "check", str(tmp_path), "--exclude", os.fsdecode(b"\xff")],
+        capture_output=True,
+        text=True,
+        env=offline_env(),
+    )
+    assert done.returncode == 2 and "not valid UTF-8" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_backtracking_glob_answers_in_bounded_time(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,13 +21,13 @@ from model_access.diagnosis import diagnose_offline
 from model_access.endpoints import ENDPOINTS
 from model_access.state import AppState
 from model_access.suggest import first_replacement, suggest_replacement
-from model_access.vocab import Category
+from model_access.vocab import CATEGORIES as VOCAB_CATEGORIES
 
 from .helpers import TODAY
 
 IDS = sorted(__import__("model_access.catalog", fromlist=["load_catalog"]).load_catalog(TODAY).records)
 ENDPOINT_NAMES = sorted(ENDPOINTS)
-CATEGORIES: list[str] = list(get_args(Category))
+CATEGORIES: list[str] = list(VOCAB_CATEGORIES)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

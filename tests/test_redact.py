@@ -51,3 +51,36 @@ def test_a_secret_configured_after_a_text_was_seen_is_redacted_in_it_too():
     finally:
         forget_secrets()
     assert key in redact(text)
+
+
+def test_a_configured_key_is_redacted_from_a_short_text_without_trigger_words():
+    # No pattern knows a compatible provider's key shape; its literal value is still removed, even
+    # from a short text that holds none of the words that wake the patterns.
+    key = "gsk_Q7fZp2LmV9xKc4RtY8wB3nHd"
+    try:
+        register_secret(key)
+        assert redact(f"model {key}") == f"model {REDACTED}"
+        assert key not in redact(key)
+    finally:
+        forget_secrets()
+
+
+@pytest.mark.anyio
+async def test_a_configured_key_passed_as_an_argument_never_reaches_a_result(anyio_backend: str) -> None:
+    from mcp import Client
+
+    from model_access.config import load_config
+    from model_access.mcp_server import create_server
+
+    key = "gsk_Q7fZp2LmV9xKc4RtY8wB3nHd"
+    config = load_config({"OPENAI_API_KEY": key, "OPENAI_BASE_URL": "http://127.0.0.1:9/openai/v1"})
+    try:
+        async with Client(create_server(config)) as client:
+            for name, args in (
+                ("check_endpoint_for_model", {"model": key, "endpoint": "responses"}),
+                ("diagnose_error", {"error": f"The model {key} does not exist", "live": False}),
+            ):
+                result = await client.call_tool(name, args)
+                assert key not in str(result.content) + str(result.structured_content), name
+    finally:
+        forget_secrets()

@@ -15,8 +15,8 @@ The tree (every class lives here; the modules named raise them)::
         └── Busy                    too much abandoned work is still running; refused, not queued
 
 Each front end maps the tree once, at its edge: the MCP tools in `tools.py` (`ToolError`, an
-`isError` result the model reads), the resources there as "not found", the CLI in `cli.py` (exit
-code 2 with one line on stderr). Anything else is a bug: the SDK withholds its text from the wire
+`isError` result the model reads), the catalog resources in `resources.py` ("not found"), the CLI
+in `cli.py` (exit code 2 with one line on stderr). Anything else is a bug: the SDK withholds its text from the wire
 ("Error executing tool …") and the CLI lets it crash with a traceback.
 """
 

@@ -22,6 +22,7 @@ from mcp.types import CallToolResult, TextContent
 from pydantic import ValidationError
 
 from .config import Config
+from .errors import InvalidInput
 from .redact import clip, redact
 
 ADMIN_TOOLS = ("get_project_model_permissions", "update_project_model_permissions")
@@ -475,7 +476,7 @@ def render(value: Any) -> str:
 def catalog_page(records: list[dict[str, Any]], as_of: str, page: str) -> str:
     pages = max(1, -(-len(records) // PAGE_SIZE))
     if not page.isdigit() or not 1 <= int(page) <= pages:
-        raise ValueError(f"page {clip(page, 20)!r} does not exist: the catalog has pages 1 to {pages}")
+        raise InvalidInput(f"page {clip(page, 20)!r} does not exist: the catalog has pages 1 to {pages}")
     number = int(page)
     body: dict[str, Any] = {
         "as_of": as_of,

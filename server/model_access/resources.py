@@ -17,6 +17,7 @@ from pydantic import Field
 
 from . import mcp_shape, work
 from .catalog import Catalog, ModelRecord
+from .errors import InvalidInput
 from .redact import clip, redact, redact_window
 from .state import AppState
 
@@ -54,7 +55,7 @@ def catalog_models(catalog: Catalog) -> str:
 def catalog_models_page(catalog: Catalog, page: str) -> str:
     try:
         return mcp_shape.catalog_page(_records(catalog), catalog.as_of.isoformat(), page)
-    except ValueError as exc:
+    except InvalidInput as exc:
         raise ResourceNotFoundError(str(exc)) from None
 
 

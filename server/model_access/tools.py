@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from . import access, endpoints, mcp_shape, work
 from .boundary import error_text
 from .config import Config
-from .errors import ModelAccessError
+from .errors import MAX_MODEL_ID, ModelAccessError
 from .live.permissions import Approval
 from .redact import redact
 from .results import (
@@ -54,7 +54,7 @@ WRITES_REMOTE = ToolAnnotations(
 LIVE_AFTER_AT_MOST = 0.2  # an offline pass slower than this is not repeated on the loop for live facts
 SCAN_FACTOR = 4  # a scan or fix plan may take this many work budgets (a large tree on a slow disk)
 
-ModelArg = Annotated[str, Field(description="As written, e.g. 'openai/gpt-4.1'.", max_length=200)]
+ModelArg = Annotated[str, Field(description="As written, e.g. 'openai/gpt-4.1'.", max_length=MAX_MODEL_ID)]
 EndpointArg = Annotated[str, Field(description="Any spelling, e.g. '/v1/responses'.", max_length=200)]
 PathArg = Annotated[str, Field(description="File or folder (relative: in the first allowed folder).", max_length=4096)]
 
@@ -86,7 +86,7 @@ async def list_accessible_models(
     search: Annotated[
         str | None, Field(description="Part of an id, e.g. 'gpt-5', 'embedding'.", max_length=200)
     ] = None,
-    lifecycle: Annotated[Literal["any", "active", "deprecated", "shutdown"], Field()] = "any",
+    lifecycle: Annotated[access.LifecycleChoice, Field()] = "any",
     limit: Annotated[int, Field(ge=1, le=1000)] = access.DEFAULT_LIMIT,
 ) -> AccessibleModels:
     return await access.list_accessible_models(state_of(ctx), endpoint, refresh, provider, search, lifecycle, limit)
@@ -104,7 +104,7 @@ async def check_model_access(
 async def diagnose_error(
     ctx: Ctx,
     error: Annotated[str, Field(description="The error text as pasted.")],
-    model: Annotated[str | None, Field(description="The model, if not in the text.", max_length=200)] = None,
+    model: Annotated[str | None, Field(description="The model, if not in the text.", max_length=MAX_MODEL_ID)] = None,
     endpoint: Annotated[EndpointArg | None, Field()] = None,
     live: bool = True,
 ) -> Diagnosis:
@@ -405,13 +405,13 @@ def _answers(fn: _F, roots: Sequence[Path]) -> _F:
         if isinstance(path, str):
             message = mcp_shape.explain_relative(path, mcp_shape.resolve_relative(path, roots), message)
         if isinstance(exc, OSError):
-            # A failed read or write (disk full, quota, I/O error); each file is replaced atomically,
-            # so none is half-written: name the cause so the user can act on it.
+            # A failed read or write (disk full, quota, too many open files): name the cause so the
+            # user can act on it. Only the fix tool writes, and it replaces each file atomically.
             where = f" ({exc.filename})" if exc.filename else ""
-            message = (
-                f"Could not complete {fn.__name__}: {exc.strerror or exc}{where}. Files are replaced atomically, "
-                "so none is half-written; fix the cause and run it again to see what remains."
-            )
+            message = f"Could not complete {fn.__name__}: {exc.strerror or exc}{where}."
+            if fn.__name__ == "fix_model_references":
+                message += " Files are replaced atomically, so none is half-written; fix the cause and run it "
+                message += "again to see what remains."
         return ToolError(error_text(message))
 
     if inspect.iscoroutinefunction(fn):
@@ -421,6 +421,8 @@ def _answers(fn: _F, roots: Sequence[Path]) -> _F:
             try:
                 return await fn(*args, **kwargs)
             except (ModelAccessError, OSError) as exc:
+                if isinstance(exc, OSError) and exc.errno is None:  # a stray TimeoutError & co: a bug
+                    raise
                 raise refused(exc, kwargs) from None
 
         return answer_async  # type: ignore[return-value]
@@ -430,6 +432,8 @@ def _answers(fn: _F, roots: Sequence[Path]) -> _F:
         try:
             return fn(*args, **kwargs)
         except (ModelAccessError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno is None:  # a stray TimeoutError & co: a bug
+                raise
             raise refused(exc, kwargs) from None
 
     return answer  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 """The fixed vocabularies of the contract (design.md), each defined once.
 
-Plain `Literal` types with their values as tuples, importable without pydantic: the catalog, the
+Plain `Literal` types (and, where code iterates them, their values as tuples), importable without pydantic: the catalog, the
 scanner and the CLI's light paths use them, and `results.py` builds the output models on them.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 Lifecycle = Literal["active", "deprecated", "shutdown"]
-LIFECYCLES: tuple[Lifecycle, ...] = get_args(Lifecycle)
 
 # What scan_model_references reports about one reference (and `check --fail-on` accepts).
 Problem = Literal["unknown", "retired", "deprecated", "wrong_endpoint", "not_accessible"]
@@ -19,7 +18,6 @@ PROBLEMS: tuple[Problem, ...] = get_args(Problem)
 Verdict = Literal[
     "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
 ]
-VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
 # diagnose_error's categories (the cause of a failed call).
 Category = Literal[

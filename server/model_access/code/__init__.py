@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import InvalidInput, ModelAccessError
+from ..redact import redact
 
 # anyio, pydantic (results) and the scanner load on first call, not on import: the CLI imports this
 # package to answer a re-scan of an unchanged tree from its stored answer (answer.py) without them.
@@ -267,7 +268,7 @@ async def check_for_cli(state: AppState, options: CheckOptions, out: TextIO) -> 
             )
         )
     except ModelAccessError as exc:
-        print(f"model-access check: {exc}", file=sys.stderr)
+        print(f"model-access check: {redact(str(exc))}", file=sys.stderr)
         return 2
     fails = failing(scan, fail_on, within, state.catalog.today)
     out.write(render(fmt, scan, fails, Path(raw.root), within, fail_on))

@@ -187,6 +187,8 @@ def walk(
         overrides = globs.build()
     except ignore.Error as exc:  # validate_glob caught the common mistakes; this is the crate's word
         raise GlobError(f"include/exclude: {exc}") from None
+    except UnicodeEncodeError:  # a lone surrogate (a non-UTF-8 byte from the command line)
+        raise GlobError("include/exclude: a glob is not valid UTF-8; pass it as text") from None
     walker = (
         ignore.WalkBuilder(root)
         .hidden(False)  # hidden folders are pruned by an override glob, hidden files filtered below
