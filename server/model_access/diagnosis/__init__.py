@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -251,7 +252,7 @@ def _conclude(
         "organization_verification_required",
         "fine_tune_scope",
     ):
-        suggested = judgment.replacements(catalog, facts, limit=5)
+        suggested = _replacements(catalog, facts)
         if category == "wrong_endpoint":
             suggested = suggested[:3]
     note = judgment.soon_note(facts)
@@ -331,7 +332,25 @@ def _text_suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed)
     if not parsed.model or verdict.category not in MODEL_CATEGORIES:
         return []
     facts = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, "none")
-    return judgment.replacements(catalog, facts, limit=5)
+    return _replacements(catalog, facts)
+
+
+def _replacements(catalog: Catalog, facts: judgment.Facts) -> list[Suggestion]:
+    """judgment.replacements, remembered where nothing but the catalog and the id decides them
+    (OpenAI's ids, no live facts): the same id is diagnosed again and again."""
+    live = facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
+    if live or facts.provider not in ("openai", "none") or len(facts.written) > 200:
+        return judgment.replacements(catalog, facts, limit=5)
+    return list(_offline_replacements(catalog, catalog.today, facts.written, facts.endpoint, facts.provider))
+
+
+@lru_cache(maxsize=4096)
+def _offline_replacements(
+    catalog: Catalog, today: date, written: str, endpoint: str | None, provider: str
+) -> tuple[Suggestion, ...]:
+    # `today` is part of the key: a long-running server's catalog moves on with the clock.
+    facts = judgment.offline_facts(catalog, written, endpoint, provider)
+    return tuple(judgment.replacements(catalog, facts, limit=5))
 
 
 @lru_cache(maxsize=65536)
