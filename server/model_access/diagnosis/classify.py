@@ -77,7 +77,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "model_retired",
         0.93,
         ("decommissioned", "retired", "shut down", "sunset", "下线", "弃用", "停用", "廃止"),
-        r"has been decommissioned|model_decommissioned|model\S{0,3}\s[^.]{0,80}(?:has been|was) (?:retired|shut down|"
+        r"(?:has been|have been|is|was|are|were|has|have) decommissioned|model_decommissioned|model\S{0,3}\s[^.]{0,80}(?:has been|was) (?:retired|shut down|"
         r"sunset)|模型\S{0,80}(?:已下线|已弃用|已停用)|モデル\S{0,80}廃止",
         "the provider says the model has been retired",
     ),
@@ -342,7 +342,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "limite de débit",
             "лимит запросов",
         ),
-        r"\brate limit|\brate-limit|\bratelimit|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
+        r"\brate limit|\brate-limit|\bratelimit(?:\b|ed\b|ing\b|s\b)|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
         r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
         "the request hit a rate limit",
     ),
@@ -400,7 +400,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         0.78,
         ("server", "bad gateway", "service unavailable", "gateway time", "overloa", "服务器"),
         r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
-        r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|服务器(?:错误|内部错误|繁忙)",
+        r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|\b(?:is|are) overloaded\b|服务器(?:错误|内部错误|繁忙)",
         "the server failed",
     ),
     # ---- malformed conversations and out-of-range values (roles, order, empty content)
@@ -696,11 +696,49 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"upstream connect error|upstream request timeout|no healthy upstream",
         "a gateway in front of the API failed (the request may not have reached a model)",
     ),
+    # ---- the client's own version or configuration is too old or wrong for the call
+    (
+        "client_misconfigured",
+        0.85,
+        ("api version", "api-version", "api versions"),
+        r"API version not supported|enabled only for api versions|api-version \S{1,40} is not supported|"
+        r"unsupported api version|unsupported api-version|invalid api version|invalid api-version",
+        "the API version the client sends does not serve this call (Azure api-version)",
+    ),
+    (
+        "client_misconfigured",
+        0.85,
+        ("newer version",),
+        r"requires a newer version of",
+        "the client or local server is too old for this model",
+    ),
+    (
+        "client_misconfigured",
+        0.94,
+        ("unknown context window", "valueerror: unknown model"),
+        r"Unknown context window size for model|ValueError: Unknown model",
+        "the client library's own model table does not know this id (no request was sent)",
+    ),
+    # ---- malformed requests, in OpenAI's "Invalid 'param'" and "must provide" wordings
+    (
+        "invalid_request",
+        0.75,
+        ("invalid '", "must provide a model"),
+        r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter",
+        "the request body is malformed",
+    ),
+    (
+        "azure_deployment_not_found",
+        0.8,
+        ("valid deployments",),
+        r"No valid deployments to route to",
+        "the endpoint has no deployment to route the request to",
+    ),
     (
         "unknown_model_name",
         0.78,
-        ("provided model identifier is invalid",),
-        r"The provided model identifier is invalid",
+        ("model identifier is invalid",),
+        r"(?:provided )?model identifier is invalid",
         "the server does not serve a model by that name",
     ),
     (

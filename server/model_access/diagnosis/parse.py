@@ -360,6 +360,15 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             + r"\s(?:is\snot|does\snot|doesn't|not\sfound|has\sbeen|was\snot|"
             r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
+        # "Model deepseek-v3.1 not exist." (Dify): an id-shaped word (digit, dash, dot or slash), not "does"
+        (
+            ("not exist",),
+            r"(?i)\bmodel\s"
+            + _Q
+            + r"([A-Za-z0-9~][\w.:/@\-]{0,150}[\d.:/\-][\w.:/@\-]{0,150})"
+            + _Q
+            + r"\snot exists?\b",
+        ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
         (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
         (("no endpoints found for",), r"(?i)no\sendpoints\sfound\sfor\s" + _Q + r"(" + _IDG + r")"),
@@ -374,11 +383,16 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             ("模型",),
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
         ),
+        # "使用模型x", "调用的模型: x": the id the report says it called
+        (
+            ("使用模型", "使用的模型", "调用模型", "调用的模型"),
+            r"(?:使用模型|使用的模型|调用模型|调用的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
+        ),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
         *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
         # Ollama's own advice names the id: "pull the model with `ollama pull x`"
-        (("ollama pull",), r"(?i)\bollama\spull\s(" + _IDG + r")"),
+        (("ollama pull", "ollama run"), r"(?i)\b(?:ollama pull|ollama run)\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
