@@ -727,6 +727,21 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter",
         "the request body is malformed",
     ),
+    # ---- Ollama: its own routes answer 404 (or a missing manifest) when the model is not pulled
+    (
+        "unknown_model_name",
+        0.6,
+        ("/api/chat", "/api/generate"),
+        r"404[^\n]{0,80}/api/chat\b|404[^\n]{0,80}/api/generate\b",
+        "Ollama answers 404 on its chat routes when the model is not pulled",
+    ),
+    (
+        "unknown_model_name",
+        0.75,
+        ("manifests/registry.ollama.ai",),
+        r"manifests/registry\.ollama\.ai/\S{1,200}: no such file or directory",
+        "Ollama has no manifest for the model: it is not pulled",
+    ),
     (
         "azure_deployment_not_found",
         0.8,
@@ -1208,12 +1223,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
 
     # 3. No message decides: the facts do (exception class and status, the surer one wins; then a
     # bare code). Never above 0.75.
-    fallback: list[tuple[Category, float]] = []
-    if parsed.status:
-        by_status = _by_status(parsed.status)
-        if by_status is not None:
-            cat, conf, alts = by_status
-            fallback = [(cat, conf), *alts]
+    fallback = _status_fallback(parsed.status, lifecycle)
     if not hits:
         found = _by_exception(parsed.exception) if parsed.exception else None
         if found is not None:
@@ -1234,7 +1244,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             lifecycle=lifecycle,
         )
 
-    ranked = sorted(hits.items(), key=lambda kv: -kv[1][0])
+    ranked = _status_breaks_tie(sorted(hits.items(), key=lambda kv: -kv[1][0]), parsed.status)
     category, (confidence, evidence) = ranked[0]
     if len(ranked) > 1 and ranked[1][1][0] >= 0.75 and ranked[1][1][0] >= confidence - 0.15:
         # Two strong readings of the same text disagree: answer the likelier one, not surely.
@@ -1506,6 +1516,36 @@ def _retired_elsewhere(model: str) -> str | None:
     """Why another provider's model id is known to be shut down, if it is."""
     bare = model.rsplit("/", 1)[-1]
     return next((why for pattern, why in _RETIRED_ELSEWHERE if pattern.fullmatch(bare)), None)
+
+
+# A body that says "rate-limited or the API key is invalid" reads both ways; the status was
+# chosen by the server for one of them.
+_TIE_BY_STATUS: dict[int, Category] = {429: "rate_limited", 401: "invalid_api_key"}
+_TIED: frozenset[Category] = frozenset({"rate_limited", "invalid_api_key"})
+
+
+def _status_breaks_tie(
+    ranked: list[tuple[Category, tuple[float, str]]], status: int | None
+) -> list[tuple[Category, tuple[float, str]]]:
+    """The status decides between a rate limit and a bad key when the words name both."""
+    wanted = _TIE_BY_STATUS.get(status or 0)
+    if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != _TIED or ranked[0][0] == wanted:
+        return ranked
+    if ranked[1][1][0] < ranked[0][1][0] - 0.15:
+        return ranked
+    return [ranked[1], ranked[0], *ranked[2:]]
+
+
+def _status_fallback(status: int | None, lifecycle: str | None) -> list[tuple[Category, float]]:
+    """What the status alone suggests, likeliest first (with the model's lifecycle when known)."""
+    by_status = _by_status(status) if status else None
+    if by_status is None:
+        return []
+    cat, conf, alts = by_status
+    if lifecycle == "shutdown" and status in (404, 410):
+        # A bare 404 for a model the catalog says is shut down: the model is gone.
+        return [("model_retired", 0.6), (cat, conf), *alts]
+    return [(cat, conf), *alts]
 
 
 def _by_status(status: int) -> tuple[Category, float, tuple[tuple[Category, float], ...]] | None:

@@ -461,6 +461,17 @@ _MODEL_LABEL = re.compile(
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
+
+
+def _label_value(match: re.Match[str], value: str) -> bool:
+    """A label's value is an id when it is shaped like one (a digit, dash or slash), or when the
+    label assigns it (`model=sonnet`, a config line or a log's key=value): then any word is."""
+    if _LABEL_SHAPE.search(value):
+        return True
+    label = match.group(0)[: match.start(1) - match.start(0)]
+    return "=" in label and len(value) >= 3 and value.isascii() and value.isalpha()
+
+
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
     re.compile(p)
@@ -834,7 +845,7 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             if count >= 64:
                 break
             value = _clean_id(match.group(1), False)
-            if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
+            if _plausible_id(value) and value.lower() not in _NULLS and _label_value(match, value):
                 return value
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
