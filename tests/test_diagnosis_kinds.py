@@ -126,6 +126,13 @@ def test_a_model_shut_down_elsewhere_is_said_with_doubt_not_certainty(catalog: C
         ),
         # "使用模型x": the id the report says it called
         ("使用模型acme/brainy-v2，但会报错：404 model not found", "unknown_model_name", "acme/brainy-v2"),
+        # an issue template's heading names the model on the line below it
+        (
+            '"The provided model identifier is invalid." is shown.\n\n### Model Used (optional)\n\n'
+            "acme.brainy-v2:0 (Cross-region inference)\n",
+            "unknown_model_name",
+            "acme.brainy-v2:0",
+        ),
         # a bare 404 for a model the catalog knows is shut down
         ("sgpt --model gpt-4 'hello'\n  model = 'gpt-4'\n  response = <Response [404]>", "model_retired", "gpt-4"),
     ],
@@ -168,6 +175,12 @@ def test_fourth_pass_kinds_name_the_model(catalog: Catalog, text: str, category:
         (
             "httpx.HTTPStatusError: Client error '404 Not Found' for url 'http://localhost:11434/api/chat'",
             "unknown_model_name",
+        ),
+        # a client's "Connection error." around a local server's log that states the cause
+        (
+            "The following error occurred: Connection error.\n[ERROR] Multiple models are loaded. Please specify "
+            "a model by providing a 'model' field.",
+            "client_misconfigured",
         ),
         # the status decides between the two readings of "rate-limited or API key is invalid"
         ("status: 429, error: 'You are rate-limited Rate-limited or API key is invalid'", "rate_limited"),

@@ -719,6 +719,13 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Unknown context window size for model|ValueError: Unknown model",
         "the client library's own model table does not know this id (no request was sent)",
     ),
+    (
+        "client_misconfigured",
+        0.86,
+        ("multiple models are loaded",),
+        r"Multiple models are loaded\. Please specify a model",
+        "the client sends no model and the local server (LM Studio) cannot choose one",
+    ),
     # ---- malformed requests, in OpenAI's "Invalid 'param'" and "must provide" wordings
     (
         "invalid_request",

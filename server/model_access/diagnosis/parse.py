@@ -461,6 +461,12 @@ _MODEL_LABEL = re.compile(
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
+# An issue template's heading with the value on its own line below ("### Model Used (optional)",
+# blank line, "anthropic.claude-x-v1:0 (Cross-region inference)"): one id-shaped word.
+_TEMPLATE_MODEL = re.compile(
+    r"(?im)^[ \t#*]{0,6}(?:model(?: used| name| id)?|provider\s?/\s?model)(?: \(optional\))?\**:?[ \t]*\n"
+    r"(?:[ \t]*\n){0,2}[ \t]{0,4}[`*]{0,2}([A-Za-z0-9][\w.:/@\-]{1,120})[`*]{0,2}(?:[ \t]{1,4}\([^()\n]{0,60}\))?[ \t]*$"
+)
 
 
 def _label_value(match: re.Match[str], value: str) -> bool:
@@ -846,6 +852,12 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
                 break
             value = _clean_id(match.group(1), False)
             if _plausible_id(value) and value.lower() not in _NULLS and _label_value(match, value):
+                return value
+    if "model" in text.lower():
+        header = _TEMPLATE_MODEL.search(text)
+        if header:
+            value = _clean_id(header.group(1), False)
+            if _plausible_id(value) and _LABEL_SHAPE.search(value):
                 return value
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
