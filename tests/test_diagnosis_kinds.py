@@ -133,6 +133,12 @@ def test_a_model_shut_down_elsewhere_is_said_with_doubt_not_certainty(catalog: C
             "unknown_model_name",
             "acme.brainy-v2:0",
         ),
+        # a client that names the id it rejects, and an SDK call that names the model
+        (
+            '{"error":"ERROR_BAD_MODEL_NAME","details":{"detail":"Model name is not valid: acme/brainy-9b:free"}}',
+            "unknown_model_name",
+            "acme/brainy-9b:free",
+        ),
         # a bare 404 for a model the catalog knows is shut down
         ("sgpt --model gpt-4 'hello'\n  model = 'gpt-4'\n  response = <Response [404]>", "model_retired", "gpt-4"),
     ],
@@ -182,6 +188,24 @@ def test_fourth_pass_kinds_name_the_model(catalog: Catalog, text: str, category:
             "a model by providing a 'model' field.",
             "client_misconfigured",
         ),
+        # a client's plan or a gateway team that may not use the model
+        ("Invalid Model\nThe model acme-m9 does not work with your current plan or api key", "account_access_denied"),
+        ("Invalid model for team dev-team: BIG_GROUP.  Valid models for team are: ['small']", "key_permission_denied"),
+        # Google's quota words are its per-minute and per-day limits
+        (
+            '{"error": {"code": 429, "message": "You exceeded your current quota, please check your plan and billing '
+            'details.", "status": "RESOURCE_EXHAUSTED", "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}}',
+            "rate_limited",
+        ),
+        # the model's own tool call failed the server's check: not a model-access problem
+        (
+            '{"error":{"message":"Failed to call a function.","type":"invalid_request_error","code":"tool_use_failed"}}',
+            "unknown",
+        ),
+        ("Only allowed string values for 'tool_choice' are none, auto, and required", "invalid_request"),
+        # a status after a CJK colon is a status; "ResourceNotFound" is not a DNS failure
+        ("模型都报错：400 status code (no body)。", "invalid_request"),
+        ("Faraday::ResourceNotFound: the server responded with status 404", "client_misconfigured"),
         # the status decides between the two readings of "rate-limited or API key is invalid"
         ("status: 429, error: 'You are rate-limited Rate-limited or API key is invalid'", "rate_limited"),
     ],

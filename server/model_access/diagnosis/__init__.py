@@ -211,7 +211,9 @@ def _conclude(
     decision = judgment.decide(facts)
     text_category = verdict.category
     if decision.category is not None and decision.category != text_category:
-        if _may_overrule(text_category, decision.rule, parsed) and (checked_live or decision.rule in _ID_RULES):
+        if _may_overrule(text_category, decision.rule, parsed, verdict.confidence) and (
+            checked_live or decision.rule in _ID_RULES
+        ):
             # Live facts decide. Without them only the id itself (a prefix, other case, no such id)
             # overrules the text's own reading, which already weighed the catalog.
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
@@ -297,11 +299,14 @@ def _answered_by(parsed: Parsed, configured: str) -> str:
     return configured
 
 
-def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
+def _may_overrule(text_category: str, rule: str, parsed: Parsed, confidence: float = 0.0) -> bool:
     """Whether the judgment's category replaces what the text itself says."""
     if rule in _ID_RULES:
         # An id that is not an id explains a "does not exist" (or a project refusal of that id),
-        # not a message that states another cause ("not supported with a ChatGPT account").
+        # not a message that states another cause ("not supported with a ChatGPT account", "does
+        # not work with your current plan": a phrase only that cause produces, ≥ 0.9).
+        if confidence >= 0.9 and text_category not in ("unknown_model_name", "project_access_denied"):
+            return False
         return _says_not_found(parsed) or text_category == "project_access_denied"
     if rule == "shut_down":
         # OpenAI's lifecycle decides OpenAI's own ambiguous "does not exist" only; a relay's or a

@@ -383,7 +383,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "время ожидания",
             "연결",
         ),
-        r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|EAI_AGAIN|Request timed out|"
+        r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|\bENOTFOUND\b|ECONNRESET|EAI_AGAIN|Request timed out|"
         r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
         r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
         r"\bi/o timeout|dial tcp|UND_ERR_\w{2,30}|Connect Timeout Error|I/O error on (?:POST|GET|PUT) request|"
@@ -726,12 +726,35 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Multiple models are loaded\. Please specify a model",
         "the client sends no model and the local server (LM Studio) cannot choose one",
     ),
+    # ---- a plan, a team or a key that may not use the model (clients and gateways say it)
+    (
+        "account_access_denied",
+        0.9,
+        ("your current plan",),
+        r"does not work with your current plan or api key",
+        "the plan or key in use cannot use this model",
+    ),
+    (
+        "key_permission_denied",
+        0.85,
+        ("model for team",),
+        r"Invalid model for team \S{1,80}:",
+        "the key's team is not allowed to use this model (a gateway's virtual key)",
+    ),
+    # ---- Google's quota messages are its rate limits (per minute, per day, free tier)
+    (
+        "rate_limited",
+        0.85,
+        ("resource_exhausted", "free_tier", "perdayperproject", "perminuteperproject", "docs/rate-limits"),
+        r"RESOURCE_EXHAUSTED|free_tier|PerDayPerProject|PerMinutePerProject|gemini-api/docs/rate-limits",
+        "Google's quota for the model is used up for now (a per-minute or per-day limit)",
+    ),
     # ---- malformed requests, in OpenAI's "Invalid 'param'" and "must provide" wordings
     (
         "invalid_request",
         0.75,
-        ("invalid '", "must provide a model"),
-        r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter",
+        ("invalid '", "must provide a model", "allowed string values for", "allowed values for"),
+        r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter|allowed string values for '|allowed values for '",
         "the request body is malformed",
     ),
     # ---- Ollama: its own routes answer 404 (or a missing manifest) when the model is not pulled
@@ -928,6 +951,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "find the model",
         ),
         r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
+        r"model name is not valid|"
         r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
         r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
@@ -1002,6 +1026,8 @@ _CODES: dict[str, tuple[Category, float]] = {
     "overloaded_error": ("server_error", 0.9),
     "api_error": ("server_error", 0.7),
     "unknown_parameter": ("invalid_request", 0.85),
+    # the model's own tool call failed the server's validation: not a model-access problem
+    "tool_use_failed": ("unknown", 0.75),
 }
 # Codes and types whose words name the cause ("exceeded_current_quota_error", "quota_exceeded").
 _CODE_WORDS: tuple[tuple[str, Category, float], ...] = (

@@ -285,7 +285,7 @@ _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
 _AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
 _AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|[\])>`]|$")
-_STATUS_LEFT = frozenset(" >■:([{,|\"'`<")
+_STATUS_LEFT = frozenset(" >■:([{,|\"'`<：，、（")
 
 _KEY_VALUE = r"[\"']?\s?(?:=>|:|=)\s?"
 _CODE_PATTERNS = (
@@ -388,6 +388,8 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             ("使用模型", "使用的模型", "调用模型", "调用的模型"),
             r"(?:使用模型|使用的模型|调用模型|调用的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
         ),
+        (("model name is not valid",), r"(?i)model\sname\sis\snot\svalid:\s(" + _IDG + r")"),
+        (("model for team",), r"(?i)invalid\smodel\sfor\steam\s\S{1,80}:\s(" + _IDG + r")"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
         *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
@@ -461,6 +463,11 @@ _MODEL_LABEL = re.compile(
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
+# The AI SDK's (and similar) provider call names the model: openai('gpt-4o'), google("gemini-x").
+_SDK_CALL = re.compile(
+    r"\b(?:openai|google|anthropic|azure|groq|mistral|xai|deepseek|openrouter|ollama|bedrock|vertex|cohere)"
+    r"(?:\.chat)?\(\s?['\"]([A-Za-z0-9][\w.:/@\-]{1,120})['\"]\s?[,)]"
+)
 # An issue template's heading with the value on its own line below ("### Model Used (optional)",
 # blank line, "anthropic.claude-x-v1:0 (Cross-region inference)"): one id-shaped word.
 _TEMPLATE_MODEL = re.compile(
@@ -859,6 +866,10 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             value = _clean_id(header.group(1), False)
             if _plausible_id(value) and _LABEL_SHAPE.search(value):
                 return value
+    if "('" in flat or '("' in flat:
+        call = _SDK_CALL.search(flat)
+        if call and _LABEL_SHAPE.search(call.group(1)):
+            return call.group(1)
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
         return _quoted_id(flat)
