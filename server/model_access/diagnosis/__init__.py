@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, TypeVar
 
@@ -210,7 +211,9 @@ def _conclude(
     decision = judgment.decide(facts)
     text_category = verdict.category
     if decision.category is not None and decision.category != text_category:
-        if _may_overrule(text_category, decision.rule, parsed) and (checked_live or decision.rule in _ID_RULES):
+        if _may_overrule(text_category, decision.rule, parsed, verdict.confidence) and (
+            checked_live or decision.rule in _ID_RULES
+        ):
             # Live facts decide. Without them only the id itself (a prefix, other case, no such id)
             # overrules the text's own reading, which already weighed the catalog.
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
@@ -251,7 +254,7 @@ def _conclude(
         "organization_verification_required",
         "fine_tune_scope",
     ):
-        suggested = judgment.replacements(catalog, facts, limit=5)
+        suggested = _replacements(catalog, facts)
         if category == "wrong_endpoint":
             suggested = suggested[:3]
     note = judgment.soon_note(facts)
@@ -296,11 +299,14 @@ def _answered_by(parsed: Parsed, configured: str) -> str:
     return configured
 
 
-def _may_overrule(text_category: str, rule: str, parsed: Parsed) -> bool:
+def _may_overrule(text_category: str, rule: str, parsed: Parsed, confidence: float = 0.0) -> bool:
     """Whether the judgment's category replaces what the text itself says."""
     if rule in _ID_RULES:
         # An id that is not an id explains a "does not exist" (or a project refusal of that id),
-        # not a message that states another cause ("not supported with a ChatGPT account").
+        # not a message that states another cause ("not supported with a ChatGPT account", "does
+        # not work with your current plan": a phrase only that cause produces, ≥ 0.9).
+        if confidence >= 0.9 and text_category not in ("unknown_model_name", "project_access_denied"):
+            return False
         return _says_not_found(parsed) or text_category == "project_access_denied"
     if rule == "shut_down":
         # OpenAI's lifecycle decides OpenAI's own ambiguous "does not exist" only; a relay's or a
@@ -331,7 +337,25 @@ def _text_suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed)
     if not parsed.model or verdict.category not in MODEL_CATEGORIES:
         return []
     facts = judgment.offline_facts(catalog, parsed.model, parsed.endpoint, "none")
-    return judgment.replacements(catalog, facts, limit=5)
+    return _replacements(catalog, facts)
+
+
+def _replacements(catalog: Catalog, facts: judgment.Facts) -> list[Suggestion]:
+    """judgment.replacements, remembered where nothing but the catalog and the id decides them
+    (OpenAI's ids, no live facts): the same id is diagnosed again and again."""
+    live = facts.listing.state == "read" or facts.policy.state in ("read", "no_policy")
+    if live or facts.provider not in ("openai", "none") or len(facts.written) > 200:
+        return judgment.replacements(catalog, facts, limit=5)
+    return list(_offline_replacements(catalog, catalog.today, facts.written, facts.endpoint, facts.provider))
+
+
+@lru_cache(maxsize=4096)
+def _offline_replacements(
+    catalog: Catalog, today: date, written: str, endpoint: str | None, provider: str
+) -> tuple[Suggestion, ...]:
+    # `today` is part of the key: a long-running server's catalog moves on with the clock.
+    facts = judgment.offline_facts(catalog, written, endpoint, provider)
+    return tuple(judgment.replacements(catalog, facts, limit=5))
 
 
 @lru_cache(maxsize=65536)

@@ -77,7 +77,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "model_retired",
         0.93,
         ("decommissioned", "retired", "shut down", "sunset", "下线", "弃用", "停用", "廃止"),
-        r"has been decommissioned|model_decommissioned|model\S{0,3}\s[^.]{0,80}(?:has been|was) (?:retired|shut down|"
+        r"(?:has been|have been|is|was|are|were|has|have) decommissioned|model_decommissioned|model\S{0,3}\s[^.]{0,80}(?:has been|was) (?:retired|shut down|"
         r"sunset)|模型\S{0,80}(?:已下线|已弃用|已停用)|モデル\S{0,80}廃止",
         "the provider says the model has been retired",
     ),
@@ -342,7 +342,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "limite de débit",
             "лимит запросов",
         ),
-        r"\brate limit|\brate-limit|\bratelimit|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
+        r"\brate limit|\brate-limit|\bratelimit(?:\b|ed\b|ing\b|s\b)|请求(?:过于|太)频繁|(?:频率|速率)限制|レート制限|límite de (?:velocidad|tasa|solicitudes)|"
         r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
         "the request hit a rate limit",
     ),
@@ -383,7 +383,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "время ожидания",
             "연결",
         ),
-        r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|EAI_AGAIN|Request timed out|"
+        r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|\bENOTFOUND\b|ECONNRESET|EAI_AGAIN|Request timed out|"
         r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
         r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
         r"\bi/o timeout|dial tcp|UND_ERR_\w{2,30}|Connect Timeout Error|I/O error on (?:POST|GET|PUT) request|"
@@ -400,7 +400,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         0.78,
         ("server", "bad gateway", "service unavailable", "gateway time", "overloa", "服务器"),
         r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
-        r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|服务器(?:错误|内部错误|繁忙)",
+        r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|\b(?:is|are) overloaded\b|服务器(?:错误|内部错误|繁忙)",
         "the server failed",
     ),
     # ---- malformed conversations and out-of-range values (roles, order, empty content)
@@ -696,11 +696,94 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"upstream connect error|upstream request timeout|no healthy upstream",
         "a gateway in front of the API failed (the request may not have reached a model)",
     ),
+    # ---- the client's own version or configuration is too old or wrong for the call
+    (
+        "client_misconfigured",
+        0.85,
+        ("api version", "api-version", "api versions"),
+        r"API version not supported|enabled only for api versions|api-version \S{1,40} is not supported|"
+        r"unsupported api version|unsupported api-version|invalid api version|invalid api-version",
+        "the API version the client sends does not serve this call (Azure api-version)",
+    ),
+    (
+        "client_misconfigured",
+        0.85,
+        ("newer version",),
+        r"requires a newer version of",
+        "the client or local server is too old for this model",
+    ),
+    (
+        "client_misconfigured",
+        0.94,
+        ("unknown context window", "valueerror: unknown model"),
+        r"Unknown context window size for model|ValueError: Unknown model",
+        "the client library's own model table does not know this id (no request was sent)",
+    ),
+    (
+        "client_misconfigured",
+        0.86,
+        ("multiple models are loaded",),
+        r"Multiple models are loaded\. Please specify a model",
+        "the client sends no model and the local server (LM Studio) cannot choose one",
+    ),
+    # ---- a plan, a team or a key that may not use the model (clients and gateways say it)
+    (
+        "account_access_denied",
+        0.9,
+        ("your current plan",),
+        r"does not work with your current plan or api key",
+        "the plan or key in use cannot use this model",
+    ),
+    (
+        "key_permission_denied",
+        0.85,
+        ("model for team",),
+        r"Invalid model for team \S{1,80}:",
+        "the key's team is not allowed to use this model (a gateway's virtual key)",
+    ),
+    # ---- Google's quota messages are its rate limits (per minute, per day, free tier)
+    (
+        "rate_limited",
+        0.85,
+        ("resource_exhausted", "free_tier", "perdayperproject", "perminuteperproject", "docs/rate-limits"),
+        r"RESOURCE_EXHAUSTED|free_tier|PerDayPerProject|PerMinutePerProject|gemini-api/docs/rate-limits",
+        "Google's quota for the model is used up for now (a per-minute or per-day limit)",
+    ),
+    # ---- malformed requests, in OpenAI's "Invalid 'param'" and "must provide" wordings
+    (
+        "invalid_request",
+        0.75,
+        ("invalid '", "must provide a model", "allowed string values for", "allowed values for"),
+        r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter|allowed string values for '|allowed values for '",
+        "the request body is malformed",
+    ),
+    # ---- Ollama: its own routes answer 404 (or a missing manifest) when the model is not pulled
+    (
+        "unknown_model_name",
+        0.6,
+        ("/api/chat", "/api/generate"),
+        r"404[^\n]{0,80}/api/chat\b|404[^\n]{0,80}/api/generate\b",
+        "Ollama answers 404 on its chat routes when the model is not pulled",
+    ),
+    (
+        "unknown_model_name",
+        0.75,
+        ("manifests/registry.ollama.ai",),
+        r"manifests/registry\.ollama\.ai/\S{1,200}: no such file or directory",
+        "Ollama has no manifest for the model: it is not pulled",
+    ),
+    (
+        "azure_deployment_not_found",
+        0.8,
+        ("valid deployments",),
+        r"No valid deployments to route to",
+        "the endpoint has no deployment to route the request to",
+    ),
     (
         "unknown_model_name",
         0.78,
-        ("provided model identifier is invalid",),
-        r"The provided model identifier is invalid",
+        ("model identifier is invalid",),
+        r"(?:provided )?model identifier is invalid",
         "the server does not serve a model by that name",
     ),
     (
@@ -868,6 +951,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "find the model",
         ),
         r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
+        r"model name is not valid|"
         r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
         r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
@@ -942,6 +1026,8 @@ _CODES: dict[str, tuple[Category, float]] = {
     "overloaded_error": ("server_error", 0.9),
     "api_error": ("server_error", 0.7),
     "unknown_parameter": ("invalid_request", 0.85),
+    # the model's own tool call failed the server's validation: not a model-access problem
+    "tool_use_failed": ("unknown", 0.75),
 }
 # Codes and types whose words name the cause ("exceeded_current_quota_error", "quota_exceeded").
 _CODE_WORDS: tuple[tuple[str, Category, float], ...] = (
@@ -1170,12 +1256,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
 
     # 3. No message decides: the facts do (exception class and status, the surer one wins; then a
     # bare code). Never above 0.75.
-    fallback: list[tuple[Category, float]] = []
-    if parsed.status:
-        by_status = _by_status(parsed.status)
-        if by_status is not None:
-            cat, conf, alts = by_status
-            fallback = [(cat, conf), *alts]
+    fallback = _status_fallback(parsed.status, lifecycle)
     if not hits:
         found = _by_exception(parsed.exception) if parsed.exception else None
         if found is not None:
@@ -1196,7 +1277,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             lifecycle=lifecycle,
         )
 
-    ranked = sorted(hits.items(), key=lambda kv: -kv[1][0])
+    ranked = _status_breaks_tie(sorted(hits.items(), key=lambda kv: -kv[1][0]), parsed.status)
     category, (confidence, evidence) = ranked[0]
     if len(ranked) > 1 and ranked[1][1][0] >= 0.75 and ranked[1][1][0] >= confidence - 0.15:
         # Two strong readings of the same text disagree: answer the likelier one, not surely.
@@ -1468,6 +1549,36 @@ def _retired_elsewhere(model: str) -> str | None:
     """Why another provider's model id is known to be shut down, if it is."""
     bare = model.rsplit("/", 1)[-1]
     return next((why for pattern, why in _RETIRED_ELSEWHERE if pattern.fullmatch(bare)), None)
+
+
+# A body that says "rate-limited or the API key is invalid" reads both ways; the status was
+# chosen by the server for one of them.
+_TIE_BY_STATUS: dict[int, Category] = {429: "rate_limited", 401: "invalid_api_key"}
+_TIED: frozenset[Category] = frozenset({"rate_limited", "invalid_api_key"})
+
+
+def _status_breaks_tie(
+    ranked: list[tuple[Category, tuple[float, str]]], status: int | None
+) -> list[tuple[Category, tuple[float, str]]]:
+    """The status decides between a rate limit and a bad key when the words name both."""
+    wanted = _TIE_BY_STATUS.get(status or 0)
+    if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != _TIED or ranked[0][0] == wanted:
+        return ranked
+    if ranked[1][1][0] < ranked[0][1][0] - 0.15:
+        return ranked
+    return [ranked[1], ranked[0], *ranked[2:]]
+
+
+def _status_fallback(status: int | None, lifecycle: str | None) -> list[tuple[Category, float]]:
+    """What the status alone suggests, likeliest first (with the model's lifecycle when known)."""
+    by_status = _by_status(status) if status else None
+    if by_status is None:
+        return []
+    cat, conf, alts = by_status
+    if lifecycle == "shutdown" and status in (404, 410):
+        # A bare 404 for a model the catalog says is shut down: the model is gone.
+        return [("model_retired", 0.6), (cat, conf), *alts]
+    return [(cat, conf), *alts]
 
 
 def _by_status(status: int) -> tuple[Category, float, tuple[tuple[Category, float], ...]] | None:

@@ -285,7 +285,7 @@ _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
 _AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
 _AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|[\])>`]|$")
-_STATUS_LEFT = frozenset(" >■:([{,|\"'`<")
+_STATUS_LEFT = frozenset(" >■:([{,|\"'`<：，、（")
 
 _KEY_VALUE = r"[\"']?\s?(?:=>|:|=)\s?"
 _CODE_PATTERNS = (
@@ -360,6 +360,15 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             + r"\s(?:is\snot|does\snot|doesn't|not\sfound|has\sbeen|was\snot|"
             r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
         ),
+        # "Model deepseek-v3.1 not exist." (Dify): an id-shaped word (digit, dash, dot or slash), not "does"
+        (
+            ("not exist",),
+            r"(?i)\bmodel\s"
+            + _Q
+            + r"([A-Za-z0-9~][\w.:/@\-]{0,150}[\d.:/\-][\w.:/@\-]{0,150})"
+            + _Q
+            + r"\snot exists?\b",
+        ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
         (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
         (("no endpoints found for",), r"(?i)no\sendpoints\sfound\sfor\s" + _Q + r"(" + _IDG + r")"),
@@ -374,11 +383,18 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             ("模型",),
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
         ),
+        # "使用模型x", "调用的模型: x": the id the report says it called
+        (
+            ("使用模型", "使用的模型", "调用模型", "调用的模型"),
+            r"(?:使用模型|使用的模型|调用模型|调用的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
+        ),
+        (("model name is not valid",), r"(?i)model\sname\sis\snot\svalid:\s(" + _IDG + r")"),
+        (("model for team",), r"(?i)invalid\smodel\sfor\steam\s\S{1,80}:\s(" + _IDG + r")"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
         *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
         # Ollama's own advice names the id: "pull the model with `ollama pull x`"
-        (("ollama pull",), r"(?i)\bollama\spull\s(" + _IDG + r")"),
+        (("ollama pull", "ollama run"), r"(?i)\b(?:ollama pull|ollama run)\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
@@ -447,6 +463,28 @@ _MODEL_LABEL = re.compile(
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
+# The AI SDK's (and similar) provider call names the model: openai('gpt-4o'), google("gemini-x").
+_SDK_CALL = re.compile(
+    r"\b(?:openai|google|anthropic|azure|groq|mistral|xai|deepseek|openrouter|ollama|bedrock|vertex|cohere)"
+    r"(?:\.chat)?\(\s?['\"]([A-Za-z0-9][\w.:/@\-]{1,120})['\"]\s?[,)]"
+)
+# An issue template's heading with the value on its own line below ("### Model Used (optional)",
+# blank line, "anthropic.claude-x-v1:0 (Cross-region inference)"): one id-shaped word.
+_TEMPLATE_MODEL = re.compile(
+    r"(?im)^[ \t#*]{0,6}(?:model(?: used| name| id)?|provider\s?/\s?model)(?: \(optional\))?\**:?[ \t]*\n"
+    r"(?:[ \t]*\n){0,2}[ \t]{0,4}[`*]{0,2}([A-Za-z0-9][\w.:/@\-]{1,120})[`*]{0,2}(?:[ \t]{1,4}\([^()\n]{0,60}\))?[ \t]*$"
+)
+
+
+def _label_value(match: re.Match[str], value: str) -> bool:
+    """A label's value is an id when it is shaped like one (a digit, dash or slash), or when the
+    label assigns it (`model=sonnet`, a config line or a log's key=value): then any word is."""
+    if _LABEL_SHAPE.search(value):
+        return True
+    label = match.group(0)[: match.start(1) - match.start(0)]
+    return "=" in label and len(value) >= 3 and value.isascii() and value.isalpha()
+
+
 # Model ids named around the error: configuration, calls, prose.
 _MODEL_CONTEXT = tuple(
     re.compile(p)
@@ -820,8 +858,18 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             if count >= 64:
                 break
             value = _clean_id(match.group(1), False)
-            if _plausible_id(value) and value.lower() not in _NULLS and _LABEL_SHAPE.search(value):
+            if _plausible_id(value) and value.lower() not in _NULLS and _label_value(match, value):
                 return value
+    if "model" in text.lower():
+        header = _TEMPLATE_MODEL.search(text)
+        if header:
+            value = _clean_id(header.group(1), False)
+            if _plausible_id(value) and _LABEL_SHAPE.search(value):
+                return value
+    if "('" in flat or '("' in flat:
+        call = _SDK_CALL.search(flat)
+        if call and _LABEL_SHAPE.search(call.group(1)):
+            return call.group(1)
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
         return _quoted_id(flat)
