@@ -23,6 +23,7 @@ from .redact import install_log_redaction, redact
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from .code.plain import PlainScan
     from .config import Config
     from .doctor import DoctorReport
     from .results import AccessCheck, AccessibleModels, Diagnosis, EndpointAdvice, FixResult, ReplacementAdvice
@@ -171,14 +172,14 @@ def _scan_without_loop(config: Config, args: argparse.Namespace, out: TextIO) ->
     """`scan` with no API key: nothing to await, so no event loop (asyncio and anyio stay unloaded).
 
     The same output and errors as run_command(_cmd_scan)."""
-    from .code import scan_for_cli_sync
+    from .code import plain_scan_for_cli_sync
     from .state import AppState
 
     printer = _Printer(args.json, out)
     state = AppState(config)
     try:
-        scan = scan_for_cli_sync(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
-        return _print_scan(state, args, printer, scan)
+        scan = plain_scan_for_cli_sync(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
+        return _print_plain_scan(state, args, printer, scan)
     except (ModelAccessError, OSError) as exc:
         return _print_error(printer, out, exc)
     except KeyboardInterrupt:
@@ -199,6 +200,23 @@ def _print_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: An
     again = {**dict.fromkeys(result.stats, 0), "files_walked": walked, "cache_hits": walked}
     if result.stats and result.stats != again:
         remember(state, vars(args), lambda: _scan_text(result.model_copy(update={"stats": again}), p.as_json), EXIT_OK)
+    else:
+        remember(state, vars(args), text, EXIT_OK)
+    return EXIT_OK
+
+
+def _print_plain_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: PlainScan) -> int:
+    """_print_scan's output and stored answer, rendered from plain rows (code/plain.py)."""
+    from .code.answer import remember
+    from .code.plain import scan_json, scan_text
+
+    render = scan_json if p.as_json else scan_text
+    text = render(scan, redact)
+    p.out.write(text)
+    walked = scan.stats.get("files_walked", 0)
+    again = {**dict.fromkeys(scan.stats, 0), "files_walked": walked, "cache_hits": walked}
+    if scan.stats and scan.stats != again:
+        remember(state, vars(args), lambda: render(scan, redact, again), EXIT_OK)
     else:
         remember(state, vars(args), text, EXIT_OK)
     return EXIT_OK

@@ -510,15 +510,26 @@ class Judge:
             self._cache[key] = replacement_for(self.catalog, model, endpoint, listed)
         return self._cache[key]
 
-    def reference(self, file: str, f: Found) -> Reference:
-        # The verdict depends on the id, its resolution, the call's endpoints and the kind only:
-        # computed once per distinct combination (a big tree repeats a few hundred ids thousands of times).
+    def verdict(self, f: Found) -> tuple[Any, Any, str | None, str | None]:
+        """(lifecycle, problem, shutdown date, suggestion) of a finding.
+
+        It depends on the id, its resolution, the call's endpoints and the kind only: computed once per
+        distinct combination (a big tree repeats a few hundred ids thousands of times)."""
         res = f.accepted.resolution
         key = (f.ident, res.match, res.record.id if res.record is not None else None, f.endpoints, f.kind)
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = self._verdicts[key] = self._verdict(f)
-        lifecycle, problem, shutdown, suggestion = verdict
+        return verdict
+
+    def row(self, file: str, f: Found) -> tuple[Any, ...]:
+        """A Reference's fields as a tuple, in field order (the CLI's output path, code/plain.py)."""
+        lifecycle, problem, shutdown, suggestion = self.verdict(f)
+        shown = f"{file}#cell{f.cell}" if f.cell is not None else file
+        return (shown, f.line, f.column, f.ident, f.kind, f.call, lifecycle, problem, shutdown, suggestion)
+
+    def reference(self, file: str, f: Found) -> Reference:
+        lifecycle, problem, shutdown, suggestion = self.verdict(f)
         # model_construct: every value was made here, from typed sources; no need to validate 10k times.
         return self._reference.model_construct(
             file=f"{file}#cell{f.cell}" if f.cell is not None else file,
