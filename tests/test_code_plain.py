@@ -9,7 +9,7 @@ import pytest
 
 from model_access.cli import _scan_text
 from model_access.code import plain_scan_for_cli_sync, scan_for_cli_sync
-from model_access.code.plain import scan_json, scan_text
+from model_access.code.plain import rendered, scan_json, scan_text
 from model_access.code.report import redact_scan
 from model_access.redact import redact
 
@@ -25,7 +25,7 @@ def proj(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "unicodé ✓.py").write_text('MODEL = "gpt-4o"  # naïve\ncall(model="gpt-4-32k")\n', encoding="utf-8")
     (root / f"{KEY}.py").write_text('M = "text-davinci-003"\n', encoding="utf-8")
     (root / b"latin\xe9.py".decode("utf-8", "surrogateescape")).write_bytes(b'M = "gpt-4o-mini"\n')
-    (root / "tab\t\"quote\".md").write_text("We use gpt-4o.\n", encoding="utf-8")
+    (root / 'tab\t"quote".md').write_text("We use gpt-4o.\n", encoding="utf-8")
     (root / f"{KEY}.json").write_bytes(b'{"m": "gpt-4o"}\x00')  # skipped as binary, its name redacted
     (root / "empty").mkdir()
     return root
@@ -67,3 +67,12 @@ def test_plain_output_of_a_tree_with_nothing(tmp_path: Path, monkeypatch: pytest
     root.mkdir()
     (root / "a.py").write_text("x = 1\n")
     assert _plain(tmp_path, root, as_json, None) == _models(tmp_path, root, as_json, None)
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_output_and_stored_answer_rendered_together(tmp_path: Path, proj: Path, as_json: bool) -> None:
+    again = {"files_walked": 9, "prefiltered_away": 0, "parsed": 0, "cache_hits": 9, "streamed": 0}
+    scan = plain_scan_for_cli_sync(make_state(tmp_path), str(proj), None, None)
+    text, stored = rendered(scan, redact, as_json, again)
+    assert text == _models(tmp_path, proj, as_json, None)
+    assert stored == _models(tmp_path, proj, as_json, again)

@@ -208,17 +208,13 @@ def _print_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: An
 def _print_plain_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: PlainScan) -> int:
     """_print_scan's output and stored answer, rendered from plain rows (code/plain.py)."""
     from .code.answer import remember
-    from .code.plain import scan_json, scan_text
+    from .code.plain import rendered
 
-    render = scan_json if p.as_json else scan_text
-    text = render(scan, redact)
-    p.out.write(text)
     walked = scan.stats.get("files_walked", 0)
     again = {**dict.fromkeys(scan.stats, 0), "files_walked": walked, "cache_hits": walked}
-    if scan.stats and scan.stats != again:
-        remember(state, vars(args), lambda: render(scan, redact, again), EXIT_OK)
-    else:
-        remember(state, vars(args), text, EXIT_OK)
+    text, stored = rendered(scan, redact, p.as_json, again if scan.stats else scan.stats)
+    p.out.write(text)
+    remember(state, vars(args), stored, EXIT_OK)
     return EXIT_OK
 
 

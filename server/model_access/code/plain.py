@@ -89,7 +89,12 @@ def _redacted_rows(scan: PlainScan, once: _Once) -> list[tuple[Any, ...]]:
 
 
 def scan_json(scan: PlainScan, redact: Callable[[str], str], stats: dict[str, int] | None = None) -> str:
-    """ScanResult.model_dump_json(indent=2) of the redacted result, plus a newline; `stats` replaces scan.stats.
+    """ScanResult.model_dump_json(indent=2) of the redacted result, plus a newline; `stats` replaces scan.stats."""
+    return _json_body(scan, redact) + _json_stats(scan.stats if stats is None else stats)
+
+
+def _json_body(scan: PlainScan, redact: Callable[[str], str]) -> str:
+    """Everything before the `stats` field (the last one).
 
     Written directly: json.dumps with an indent runs the pure-Python encoder, slower than the models."""
     once = _Once(redact)
@@ -105,9 +110,21 @@ def scan_json(scan: PlainScan, redact: Callable[[str], str], stats: dict[str, in
         f'{{\n  "summary": {_pretty(summary, 1)},\n  "references": {_references(scan.rows, once)},\n',
         f'  "files_scanned": {scan.files_scanned},\n  "counts": {_pretty(scan.counts, 1)},\n',
         f'  "skipped": {_pretty([once(s) for s in scan.skipped], 1)},\n',
-        f'  "stats": {_pretty(scan.stats if stats is None else stats, 1)}\n}}\n',
     ]
     return "".join(parts)
+
+
+def _json_stats(stats: dict[str, int]) -> str:
+    return f'  "stats": {_pretty(stats, 1)}\n}}\n'
+
+
+def rendered(scan: PlainScan, redact: Callable[[str], str], as_json: bool, again: dict[str, int]) -> tuple[str, str]:
+    """(the output, the same output with `again` as its stats): the body is rendered once for both."""
+    if as_json:
+        body = _json_body(scan, redact)
+        return body + _json_stats(scan.stats), body + _json_stats(again)
+    body = _text_body(scan, redact)
+    return body + _text_stats(scan.stats, redact), body + _text_stats(again, redact)
 
 
 _encode = json.encoder.encode_basestring  # the C encoder of a str, non-ASCII kept (ensure_ascii=False)
@@ -164,6 +181,11 @@ def _references(rows: list[Row], once: _Once) -> str:
 
 def scan_text(scan: PlainScan, redact: Callable[[str], str], stats: dict[str, int] | None = None) -> str:
     """The CLI's text rendering (cli._scan_text) of the redacted result; `stats` replaces scan.stats."""
+    return _text_body(scan, redact) + _text_stats(scan.stats if stats is None else stats, redact)
+
+
+def _text_body(scan: PlainScan, redact: Callable[[str], str]) -> str:
+    """Every line before the stats line (the last one)."""
     once = _Once(redact)
     lines = []
     for file, line, column, model, _, _, _, problem, _, suggestion in scan.rows:
@@ -175,7 +197,10 @@ def scan_text(scan: PlainScan, redact: Callable[[str], str], stats: dict[str, in
     if skipped:
         listed = ", ".join(skipped[:5])
         tail.append(f"skipped: {len(skipped)} ({listed}{' …' if len(skipped) > 5 else ''})")
-    stats = scan.stats if stats is None else stats
-    if stats:
-        tail.append("stats: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     return "".join(lines) + "".join(redact(line) + "\n" for line in tail)
+
+
+def _text_stats(stats: dict[str, int], redact: Callable[[str], str]) -> str:
+    if not stats:
+        return ""
+    return redact("stats: " + ", ".join(f"{k} {v}" for k, v in stats.items())) + "\n"
