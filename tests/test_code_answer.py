@@ -185,7 +185,7 @@ def _walks_by(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     """Record which process walks (a file, since the helper's memory is its own)."""
     from model_access.code import scan as scan_module
 
-    real_walk = scan_module.walk
+    real_walk = scan_module.walk  # type: ignore[attr-defined]
 
     def logged_walk(*args: object, **kwargs: object) -> object:
         with log.open("a") as fh:
