@@ -283,8 +283,6 @@ def _fork_helper(
     does itself: the walk (which then raises the walk's own errors here) or the files it took."""
     import warnings
 
-    from . import js_source, python_source, text_source  # noqa: F401 - imported before the fork, not in it
-
     pipes: list[int] = []
     try:
         for _ in range(3):
@@ -326,6 +324,7 @@ def _helper_main(
     walked, from_cache = walker()
     _write_all(walk_feed, _walk_payload(walked, from_cache))
     os.close(walk_feed)
+    _load_extractors()
     todo = planner(walked)
     tasks = _tasks(todo, True)
     _write_all(queue_feed, b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks))))
@@ -338,6 +337,11 @@ def _helper_main(
             got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
             out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
     _write_all(results_feed, marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
+
+
+def _load_extractors() -> None:
+    """Import the extractors (extract() loads them on first use): each process after its own start-up work."""
+    from . import js_source, python_source, text_source  # noqa: F401
 
 
 def _load_result_modules() -> None:
@@ -588,6 +592,7 @@ def raw_scan(
     helper = _fork_helper(walker, planner, catalog) if _may_fork(parallel) and root.is_dir() else None
     if helper is not None:
         _load_result_modules()  # while the helper walks: the CLI loads pydantic here, not before the walk
+        _load_extractors()
     walked, from_cache = _walk_result(helper, walker)
     if not from_cache and root.is_dir():
         cache.put_listing(
