@@ -346,6 +346,8 @@ def _load_extractors() -> None:
 
 def _load_result_modules() -> None:
     """Import what judging and building the result need (pydantic models, the replacement chain)."""
+    from rapidfuzz import fuzz, process  # noqa: F401 - what suggest loads for the first unknown id
+
     from .. import results, suggest  # noqa: F401
     from . import replacement  # noqa: F401
 
