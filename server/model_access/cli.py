@@ -8,6 +8,7 @@ policy; errors are one line on stderr with exit code 2 (bad input or configurati
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -177,6 +178,10 @@ def _scan_without_loop(config: Config, args: argparse.Namespace, out: TextIO) ->
 
     printer = _Printer(args.json, out)
     state = AppState(config)
+    # A one-shot scan makes many objects that live to its end and almost no reference cycles: the
+    # cycle collector would only re-traverse them (5-10% of a cold scan's CPU; peak memory is the same).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         scan = plain_scan_for_cli_sync(state, args.path, args.include, args.exclude, args.hidden, args.no_ignore)
         return _print_plain_scan(state, args, printer, scan)
@@ -184,6 +189,9 @@ def _scan_without_loop(config: Config, args: argparse.Namespace, out: TextIO) ->
         return _print_error(printer, out, exc)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _print_scan(state: AppState, args: argparse.Namespace, p: _Printer, scan: Any) -> int:
