@@ -179,3 +179,57 @@ def test_a_failing_helper_process_loses_nothing(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(scan_module, "_pack", pack_fails_in_the_child)
     serial, parallel = _scan_both(tmp_path, _many(tmp_path))
     assert serial == parallel
+
+
+def _walks_by(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Record which process walks (a file, since the helper's memory is its own)."""
+    from model_access.code import scan as scan_module
+
+    real_walk = scan_module.walk  # type: ignore[attr-defined]
+
+    def logged_walk(*args: object, **kwargs: object) -> object:
+        with log.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real_walk(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "walk", logged_walk)
+
+
+def test_the_helper_walks_while_the_parent_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_access.code import scan as scan_module
+    from model_access.code import scan_sync
+
+    from .code_fixtures import make_state
+
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
+    proj = _many(tmp_path)
+    serial = scan_sync(make_state(tmp_path), str(proj), use_cache=False)[1].model_dump_json()
+    log = tmp_path / "walks.log"
+    _walks_by(monkeypatch, log)
+    parallel = scan_sync(make_state(tmp_path), str(proj), use_cache=False, parallel=True)[1].model_dump_json()
+    assert parallel == serial  # a tree too small to share the reading: the parent reads, from the helper's walk
+    assert log.read_text().split() != [str(os.getpid())] and len(log.read_text().split()) == 1
+
+
+def test_a_helper_that_fails_before_sending_the_walk_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
+    parent = os.getpid()
+    real_payload = scan_module._walk_payload
+
+    def payload_fails_in_the_child(*args: object) -> bytes:
+        if os.getpid() != parent:
+            raise RuntimeError("the helper dies")
+        return real_payload(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_walk_payload", payload_fails_in_the_child)
+    log = tmp_path / "walks.log"
+    proj = _many(tmp_path)
+    _walks_by(monkeypatch, log)
+    serial, parallel = _scan_both(tmp_path, proj)
+    assert serial == parallel
+    assert log.read_text().split().count(str(parent)) == 2  # the serial scan's walk, and the parent's own again

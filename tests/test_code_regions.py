@@ -127,3 +127,11 @@ def test_regions_match_whole_parses_on_the_openai_sdk(tmp_path: Path, monkeypatc
         wanted = python_source.wanted_lines(text, lines, list(iter_tokens(text)))
         by_regions += Regions(text, lines.starts).tree(lines.starts[n - 1] for n in wanted) is not None
     assert by_regions > len(texts) // 2  # the comparison really exercised the region reader
+
+
+def test_a_span_that_ends_inside_a_word_finds_what_re_finds() -> None:
+    # RE2 looked past the span's end for the closing word boundary; `re` treats the end as the text's end.
+    text = "gpt-4o;gpt-4ogpt-4oo3" * 5
+    for end in (96, 97, 100):
+        assert [m.span() for m in iter_tokens(text, 0, end)] == [m.span() for m in TOKEN.finditer(text, 0, end)]
+    assert [m.group() for m in iter_tokens(text, 0, 96)][-1] == "gpt-4"

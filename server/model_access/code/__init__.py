@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..results import FixResult, ScanResult
     from ..state import AppState
     from .fix import Plan, apply_plan
+    from .plain import PlainScan
     from .scan import Judge, RawScan, View
 
 
@@ -50,6 +51,7 @@ __all__ = [
     "fix_for_cli",
     "fix_for_tool",
     "fix_sync",
+    "plain_scan_for_cli_sync",
     "plan_fix_sync",
     "scan_for_cli",
     "scan_for_cli_sync",
@@ -220,6 +222,22 @@ def scan_for_cli_sync(
     """scan_for_cli without a key: no live listing to wait for, so no event loop is needed."""
     _, result, _ = scan_sync(state, path, include, exclude, None, hidden=hidden, no_ignore=no_ignore, parallel=True)
     return result
+
+
+def plain_scan_for_cli_sync(
+    state: AppState, path: str, include: Globs, exclude: Globs, hidden: bool = False, no_ignore: bool = False
+) -> PlainScan:
+    """scan_for_cli_sync as plain rows (code/plain.py): what `model-access scan` prints, without models."""
+    from .plain import plain_scan
+    from .scan import Judge, raw_scan
+
+    raw = raw_scan(
+        state.config.roots, path, include, exclude, state.catalog, use_cache=True, hidden=hidden,
+        no_ignore=no_ignore, parallel=True,
+    )  # fmt: skip
+    if raw.walk is not None:
+        state.last_walk = raw.walk  # for the CLI's stored answer (answer.py)
+    return plain_scan(raw, Judge(state.catalog, None))
 
 
 async def fix_for_cli(

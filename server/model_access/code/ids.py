@@ -90,6 +90,10 @@ def find_starts(text: str, start: int, end: int) -> Iterator[int]:
             _text_finder = re2.compile(PREFILTER_TEXT, options)
         except ImportError:  # pragma: no cover - google-re2 is a dependency
             _text_finder = re.compile(PREFILTER_TEXT, re.IGNORECASE)
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        # RE2 reads the character at `end` for the closing \b, where `re` (whose finditer this stands
+        # for) treats `end` as the end of the text: "gpt-4" cut from "gpt-4o" is a candidate to `re`.
+        text = text[:end]
     data = ascii_bytes(text)
     try:
         starts = [m.start() for m in _text_finder.finditer(text if data is None else data, start, end)]

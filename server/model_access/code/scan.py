@@ -178,12 +178,15 @@ PARALLEL_MIN_BYTES = 4_000_000
 
 # What a file read in the forked child sends back: a skip reason, or (digest, packed findings).
 Outcome = str | tuple[str, list[tuple[Any, ...]]]
+Todo = tuple[int, str, str, str, os.stat_result]  # (slot, path, rel, file type, stat) of a file to read
+Slot = tuple[str, os.stat_result, "FileScan | str | None", bool]  # (rel, stat, outcome, from the cache)
 
 
 _TASK = 2  # bytes per task number in the task pipe (reads this small are atomic between readers)
+_MAX_TASKS = 30_000  # every task number fits the pipe's buffer at once
 
 
-def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool) -> list[list[int]]:
+def _tasks(todo: list[Todo], parallel: bool) -> list[list[int]]:
     """Positions in `todo` grouped into tasks for two processes, biggest files first; [] to work alone."""
     if not parallel or len(todo) < 2 or not hasattr(os, "fork") or _cores() < 2:
         return []
@@ -198,7 +201,7 @@ def _tasks(todo: list[tuple[int, str, str, str, os.stat_result]], parallel: bool
             budget = 0
         tasks[-1].append(pos)
         budget += todo[pos][4].st_size
-    return tasks if len(tasks) < 1 << (8 * _TASK) else []
+    return tasks if len(tasks) <= _MAX_TASKS else []
 
 
 def _cores() -> int:
@@ -220,92 +223,150 @@ def _next_task(queue: int) -> int | None:
     return int.from_bytes(got, "big") if len(got) == _TASK else None
 
 
-def _fork_read(
-    todo: list[tuple[int, str, str, str, os.stat_result]], tasks: list[list[int]], catalog: Catalog
-) -> tuple[int, int, int] | None:
-    """(pid, read end of the results pipe, read end of the task queue) of a forked helper, or None.
+@dataclass
+class _Helper:
+    """A forked helper (the CLI only): it walks, sends the walk, then reads a share of the files."""
 
-    The CLI only (a short-lived, single-purpose process). Parent and child take task numbers from
-    one pipe until it is empty, so neither waits for the other. The child runs pure reading and
-    extraction code, sends back what the result cache stores, and leaves with os._exit; whatever it
-    took but did not send, the parent reads itself."""
+    pid: int
+    walk_end: int  # the walk, then EOF
+    results_end: int  # what it read, then EOF
+    queue: int  # task numbers, written by the helper once it has planned the same tasks as the parent
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _walk_payload(walked: WalkResult, from_cache: bool) -> bytes:
     import marshal
+
+    files = [
+        (path, rel, (*st, st.st_atime, st.st_mtime, st.st_ctime, st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns))
+        for path, rel, st in walked.files
+    ]
+    return marshal.dumps((files, walked.skipped, [tuple(w) for w in walked.watch], from_cache))
+
+
+def _walk_from(payload: bytes) -> tuple[WalkResult, bool] | None:
+    import marshal
+
+    try:
+        files, skipped, watch, from_cache = marshal.loads(payload)  # noqa: S302 - our own child's output
+        listed = [(path, rel, os.stat_result(st)) for path, rel, st in files]
+    except (ValueError, EOFError, TypeError):
+        return None
+    return WalkResult(listed, list(skipped), [tuple(w) for w in watch]), bool(from_cache)
+
+
+def _fork_helper(
+    walker: Callable[[], tuple[WalkResult, bool]], planner: Callable[[WalkResult], list[Todo]], catalog: Catalog
+) -> _Helper | None:
+    """Fork a helper before the walk, so that the walk overlaps the parent's imports; None when it cannot be.
+
+    The helper walks and sends the walk; both processes then plan the same files to read and the same
+    tasks (a deterministic function of the walk and the result cache), the helper writes the task
+    numbers, and both take numbers until none is left. Whatever the helper fails to send, the parent
+    does itself: the walk (which then raises the walk's own errors here) or the files it took."""
     import warnings
 
-    from . import js_source, python_source, text_source  # noqa: F401 - imported before the fork, not in it
-
-    numbers = b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks)))
-    if len(numbers) > 60_000:  # must fit the pipe's buffer at once
-        return None
+    pipes: list[int] = []
     try:
-        queue, feed = os.pipe()
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        os.write(feed, numbers)
-        os.close(feed)
+        for _ in range(3):
+            pipes.extend(os.pipe())
         with warnings.catch_warnings():
             # Python 3.12+ warns about forking with other threads alive: the event loop's thread
             # waits in epoll and holds no lock the child could need.
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     except OSError:
-        for fd in (queue, read_end, write_end):
+        for fd in pipes:
             os.close(fd)
         return None
-    if pid == 0:  # the child
+    walk_end, walk_feed, results_end, results_feed, queue, queue_feed = pipes
+    if pid == 0:
         code = 1
         try:
-            os.close(read_end)
-            stats = ScanStats()
-            out: dict[int, Outcome] = {}
-            while (task := _next_task(queue)) is not None:
-                for pos in tasks[task]:
-                    _, path, rel, ftype, st = todo[pos]
-                    got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
-                    out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
-            view = memoryview(marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
-            while view:
-                view = view[os.write(write_end, view) :]
+            for fd in (walk_end, results_end):
+                os.close(fd)
+            _helper_main(walker, planner, catalog, (walk_feed, queue, queue_feed, results_feed))
             code = 0
         finally:
             os._exit(code)
-    os.close(write_end)
-    return pid, read_end, queue
+    for fd in (walk_feed, results_feed, queue_feed):
+        os.close(fd)
+    return _Helper(pid, walk_end, results_end, queue)
+
+
+def _helper_main(
+    walker: Callable[[], tuple[WalkResult, bool]],
+    planner: Callable[[WalkResult], list[Todo]],
+    catalog: Catalog,
+    fds: tuple[int, int, int, int],
+) -> None:
+    """The forked helper's whole life: walk, send the walk, plan, publish the tasks, read its share."""
+    import marshal
+
+    walk_feed, queue, queue_feed, results_feed = fds
+    walked, from_cache = walker()
+    _write_all(walk_feed, _walk_payload(walked, from_cache))
+    os.close(walk_feed)
+    _load_extractors()
+    todo = planner(walked)
+    tasks = _tasks(todo, True)
+    _write_all(queue_feed, b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks))))
+    os.close(queue_feed)
+    stats = ScanStats()
+    out: dict[int, Outcome] = {}
+    while (task := _next_task(queue)) is not None:
+        for pos in tasks[task]:
+            _, path, rel, ftype, st = todo[pos]
+            got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
+            out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
+    _write_all(results_feed, marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
+
+
+def _load_extractors() -> None:
+    """Import the extractors (extract() loads them on first use): each process after its own start-up work."""
+    from . import js_source, python_source, text_source  # noqa: F401
 
 
 def _load_result_modules() -> None:
     """Import what judging and building the result need (pydantic models, the replacement chain)."""
+    from rapidfuzz import fuzz, process  # noqa: F401 - what suggest loads for the first unknown id
+
     from .. import results, suggest  # noqa: F401
     from . import replacement  # noqa: F401
 
 
-def _child_results(pid: int, read_end: int) -> tuple[int, int, int, dict[int, Outcome]] | None:
+def _child_results(helper: _Helper) -> tuple[int, int, int, dict[int, Outcome]] | None:
     import marshal
 
-    chunks: list[bytes] = []
+    data = _read_all(helper.results_end)
     try:
-        while True:
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except OSError:
-        chunks = []
-    finally:
-        os.close(read_end)
-    try:
-        _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(helper.pid, 0)
     except ChildProcessError:
         status = 1
-    if status != 0 or not chunks:
+    if status != 0 or not data:
         return None
     try:
-        data = marshal.loads(b"".join(chunks))  # noqa: S302 - our own child's output, through a pipe
+        sent = marshal.loads(data)  # noqa: S302 - our own child's output, through a pipe
     except (ValueError, EOFError, TypeError):
         return None
-    return data if isinstance(data, tuple) and len(data) == 4 else None
+    return sent if isinstance(sent, tuple) and len(sent) == 4 else None
 
 
 def _stream(
@@ -353,6 +414,10 @@ def _fingerprint(catalog: Catalog) -> str:
     return f"{catalog.as_of}|{catalog.sdk_version}|{len(catalog.ids())}|{code_fingerprint()}"
 
 
+def _listing_key(include: list[str] | None, exclude: list[str] | None, hidden: bool, no_ignore: bool) -> str:
+    return json.dumps([include, exclude, hidden, no_ignore])
+
+
 def _cached_walk(
     cache: ResultCache,
     root: Path,
@@ -361,10 +426,9 @@ def _cached_walk(
     hidden: bool,
     wanted: Callable[[str], bool],
     no_ignore: bool = False,
-) -> WalkResult:
-    """The walk of the last scan when no folder or ignore file it depended on changed, else a new walk."""
-    key = json.dumps([include, exclude, hidden, no_ignore])
-    previous = cache.listing(key)
+) -> tuple[WalkResult, bool]:
+    """(the walk of the last scan, True) when no folder or ignore file it depended on changed, else (a new walk, False)."""
+    previous = cache.listing(_listing_key(include, exclude, hidden, no_ignore))
     if previous is not None and root.is_dir():
         watch, listed, skipped = previous
         if unchanged(watch):
@@ -375,11 +439,124 @@ def _cached_walk(
                 except OSError:
                     break  # gone after all: walk again
             else:
-                return WalkResult(files, list(skipped), watch)
-    walked = walk(root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted)
-    if root.is_dir():
-        cache.put_listing(key, (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped))
-    return walked
+                return WalkResult(files, list(skipped), watch), True
+    return walk(root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted), False
+
+
+def _walk_result(helper: _Helper | None, walker: Callable[[], tuple[WalkResult, bool]]) -> tuple[WalkResult, bool]:
+    """The helper's walk, or this process's own when there is no helper or it sent none."""
+    if helper is not None:
+        got = _walk_from(_read_all(helper.walk_end))
+        if got is not None:
+            return got
+    try:
+        return walker()
+    except BaseException:
+        if helper is not None:
+            _dismiss(helper)
+        raise
+
+
+def _dismiss(helper: _Helper) -> None:
+    """A helper with nothing to read for us: let it finish, and reap it."""
+    os.close(helper.queue)
+    _child_results(helper)
+
+
+def _plan(
+    walked: WalkResult,
+    cache: ResultCache,
+    catalog: Catalog,
+    stats: ScanStats,
+    resolved: dict[str, Any],
+    types: dict[str, str | None],
+) -> tuple[list[Slot], list[Todo]]:
+    """One slot per walked file, in walk order (filled from the result cache where it answers), and the files to read."""
+    slots: list[Slot] = []
+    todo: list[Todo] = []
+    for file_path, rel, st in walked.files:
+        hit = cache.get(rel, st.st_size, st.st_mtime_ns)
+        if hit is not None:
+            stats.cache_hits += 1
+            rows = hit[3]
+            found = _unpack(rows, catalog, resolved) if rows and not isinstance(rows, str) else []
+            entry = rows if isinstance(rows, str) else FileScan(file_path, rel, hit[2], None, b"", True, found)
+            slots.append((rel, st, entry, True))
+            continue
+        name = rel.rsplit("/", 1)[-1]
+        ftype = types.get(name) or file_type(name)
+        if ftype is None:  # the walk yields only files of a known type
+            raise RuntimeError(f"no file type for {rel!r}")
+        todo.append((len(slots), file_path, rel, ftype, st))
+        slots.append((rel, st, None, False))
+    return slots, todo
+
+
+def _read_alone(
+    todo: list[Todo], slots: list[Slot], catalog: Catalog, stats: ScanStats, progress: Callable[[int, int], None] | None
+) -> None:
+    total = len(slots)
+    for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+        slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+        if progress is not None and total > 100 and pos % 50 == 49:
+            progress(stats.cache_hits + pos + 1, total)
+
+
+def _read_shared(
+    helper: _Helper,
+    todo: list[Todo],
+    tasks: list[list[int]],
+    slots: list[Slot],
+    catalog: Catalog,
+    stats: ScanStats,
+    resolved: dict[str, Any],
+) -> None:
+    """Take task numbers until none is left, then merge what the helper read (or read it, if it failed)."""
+    mine: set[int] = set()
+    while (task := _next_task(helper.queue)) is not None:
+        for pos in tasks[task]:
+            slot, file_path, rel, ftype, st = todo[pos]
+            slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+            mine.add(pos)
+    os.close(helper.queue)
+    sent = _child_results(helper)
+    if sent is not None:
+        stats.prefiltered_away += sent[0]
+        stats.parsed += sent[1]
+        stats.streamed += sent[2]
+    for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
+        if pos in mine:
+            continue
+        got = sent[3].get(pos) if sent is not None else None
+        outcome: FileScan | str
+        if got is None:  # the helper failed: read it here
+            outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
+        elif isinstance(got, str):
+            outcome = got
+        else:
+            outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
+        slots[slot] = (rel, st, outcome, False)
+
+
+def _collect(slots: list[Slot], result: RawScan, cache: ResultCache) -> None:
+    """Skips, scanned files and findings in walk order; what was read goes into the result cache."""
+    for rel, st, done, cached in slots:
+        if done is None:  # every slot is filled, by the cache, the helper or a read here
+            raise RuntimeError(f"{rel!r} was never read")
+        if isinstance(done, str):
+            result.skipped.append(done)
+            if not cached:
+                cache.put(rel, (st.st_size, st.st_mtime_ns, "", done))
+            continue
+        result.files_scanned += 1
+        if done.found:
+            result.files.append(done)
+        if not cached:
+            cache.put(rel, (st.st_size, st.st_mtime_ns, done.digest, _pack(done.found)))
+
+
+def _may_fork(parallel: bool) -> bool:
+    return parallel and hasattr(os, "fork") and _cores() >= 2
 
 
 def raw_scan(
@@ -394,7 +571,7 @@ def raw_scan(
     no_ignore: bool = False,
     parallel: bool = False,
 ) -> RawScan:
-    """`parallel`: extraction may use a forked second process (see _fork_read); the CLI asks for it."""
+    """`parallel`: a forked helper may walk and read a share of the files (see _fork_helper); the CLI asks for it."""
     root = resolve_inside_roots(path, roots)
     inc = check_globs(include, "include")
     exc = check_globs(exclude, "exclude")
@@ -407,83 +584,37 @@ def raw_scan(
         return ftype is not None
 
     cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
-    walked = _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
-    scan_root = root if root.is_dir() else root.parent
-    result = RawScan(scan_root, skipped=list(walked.skipped), walk=walked)
-    stats = result.stats
-    total = len(walked.files)
-    stats.files_walked = total
-    seen: set[str] = set()
+
+    def walker() -> tuple[WalkResult, bool]:
+        return _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
+
+    def planner(walked: WalkResult) -> list[Todo]:
+        return _plan(walked, cache, catalog, ScanStats(), {}, types)[1]
+
+    helper = _fork_helper(walker, planner, catalog) if _may_fork(parallel) and root.is_dir() else None
+    if helper is not None:
+        _load_result_modules()  # while the helper walks: the CLI loads pydantic here, not before the walk
+        _load_extractors()
+    walked, from_cache = _walk_result(helper, walker)
+    if not from_cache and root.is_dir():
+        cache.put_listing(
+            _listing_key(inc, exc, hidden, no_ignore),
+            (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped),
+        )
+    result = RawScan(root if root.is_dir() else root.parent, skipped=list(walked.skipped), walk=walked)
+    result.stats.files_walked = len(walked.files)
     resolved: dict[str, Any] = {}
-    # In walk order: (rel, stat, outcome, from the cache). An outcome is a FileScan or a skip reason;
-    # None until read. Files not in the cache are read below, a share of them maybe by a forked child.
-    slots: list[tuple[str, os.stat_result, FileScan | str | None, bool]] = []
-    todo: list[tuple[int, str, str, str, os.stat_result]] = []  # (slot, path, rel, file type, stat)
-    for file_path, rel, st in walked.files:
-        seen.add(rel)
-        hit = cache.get(rel, st.st_size, st.st_mtime_ns)
-        if hit is not None:
-            stats.cache_hits += 1
-            rows = hit[3]
-            found = _unpack(rows, catalog, resolved) if rows and not isinstance(rows, str) else []
-            entry = rows if isinstance(rows, str) else FileScan(file_path, rel, hit[2], None, b"", True, found)
-            slots.append((rel, st, entry, True))
-            continue
-        ftype = types.get(rel.rsplit("/", 1)[-1]) or file_type(rel.rsplit("/", 1)[-1])
-        if ftype is None:  # the walk yields only files of a known type
-            raise RuntimeError(f"no file type for {rel!r}")
-        todo.append((len(slots), file_path, rel, ftype, st))
-        slots.append((rel, st, None, False))
-    tasks = _tasks(todo, parallel)
-    helper = _fork_read(todo, tasks, catalog) if tasks else None
-    if helper is not None:
-        _load_result_modules()  # while the helper reads: the CLI loads pydantic here, not before the walk
-    mine: set[int] = set()
-    if helper is None:
-        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
-            slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
-            if progress is not None and total > 100 and pos % 50 == 49:
-                progress(stats.cache_hits + pos + 1, total)
+    slots, todo = _plan(walked, cache, catalog, result.stats, resolved, types)
+    tasks = _tasks(todo, True) if helper is not None else []
+    if helper is not None and tasks:
+        _read_shared(helper, todo, tasks, slots, catalog, result.stats, resolved)
     else:
-        while (task := _next_task(helper[2])) is not None:
-            for pos in tasks[task]:
-                slot, file_path, rel, ftype, st = todo[pos]
-                slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
-                mine.add(pos)
-        os.close(helper[2])
-    if helper is not None:
-        sent = _child_results(helper[0], helper[1])
-        if sent is not None:
-            stats.prefiltered_away += sent[0]
-            stats.parsed += sent[1]
-            stats.streamed += sent[2]
-        for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
-            if pos in mine:
-                continue
-            got = sent[3].get(pos) if sent is not None else None
-            outcome: FileScan | str
-            if got is None:  # the child failed: read it here
-                outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
-            elif isinstance(got, str):
-                outcome = got
-            else:
-                outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
-            slots[slot] = (rel, st, outcome, False)
-    for rel, st, done, cached in slots:
-        if done is None:  # every slot is filled above, by the cache, the helper or a read here
-            raise RuntimeError(f"{rel!r} was never read")
-        if isinstance(done, str):
-            result.skipped.append(done)
-            if not cached:
-                cache.put(rel, (st.st_size, st.st_mtime_ns, "", done))
-            continue
-        result.files_scanned += 1
-        if done.found:
-            result.files.append(done)
-        if not cached:
-            cache.put(rel, (st.st_size, st.st_mtime_ns, done.digest, _pack(done.found)))
+        if helper is not None:
+            _dismiss(helper)
+        _read_alone(todo, slots, catalog, result.stats, progress)
+    _collect(slots, result, cache)
     if use_cache:
-        cache.retain(seen)
+        cache.retain({rel for _, rel, _ in walked.files})
         cache.save()
     return result
 
@@ -510,15 +641,26 @@ class Judge:
             self._cache[key] = replacement_for(self.catalog, model, endpoint, listed)
         return self._cache[key]
 
-    def reference(self, file: str, f: Found) -> Reference:
-        # The verdict depends on the id, its resolution, the call's endpoints and the kind only:
-        # computed once per distinct combination (a big tree repeats a few hundred ids thousands of times).
+    def verdict(self, f: Found) -> tuple[Any, Any, str | None, str | None]:
+        """(lifecycle, problem, shutdown date, suggestion) of a finding.
+
+        It depends on the id, its resolution, the call's endpoints and the kind only: computed once per
+        distinct combination (a big tree repeats a few hundred ids thousands of times)."""
         res = f.accepted.resolution
         key = (f.ident, res.match, res.record.id if res.record is not None else None, f.endpoints, f.kind)
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = self._verdicts[key] = self._verdict(f)
-        lifecycle, problem, shutdown, suggestion = verdict
+        return verdict
+
+    def row(self, file: str, f: Found) -> tuple[Any, ...]:
+        """A Reference's fields as a tuple, in field order (the CLI's output path, code/plain.py)."""
+        lifecycle, problem, shutdown, suggestion = self.verdict(f)
+        shown = f"{file}#cell{f.cell}" if f.cell is not None else file
+        return (shown, f.line, f.column, f.ident, f.kind, f.call, lifecycle, problem, shutdown, suggestion)
+
+    def reference(self, file: str, f: Found) -> Reference:
+        lifecycle, problem, shutdown, suggestion = self.verdict(f)
         # model_construct: every value was made here, from typed sources; no need to validate 10k times.
         return self._reference.model_construct(
             file=f"{file}#cell{f.cell}" if f.cell is not None else file,
