@@ -78,7 +78,7 @@ _UNGATED_MIN = 84  # the shortest text the ungated pattern (84-character keys) c
 # ids call after call. Emptied whenever the configured secrets change (a generation number keeps a
 # pass that began before the change from storing its answer).
 _SEEN_MAX_TEXT = 512
-_SEEN_MAX = 4096
+_SEEN_MAX = 1024
 _seen: dict[str, str] = {}
 _seen_generation = 0
 
