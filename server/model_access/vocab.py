@@ -19,8 +19,9 @@ Verdict = Literal[
     "accessible", "not_listed", "project_denied", "retired", "unknown_model", "wrong_endpoint", "unverifiable"
 ]
 
-# diagnose_error's categories (the cause of a failed call).
-Category = Literal[
+# diagnose_error's categories (the cause of a failed call); first those about a model: its id, its
+# lifecycle, who may call it and where.
+ModelCategory = Literal[
     "unknown_model_name",
     "model_retired",
     "project_access_denied",
@@ -28,6 +29,9 @@ Category = Literal[
     "organization_verification_required",
     "wrong_endpoint",
     "fine_tune_scope",
+]
+Category = Literal[
+    ModelCategory,
     "invalid_api_key",
     "key_permission_denied",
     "insufficient_quota",
@@ -43,15 +47,4 @@ Category = Literal[
     "unknown",
 ]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
-# The categories about a model: its id, its lifecycle, who may call it and where.
-MODEL_CATEGORIES: frozenset[Category] = frozenset(
-    {
-        "unknown_model_name",
-        "model_retired",
-        "project_access_denied",
-        "account_access_denied",
-        "organization_verification_required",
-        "wrong_endpoint",
-        "fine_tune_scope",
-    }
-)
+MODEL_CATEGORIES: frozenset[Category] = frozenset(get_args(ModelCategory))
