@@ -271,3 +271,26 @@ def test_a_local_server_that_does_not_serve_an_openai_id_is_not_an_account_quest
     # OpenAI's own wording through a local proxy is still OpenAI's answer about the account
     proxied = "http://localhost:4000/v1 -> The model `gpt-4o` does not exist or you do not have access to it."
     assert diagnose_offline(catalog, proxied).category != "unknown_model_name"
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        # an env or config key ending in _model names the id, before any id in the prose
+        (
+            "When I use gpt-4o it fails with 404 Invalid URL (POST /v1/chat/completions/chat/completions)\n"
+            "In .env: SUMMARY_BASE_URL=https://api.openai.com/v1\nSUMMARY_MODEL=gpt-4o-2024-08-06",
+            "gpt-4o-2024-08-06",
+        ),
+        ("llm_base_url: http://localhost:11434\nllm_model: ollama/qwen9\nError: Execution error", "ollama/qwen9"),
+        # another provider's id with its prefix, which the report says it used
+        (
+            "I run the agent using acme/brainy-9b-mini and get: 400 Client specified an invalid argument",
+            "acme/brainy-9b-mini",
+        ),
+        # an OpenAI id written with a space, glued to CJK text on both sides
+        ("模型填gpt-3.5 turbo就报400 invalid model ID", "gpt-3.5 turbo"),
+    ],
+)
+def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
+    assert diagnose_offline(catalog, text).facts.model == model

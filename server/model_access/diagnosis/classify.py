@@ -178,8 +178,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.78,
-        ("resource not found", "detail"),
-        r"\bResource not found\b|\"detail\":\s?\"Not Found\"",
+        ("resource not found", "detail", "资源不存在"),
+        r"\bResource not found\b|\"detail\":\s?\"Not Found\"|azure[^\n]{0,40}资源不存在",
         "a bare 404 from the host, not an API error body: the base URL, path, API version or deployment path is wrong",
     ),
     (
@@ -991,7 +991,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "find the model",
         ),
         r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
-        r"model name is not valid|"
+        r"model name is not valid|model:? \S{1,80} does not exist|"
         r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
         r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
