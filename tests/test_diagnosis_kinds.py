@@ -218,3 +218,79 @@ def test_a_bare_404_for_a_shut_down_model_is_said_with_doubt(catalog: Catalog) -
     result = diagnose_offline(catalog, "model = 'gpt-4'\nresponse = <Response [404]>")
     assert result.category == "model_retired"
     assert result.confidence < 0.8  # the catalog knows it; the text does not say it
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the body's shape, in OpenAI's "'$.field' is invalid", a strict schema, and FastAPI's loc
+        ("400 - {'error': {'message': \"'$.input' is invalid. Please check the API reference.\"}}", "invalid_request"),
+        (
+            "Invalid schema for response_format 'answer': In context=(), 'required' is required to be supplied",
+            "invalid_request",
+        ),
+        (
+            "{'detail': [{'loc': ('body', 'messages', 0), 'msg': 'field required', 'type': 'value_error'}]}",
+            "invalid_request",
+        ),
+        ('{"error":"Invalid messages array"}', "invalid_request"),
+        ("Error code: 400 - {'error': {'message': 'invalid input type', 'type': 'api_error'}}", "invalid_request"),
+        # the old SDK set up for Azure, called with model= instead of the deployment
+        (
+            "openai.error.InvalidRequestError: Must provide an 'engine' or 'deployment_id' parameter to create a "
+            "<class 'openai.api_resources.chat_completion.ChatCompletion'>",
+            "client_misconfigured",
+        ),
+        # a web framework's own 404 page: the path is wrong, not the model
+        ("InvalidRequestError: The requested URL was not found on the server.", "client_misconfigured"),
+        # a token without the scope the call needs
+        (
+            "403 Request had insufficient authentication scopes. reason: ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "key_permission_denied",
+        ),
+        (
+            "HTTP 401: You have insufficient permissions for this operation. Missing scopes: model.request",
+            "key_permission_denied",
+        ),
+        # the client library's price table, not the server, does not know the id
+        (
+            "Error: Model not in model_prices_and_context_window.json. You passed model=ollama/qwen9",
+            "client_misconfigured",
+        ),
+    ],
+)
+def test_fifth_pass_facts_and_meanings_decide(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_a_local_server_that_does_not_serve_an_openai_id_is_not_an_account_question(catalog: Catalog) -> None:
+    text = "unexpected status 404 Not Found: Model 'gpt-4o' not found\nbase_url = \"http://127.0.0.1:8000/v1\""
+    result = diagnose_offline(catalog, text)
+    assert result.category == "unknown_model_name"
+    assert result.facts.model == "gpt-4o"
+    # OpenAI's own wording through a local proxy is still OpenAI's answer about the account
+    proxied = "http://localhost:4000/v1 -> The model `gpt-4o` does not exist or you do not have access to it."
+    assert diagnose_offline(catalog, proxied).category != "unknown_model_name"
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        # an env or config key ending in _model names the id, before any id in the prose
+        (
+            "When I use gpt-4o it fails with 404 Invalid URL (POST /v1/chat/completions/chat/completions)\n"
+            "In .env: SUMMARY_BASE_URL=https://api.openai.com/v1\nSUMMARY_MODEL=gpt-4o-2024-08-06",
+            "gpt-4o-2024-08-06",
+        ),
+        ("llm_base_url: http://localhost:11434\nllm_model: ollama/qwen9\nError: Execution error", "ollama/qwen9"),
+        # another provider's id with its prefix, which the report says it used
+        (
+            "I run the agent using acme/brainy-9b-mini and get: 400 Client specified an invalid argument",
+            "acme/brainy-9b-mini",
+        ),
+        # an OpenAI id written with a space, glued to CJK text on both sides
+        ("模型填gpt-3.5 turbo就报400 invalid model ID", "gpt-3.5 turbo"),
+    ],
+)
+def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
+    assert diagnose_offline(catalog, text).facts.model == model

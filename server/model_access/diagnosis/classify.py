@@ -178,8 +178,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.78,
-        ("resource not found", "detail"),
-        r"\bResource not found\b|\"detail\":\s?\"Not Found\"",
+        ("resource not found", "detail", "资源不存在"),
+        r"\bResource not found\b|\"detail\":\s?\"Not Found\"|azure[^\n]{0,40}资源不存在",
         "a bare 404 from the host, not an API error body: the base URL, path, API version or deployment path is wrong",
     ),
     (
@@ -715,8 +715,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.94,
-        ("unknown context window", "valueerror: unknown model"),
-        r"Unknown context window size for model|ValueError: Unknown model",
+        ("unknown context window", "valueerror: unknown model", "model_prices_and_context_window"),
+        r"Unknown context window size for model|ValueError: Unknown model|"
+        r"Model not in model_prices_and_context_window",
         "the client library's own model table does not know this id (no request was sent)",
     ),
     (
@@ -756,6 +757,45 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         ("invalid '", "must provide a model", "allowed string values for", "allowed values for"),
         r"Invalid '[\w.\[\]]{1,80}':|must provide a model parameter|allowed string values for '|allowed values for '",
         "the request body is malformed",
+    ),
+    # ---- the body's shape, as OpenAI, relays and FastAPI/pydantic servers word it
+    (
+        "invalid_request",
+        0.85,
+        ("' is invalid", "invalid schema for", "('body'", '["body"', "must be an array", "invalid messages"),
+        r"'\$\.[\w.\[\]]{1,80}' is invalid|Invalid schema for (?:response_format|function)|"
+        r"'loc': \('body'|\"loc\":\s?\[\"body\"|messages must be an array|Invalid messages array",
+        "the request body does not have the shape the API expects (a field's type or schema)",
+    ),
+    (
+        "invalid_request",
+        0.75,
+        ("invalid input type", "'engine' parameter"),
+        r"invalid input type|Must provide an 'engine' parameter to create",
+        "the request body is malformed (an input of the wrong type, or no model/engine sent)",
+    ),
+    # ---- the client is set up for another service or another library version
+    (
+        "client_misconfigured",
+        0.88,
+        ("'deployment_id' parameter",),
+        r"Must provide an 'engine' or 'deployment_id' parameter",
+        "the client is set up for Azure (api_type azure) but passes model= instead of the deployment (engine=)",
+    ),
+    (
+        "client_misconfigured",
+        0.8,
+        ("requested url was not found",),
+        r"requested URL was not found on (?:the|this) server",
+        "a web server's own 404 page: the base URL or path is wrong (not an API error body)",
+    ),
+    # ---- a token without the scope the call needs (OAuth, Google)
+    (
+        "key_permission_denied",
+        0.85,
+        ("insufficient authentication scopes", "access_token_scope_insufficient", "missing scopes"),
+        r"insufficient authentication scopes|ACCESS_TOKEN_SCOPE_INSUFFICIENT|Missing scopes:",
+        "the token or key lacks a scope this call needs",
     ),
     # ---- Ollama: its own routes answer 404 (or a missing manifest) when the model is not pulled
     (
@@ -951,7 +991,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "find the model",
         ),
         r"model (?:does not exist|doesn't exist|not found|not exist|was not found|is not found)|no such model|unknown model|"
-        r"model name is not valid|"
+        r"model name is not valid|model:? \S{1,80} does not exist|"
         r"does not exist or you do not have access|invalid model (?:name|id|identifier)\b|model (?:name|id) is invalid|"
         r"not found the model|(?:can't|cannot|could not|couldn't|unable to) find (?:the )?model|"
         r"模型(?:不存在|未找到|无效)|找不到模型|無効なモデル|モデルが見つかりません|모델을 찾을 수 없|модель не найдена|"
@@ -1125,6 +1165,9 @@ _NOT_SERVED = (
     r"model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)"
 )
 _NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
+# A base URL on this machine: the server that answered is a local one, not OpenAI's API, so its
+# own "not found" (not OpenAI's "does not exist or you do not have access") is "not served here".
+_LOCAL_HOST = re.compile(r"https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):\d{2,5}\b", _R)
 _NOT_AVAILABLE_MSG = re.compile(
     r"模型\S{0,84}不可用|model\W{1,3}[\w./:-]{1,80}\W{0,3}\s(?:is )?(?:not available|unavailable)(?:\s?[.,;!\"')(]|$| for (?:your|this) (?:account|organization|project))",
     _R,
@@ -1518,7 +1561,7 @@ def _missing_outcome(
     if lifecycle == "shutdown":
         return "shut_down", ""
     if not _NOT_EXIST.search(flat):
-        if _NOT_SERVED_MSG.search(flat):
+        if _NOT_SERVED_MSG.search(flat) or _LOCAL_HOST.search(flat):
             return "not_served", ""
         if _NOT_AVAILABLE_MSG.search(flat):
             return "not_available", ""

@@ -258,10 +258,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 # Ids copied from rendered pages carry Unicode hyphens (U+2010, U+2011): part of the id as written.
 _HYPHENS = "\u2010\u2011"
-_ID = r"[A-Za-z0-9~][\w.:/@<>\-" + _HYPHENS + r"]{0,150}"
-_IDG = r"[A-Za-z0-9~][\w.:/@\-" + _HYPHENS + r"]{0,150}"
+_ID = r"[A-Za-z0-9~][A-Za-z0-9_.:/@<>\-" + _HYPHENS + r"]{0,150}"
+_IDG = r"[A-Za-z0-9~][A-Za-z0-9_.:/@\-" + _HYPHENS + r"]{0,150}"
 # A quoted id may be a local path (vLLM serves "/data/Qwen1.5-72B-Chat" under that name).
-_QID = r"[A-Za-z0-9~/][\w.:/@<>\-" + _HYPHENS + r"]{0,150}"
+_QID = r"[A-Za-z0-9~/][A-Za-z0-9_.:/@<>\-" + _HYPHENS + r"]{0,150}"
 _Q = r"[`'\"]?"
 
 _STATUSES = frozenset(
@@ -456,10 +456,11 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         ),
     )
 )
-# A model id in a labelled field ("Model: x", "model=x"): taken as written even when the catalog
+# A model id in a labelled field ("Model: x", "model=x", an env or config key ending in _model such
+# as "OPENAI_MODEL=x" or "llm_model: x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
 _MODEL_LABEL = re.compile(
-    r"(?i)(?:(?:(?<![\w-])[\"']?(?:model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
+    r"(?i)(?:(?:(?<![\w-])[\"']?(?:(?:[a-z][a-z0-9]{0,24}(?:_[a-z0-9]{1,24}){0,3}_)?model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
@@ -509,11 +510,17 @@ _FAMILY_START = re.compile(
     r"(?<![a-z0-9])(?:gpt|text-|o\d|code-|sora|babbage|chat-|chatgpt|computer-use|dall|davinci|omni|tts|"
     r"ada(?![a-z])|codex|curie|whisper|ft:)"
 )
+_SPACED_ID = re.compile(
+    r"(?i)(?<![A-Za-z0-9_.\-])(gpt-\d(?:\.\d)?o?\s(?:turbo|mini|nano|instruct|preview))(?![A-Za-z0-9_\-])"
+)
+_PREFIXED_USED = re.compile(
+    r"(?i)\b(?:using|with)\s(?:the\s)?(?:model\s)?[`'\"]?([A-Za-z][\w.\-]{1,30}/[\w.:/\-]{3,120})"
+)
 _MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
     r"^(?:ft:)?(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
 )
-_TOKEN = re.compile(r"[A-Za-z0-9][\w.:/\-]{1,80}")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{1,80}")
 
 # Endpoint evidence, most direct first.
 _EP_MESSAGE = (
@@ -870,6 +877,14 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         call = _SDK_CALL.search(flat)
         if call and _LABEL_SHAPE.search(call.group(1)):
             return call.group(1)
+    if "/" in flat:
+        # Another provider's id, written with its provider prefix, that the report says it used
+        # ("using xai/grok-3-mini", "Processing with Groq/meta-llama/llama-4-…").
+        used = _PREFIXED_USED.search(flat)
+        name = _clean_id(used.group(1), False) if used else ""
+        tail = name.split("/", 1)[-1]
+        if "-" in tail and any(ch.isdigit() for ch in tail) and "//" not in name:
+            return name
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
         return _quoted_id(flat)
@@ -898,6 +913,10 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         known = check(_clean_id(value, False))
         if known:
             return str(known)
+    # No id as written: an OpenAI id written with a space for its dash ("gpt-3.5 turbo").
+    spaced = _SPACED_ID.search(flat)
+    if spaced:
+        return spaced.group(1)
     return _quoted_id(flat)
 
 
