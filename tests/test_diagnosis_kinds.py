@@ -294,3 +294,82 @@ def test_a_local_server_that_does_not_serve_an_openai_id_is_not_an_account_quest
 )
 def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
     assert diagnose_offline(catalog, text).facts.model == model
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # OpenAI's "Unknown parameter": a top-level argument is one the endpoint or model does not take…
+        (
+            'Error: 400 {"error": {"message": "Unknown parameter: \'verbosity\'.", "type": "invalid_request_error", '
+            '"param": "verbosity", "code": "unknown_parameter"}}',
+            "unsupported_parameter",
+        ),
+        # …while a path inside the body is a malformed body
+        (
+            "Error code: 400 - {'error': {'message': \"Unknown parameter: 'messages[1].content[0].detail'.\", "
+            "'type': 'invalid_request_error', 'code': 'unknown_parameter'}}",
+            "invalid_request",
+        ),
+        # Ollama's capability errors: an embedding model used for chat or generate
+        ('Error: 400 Bad Request: "all-minilm" does not support generate', "wrong_endpoint"),
+        ("error: embedding models do not support chat", "wrong_endpoint"),
+        # a tool whose parameter schema the server rejects, and a tool call left without its reply
+        (
+            "BadRequestError: Invalid schema for function 'list_files': In context=('properties', 'globs'), "
+            "array schema missing items.",
+            "invalid_request",
+        ),
+        ("Invalid tool schema for fs_batch_read: array parameter missing items", "invalid_request"),
+        (
+            '{"error": {"message": "An assistant message with \'tool_calls\' must be followed by tool messages '
+            'responding to each \'tool_call_id\'.", "type": "invalid_request_error"}}',
+            "invalid_request",
+        ),
+        # one-api/new-api relay an upstream 429 as "load saturated"
+        (
+            '{"error":{"message":"当前分组上游负载已饱和，请稍后再试 (request id: 1)","type":"new_api_error"}}',
+            "rate_limited",
+        ),
+        # OpenAI's server-error wording, with no status around it
+        (
+            "An error occurred while processing your request. You can retry your request, or contact us through "
+            "our help center at help.openai.com if the error persists.",
+            "server_error",
+        ),
+        # more wordings of "this model does not take it": another provider, an SDK's own check, a fixed value
+        ("API Error: 400 role 'system' is not supported on this model", "unsupported_parameter"),
+        ("error: this model is not supported MaxTokens, please use MaxCompletionTokens", "unsupported_parameter"),
+        (
+            '400: {"message":"invalid temperature: only 1 is allowed for this model","type":"invalid_request_error"}',
+            "unsupported_parameter",
+        ),
+        # the error's param field names a request argument and the message says it is not supported
+        (
+            '{"error": {"message": "Function tools with reasoning_effort are not supported for acme-9 in '
+            '/v1/chat/completions.", "type": "invalid_request_error", "param": "reasoning_effort"}}',
+            "unsupported_parameter",
+        ),
+        # a tuned model the caller may not use (Gemini's wording)
+        (
+            "[403 Forbidden] You do not have permission to access tuned model tunedModels/my-tuned-7",
+            "fine_tune_scope",
+        ),
+        # a 5xx status means the server answered: a timeout among "overloaded" retries is the server's
+        (
+            'API Error (529 {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}) retrying… '
+            "API Error (Request timed out.) retrying…",
+            "server_error",
+        ),
+    ],
+)
+def test_sixth_pass_facts_and_meanings_decide(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_a_model_name_in_the_param_field_is_not_an_unsupported_argument(catalog: Catalog) -> None:
+    text = (
+        '{"error": {"message": "The model acme-9 is not supported.", "type": "invalid_request_error", '
+        '"param": "model"}}'
+    )
+    assert diagnose_offline(catalog, text).category != "unsupported_parameter"

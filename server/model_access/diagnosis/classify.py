@@ -398,8 +398,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "server_error",
         0.78,
-        ("server", "bad gateway", "service unavailable", "gateway time", "overloa", "服务器"),
+        ("server", "bad gateway", "service unavailable", "gateway time", "overloa", "服务器", "retry your request"),
         r"server_error|server had an error|InternalServerError|Bad Gateway|Service Unavailable|"
+        r"You can retry your request, or contact us|"
         r"Internal Server Error|Gateway Time-?out|is currently overloa|overloaded_error|\b(?:is|are) overloaded\b|服务器(?:错误|内部错误|繁忙)",
         "the server failed",
     ),
@@ -415,9 +416,11 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "valid role",
             "elements with the role",
             "valid range",
+            "followed by tool messages",
         ),
         r"messages? with role \W?\w+\W? must be|must be a response to a prece+ding message|is not one of \[|"
-        r"content blocks must contain|Please use a valid role|do not contain elements with the role|valid range\s+of",
+        r"content blocks must contain|Please use a valid role|do not contain elements with the role|valid range\s+of|"
+        r"must be followed by tool messages",
         "the request's messages or values are malformed (roles, order, empty content, a value out of range)",
     ),
     # ---- a fine-tuned model, said in words, that cannot be found
@@ -427,6 +430,13 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         ("tuned", "tune", "tuning", "微调"),
         r"(?:fine[- _]?tuned|fine[- _]?tune|fine[- _]?tuning|微调)[^\n]{0,300}?(?:does\s?n[o']t exist|not found|do not have access|不存在)",
         "a fine-tuned model is not found: fine-tunes are visible only to the organization that trained them",
+    ),
+    (
+        "fine_tune_scope",
+        0.8,
+        ("tuned model",),
+        r"(?:permission to access|access to) tuned model",
+        "a tuned model the caller may not use: tuned models are visible only to their owner (Gemini)",
     ),
     # ---- a server with no model by that name (no id read)
     (
@@ -611,6 +621,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"无可用渠道|無可用渠道|no available channel|沒有可用的管道",
         "the gateway has no channel for this model in your group (a model name or a gateway setting)",
     ),
+    # one-api/new-api relay the upstream's 429 as "the group's upstream load is saturated"
+    (
+        "rate_limited",
+        0.8,
+        ("负载已饱和",),
+        r"负载已饱和",
+        "the relay's upstream channel is rate limited (one-api/new-api: load saturated)",
+    ),
     (
         "connection_error",
         0.8,
@@ -767,6 +785,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"'loc': \('body'|\"loc\":\s?\[\"body\"|messages must be an array|Invalid messages array",
         "the request body does not have the shape the API expects (a field's type or schema)",
     ),
+    # a tool's JSON schema the server rejects (OpenAI's context tuple, MCP hosts, jsonschema's wording)
+    (
+        "invalid_request",
+        0.85,
+        ("missing items", "invalid tool schema", "invalid tools structure", "failed validating"),
+        r"array (?:schema|parameter) missing items|Invalid tool schema for|Invalid tools structure|"
+        r"Failed validating '\w{1,40}' in schema",
+        "a tool's parameter schema is invalid (an array without items, a name that breaks the pattern)",
+    ),
     (
         "invalid_request",
         0.75,
@@ -826,6 +853,16 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"(?:provided )?model identifier is invalid",
         "the server does not serve a model by that name",
     ),
+    # Ollama's capability errors name the operation the model does not serve ("\"x\" does not support
+    # generate", "embedding models do not support chat"); tools and thinking are parameters (above).
+    (
+        "wrong_endpoint",
+        0.85,
+        ("does not support generate", "does not support chat", "do not support chat", "does not support insert"),
+        r"does not support generate\b|does not support insert\b|does not support chat(?:\s?[.,;!\"')(]|$| completions?\b| endpoint)|"
+        r"embedding models do not support chat",
+        "the model does not serve the operation that was called (an embedding model used for chat or generate)",
+    ),
     (
         "wrong_endpoint",
         0.78,
@@ -840,18 +877,33 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "is not supported in this model",
             "is not supported by this model",
             "is not supported for this model",
+            "is not supported on this model",
+            "is not supported maxtokens",
+            "is allowed for this model",
             "extra inputs are not permitted",
         ),
         r"is not supported in this model|is not supported by this model|is not supported for this model|"
+        r"is not supported on this model|this model is not supported MaxTokens|only [\d.]{1,6} is allowed for this model|"
         r"Extra inputs are not permitted",
         "a parameter or value this model (or server) does not accept",
+    ),
+    # OpenAI's "Unknown parameter: 'x'" (code unknown_parameter), the newer wording of Azure's
+    # "Unrecognized request argument supplied": a top-level argument this endpoint or model does not
+    # take is an unsupported parameter; a path inside the body ('messages[0].content[0].x') is a
+    # malformed body.
+    (
+        "unsupported_parameter",
+        0.85,
+        ("unknown parameter",),
+        r"Unknown parameter:\s?\\?['\"`][A-Za-z_]{1,40}\\?['\"`]",
+        "a request argument this endpoint or model does not take (named in the error)",
     ),
     (
         "invalid_request",
         0.78,
-        ("unknown parameter", "unknown_parameter"),
-        r"Unknown parameter|unknown_parameter",
-        "the request names a parameter the API does not have",
+        ("unknown parameter",),
+        r"Unknown parameter:\s?\\?['\"`]\w{1,40}[.\[]",
+        "the request body has a field the API does not have (a path inside the body)",
     ),
     (
         "region_not_supported",
@@ -1065,7 +1117,7 @@ _CODES: dict[str, tuple[Category, float]] = {
     "authentication_error": ("invalid_api_key", 0.93),
     "overloaded_error": ("server_error", 0.9),
     "api_error": ("server_error", 0.7),
-    "unknown_parameter": ("invalid_request", 0.85),
+    "unknown_parameter": ("invalid_request", 0.6),  # the message says which kind (see the family rows)
     # the model's own tool call failed the server's validation: not a model-access problem
     "tool_use_failed": ("unknown", 0.75),
 }
@@ -1233,6 +1285,19 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
         if match:
             hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
     code = (parsed.error_code or "").lower()
+    param = parsed.param or ""
+    if (
+        "unsupported_parameter" not in hits
+        and "not supported" in present
+        and _REQUEST_ARGUMENT.fullmatch(param)
+        and param not in _NOT_ARGUMENTS
+    ):
+        # The error's own param field names a request argument and the message says it is not
+        # supported ("Function tools with reasoning_effort are not supported for <model>").
+        hits["unsupported_parameter"] = (
+            0.78,
+            f"the error names the request argument {param!r} and says it is not supported",
+        )
     refined = False
     if "incorrect api key" in lower and _AZURE.search(flat):
         hits["client_misconfigured"] = (0.94, "an Azure key was sent to api.openai.com (the key is refused there)")
@@ -1366,6 +1431,11 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
         checked_live=checked_live,
         note=note,
     )
+
+
+# A top-level request argument as the error's param field names it (not a path inside the body).
+_REQUEST_ARGUMENT = re.compile(r"[a-z][a-z_]{1,40}")
+_NOT_ARGUMENTS = frozenset({"model", "messages", "input", "prompt", "engine", "deployment_id"})
 
 
 _NON_MODEL: frozenset[Category] = frozenset(
@@ -1600,12 +1670,19 @@ _TIE_BY_STATUS: dict[int, Category] = {429: "rate_limited", 401: "invalid_api_ke
 _TIED: frozenset[Category] = frozenset({"rate_limited", "invalid_api_key"})
 
 
+_TRANSPORT_OR_SERVER: frozenset[Category] = frozenset({"connection_error", "server_error"})
+
+
 def _status_breaks_tie(
     ranked: list[tuple[Category, tuple[float, str]]], status: int | None
 ) -> list[tuple[Category, tuple[float, str]]]:
-    """The status decides between a rate limit and a bad key when the words name both."""
+    """The status decides between a rate limit and a bad key when the words name both, and between
+    a transport failure and a server failure: a 5xx status means the server answered."""
     wanted = _TIE_BY_STATUS.get(status or 0)
-    if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != _TIED or ranked[0][0] == wanted:
+    tied = _TIED
+    if wanted is None and status is not None and 500 <= status <= 599 and status != 504:
+        wanted, tied = "server_error", _TRANSPORT_OR_SERVER
+    if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != tied or ranked[0][0] == wanted:
         return ranked
     if ranked[1][1][0] < ranked[0][1][0] - 0.15:
         return ranked
