@@ -350,6 +350,12 @@ def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
             '/v1/chat/completions.", "type": "invalid_request_error", "param": "reasoning_effort"}}',
             "unsupported_parameter",
         ),
+        # a server that says which parameter it does not take outranks the 500 it wraps the answer in
+        (
+            "openai.InternalServerError: Error code: 500 - {'error': {'code': 500, 'message': 'Unsupported param: "
+            "tools', 'type': 'server_error'}}",
+            "unsupported_parameter",
+        ),
         # a tuned model the caller may not use (Gemini's wording)
         (
             "[403 Forbidden] You do not have permission to access tuned model tunedModels/my-tuned-7",

@@ -224,7 +224,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "non pris en charge",
             "не поддерживается",
         ),
-        r"Unsupported parameter|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
+        r"Unsupported parameter|Unsupported param:|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
         r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
         r"No endpoints found that support|does not support (?:tools|tool use|tool calling|function calling|images|"
         r"image input|vision|streaming|system messages?|temperature|logprobs)|"
