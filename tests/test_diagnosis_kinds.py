@@ -342,6 +342,13 @@ def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
             'your model vicuna-13b-v1.5","code":40301}\' (HTTP response code was 400)',
             "vicuna-13b-v1.5",
         ),
+        # xAI names the model a request sent to the wrong endpoint
+        (
+            "Error code: 400 - {'code': 'Client specified an invalid argument', 'error': 'The model acme-image-9 "
+            "is an image model and is therefore not available on this endpoint. Please use a compatible "
+            "endpoint such as https://api.x.ai/v1/images/generations.'}",
+            "acme-image-9",
+        ),
         # a Gemini REST path names the model when the words name none ...
         (
             'got status: 404 . {"status":404,"error":"Not Found","path":"/beta/models/gemini-9-pro:streamGenerateContent"}',

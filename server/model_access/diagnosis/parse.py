@@ -344,7 +344,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             ("model",),
             r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
             r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|doesn't|not\sfound|is\snot|was\snot|"
-            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger|"
+            # xAI: "The model grok-2-image-1212 is an image model and is therefore not available on this endpoint"
+            r"is\san?\s(?:image|embedding|audio|chat|completion|reasoning|vision)\smodel\sand)",
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
