@@ -349,6 +349,19 @@ def test_fifth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
             "endpoint such as https://api.x.ai/v1/images/generations.'}",
             "acme-image-9",
         ),
+        # a log of attempts ends on the id the report is about; a wrapped line cut the first one short
+        (
+            "• Model changed to acme-codex-mini\n■ unexpected status 404 Not Found: "
+            '{"error":{"message":"model \'acme-codex-mini\' not found","type":"api_error"}}\n'
+            "• Model changed to acme-codex-9\n■ unexpected status 404 Not Found: "
+            '{"error":{"message":"model \'acme-codex-9\' not found","type":"api_error"}}',
+            "acme-codex-9",
+        ),
+        (
+            "Falling back to HTTPS transport. unexpected status 404 Not Found: Model not\n  found gpt-5.4-c\n\n"
+            "■ unexpected status 404 Not Found: Model not found gpt-5.4, url: https://example.com/responses",
+            "gpt-5.4",
+        ),
         # a Gemini REST path names the model when the words name none ...
         (
             'got status: 404 . {"status":404,"error":"Not Found","path":"/beta/models/gemini-9-pro:streamGenerateContent"}',

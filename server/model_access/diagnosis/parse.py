@@ -855,16 +855,22 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 
 
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
+    """The id the error names. When one phrasing names several ids (a log of attempts, or a
+    wrapped line cut off before the full one), the last is the one the report ends on."""
     for gate, pattern in _MODEL_PATTERNS:
         if present.isdisjoint(gate):
             continue
-        match = pattern.search(flat)
-        if match:
+        last: str | None = None
+        for count, match in enumerate(pattern.finditer(flat)):
+            if count >= 16:
+                break
             raw = match.group(1)
             quoted = match.end(1) < len(flat) and flat[match.end(1) : match.end(1) + 1] in "`'\""
             value = _clean_id(raw, quoted)
             if value and _plausible_id(value):
-                return value, True
+                last = value
+        if last is not None:
+            return last, True
     return None, False
 
 
