@@ -53,9 +53,9 @@ def test_the_stored_split_is_the_seeded_split_of_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.927 (227/245) on the test part; 0.925 (211/228) on the test texts that "
-    "predate issue 13e (unchanged by 13e), 0.920 (172/187) on those that predate 13d (0.914 before it); "
-    "development part 0.977 (689/705); the bar stays 0.95",
+    reason="bar not met: measured 0.886 (248/280) on the test part (issue 13g); 0.927 (227/245) on the 245 "
+    "test texts that predate 13g (unchanged by 13g), 0.600 (21/35) on the 35 batch-#6 texts that joined it; "
+    "development part 0.929 (736/792), 0.977 (689/705) on the texts that predate 13g; the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
@@ -63,9 +63,10 @@ def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met at 245 test texts (issue 13e): invalid_request 0.83 (15/18) and unsupported_parameter "
-    "0.85 (11/13); client_misconfigured reached 0.90 (19/21, 0.87 before 13e); every other category with "
-    "10 or more test texts is at or above 0.90; the bar stays 0.90",
+    reason="bar not met at 280 test texts (issue 13g): client_misconfigured 0.76 (19/25), invalid_request 0.79 "
+    "(15/19), account_access_denied 0.80 (8/10) and unsupported_parameter 0.85 (11/13); on the 245 texts that "
+    "predate 13g unchanged (client_misconfigured 0.90, invalid_request 0.83, unsupported_parameter 0.85); every "
+    "other category with 10 or more test texts is at or above 0.90; the bar stays 0.90",
 )
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
     low = {c: g / t for c, (g, t) in test_part.per_category.items() if t >= 10 and g / t < 0.90}
@@ -74,9 +75,9 @@ def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.909 (90/99) on the test part; 0.908 (89/98) on the test texts that predate "
-    "issue 13e (unchanged by 13e), 0.902 (74/82) on those that predate 13d; development part 0.983 (228/232); "
-    "the bar stays 0.98",
+    reason="bar not met: measured 0.910 (122/134) on the test part (issue 13g); 0.909 (90/99) on the test texts "
+    "that predate 13g (unchanged by 13g), 0.914 (32/35) on the batch-#6 texts that joined it; development part "
+    "0.952 (300/315), 0.983 (228/232) on the texts that predate 13g; the bar stays 0.98",
 )
 def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> None:
     assert test_part.model_accuracy >= 0.98, test_part.table()
