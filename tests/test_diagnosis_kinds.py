@@ -379,3 +379,95 @@ def test_a_model_name_in_the_param_field_is_not_an_unsupported_argument(catalog:
         '"param": "model"}}'
     )
     assert diagnose_offline(catalog, text).category != "unsupported_parameter"
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        # a LiteLLM proxy's group is the id the caller sent; the upstream's wording names its mapping
+        (
+            'litellm.NotFoundError: AnthropicException - {"type":"error","error":{"type":"not_found_error",'
+            '"message":"model: claude-x-9-latest"}}. Received Model Group=claude-x-9\n'
+            "Available Model Group Fallbacks=None",
+            "claude-x-9",
+        ),
+        # AWS Bedrock echoes the refused modelId, with its colon tags
+        (
+            "ValidationException: 1 validation error detected: Value 'acme.titan-v9:0:8k' at 'modelId' failed "
+            "to satisfy constraint: Member must satisfy regular expression pattern: (arn:aws(-[^:]+)?:bedrock:)",
+            "acme.titan-v9:0:8k",
+        ),
+        # ... and names the id it received, which beats the client's provider-prefixed config value
+        (
+            '{ "model": "amazon-bedrock/anthropic.claude-9-v1:0" }\n'
+            "AI_APICallError: Invocation of model ID anthropic.claude-9-v1:0 with on-demand throughput isn’t "
+            "supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+            "anthropic.claude-9-v1:0",
+        ),
+        # Azure's deployment-time model descriptor, with and without spaces
+        (
+            "ServiceModelDeprecated: The model 'Format:OpenAI,Name:gpt-35-turbo-16k,Version:0613' has been "
+            "deprecated since 04/30/2025 00:00:00.",
+            "gpt-35-turbo-16k",
+        ),
+        (
+            "unexpected status 400 with error: ServiceModelDeprecated: The model 'Publisher: , Format: OpenAI, "
+            "Name: gpt-4-32k, Version: 0613, Source: , SourceAccount: ' has been deprecated",
+            "gpt-4-32k",
+        ),
+        # tiktoken names the model it was asked to map
+        (
+            "KeyError: 'Could not automatically map acme-chat-7b to a tokeniser. Please use "
+            "`tiktoken.get_encoding` to explicitly get the tokeniser you expect.'",
+            "acme-chat-7b",
+        ),
+        # FastChat's worker check names the id the request carried, after the one it serves
+        (
+            'Invalid response object from API: \'{"object":"error","message":"Only vicuna-7b allowed now, '
+            'your model vicuna-13b-v1.5","code":40301}\' (HTTP response code was 400)',
+            "vicuna-13b-v1.5",
+        ),
+        # xAI names the model a request sent to the wrong endpoint
+        (
+            "Error code: 400 - {'code': 'Client specified an invalid argument', 'error': 'The model acme-image-9 "
+            "is an image model and is therefore not available on this endpoint. Please use a compatible "
+            "endpoint such as https://api.x.ai/v1/images/generations.'}",
+            "acme-image-9",
+        ),
+        # a log of attempts ends on the id the report is about; a wrapped line cut the first one short
+        (
+            "• Model changed to acme-codex-mini\n■ unexpected status 404 Not Found: "
+            '{"error":{"message":"model \'acme-codex-mini\' not found","type":"api_error"}}\n'
+            "• Model changed to acme-codex-9\n■ unexpected status 404 Not Found: "
+            '{"error":{"message":"model \'acme-codex-9\' not found","type":"api_error"}}',
+            "acme-codex-9",
+        ),
+        (
+            "Falling back to HTTPS transport. unexpected status 404 Not Found: Model not\n  found gpt-5.4-c\n\n"
+            "■ unexpected status 404 Not Found: Model not found gpt-5.4, url: https://example.com/responses",
+            "gpt-5.4",
+        ),
+        # a Gemini REST path names the model when the words name none ...
+        (
+            'got status: 404 . {"status":404,"error":"Not Found","path":"/beta/models/gemini-9-pro:streamGenerateContent"}',
+            "gemini-9-pro",
+        ),
+        # ... and the error's own words win over the path
+        (
+            'curl "https://generativelanguage.googleapis.com/v1beta/models/gemini-9-flash:generateContent"\n'
+            '{"error": {"code": 404, "message": "This model models/gemini-9-flash is no longer available to new '
+            'users.", "status": "NOT_FOUND"}}',
+            "models/gemini-9-flash",
+        ),
+    ],
+)
+def test_sixth_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
+    assert diagnose_offline(catalog, text).facts.model == model
+
+
+def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
+    text = (
+        "ERROR 404 not found when calling "
+        "https://gateway.example.com/v1/acct/gw/google-ai-studio/v1/models/{model}:{generative_ai_rest_resource}"
+    )
+    assert diagnose_offline(catalog, text).facts.model in (None, "")

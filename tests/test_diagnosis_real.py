@@ -53,9 +53,9 @@ def test_the_stored_split_is_the_seeded_split_of_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.927 (265/286) on the test part (issue 13f); 0.931 (228/245) on the test "
-    "texts that predate 13f (0.927 before it), 0.902 (37/41) on the 13f batch texts in the test part (studied); "
-    "development part 0.976 (784/803); the bar stays 0.95",
+    reason="bar not met: measured 0.891 (286/321) on the test part after issues 13f and 13g; 0.931 (228/245) "
+    "on the test texts that predate them, 0.902 (37/41) on batch #5's and 0.600 (21/35) on batch #6's test "
+    "texts; development part 0.934 (831/890); the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
@@ -63,10 +63,9 @@ def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met at 286 test texts (issue 13f): invalid_request 0.84 (21/25), client_misconfigured 0.83 "
-    "(19/23) and account_access_denied 0.77 (10/13); unsupported_parameter reached 0.93 (28/30, 0.85 before 13f) "
-    "and server_error 1.00 (11/11); every other category with 10 or more test texts is at or above 0.90; the "
-    "bar stays 0.90",
+    reason="bar not met at 321 test texts (after 13f and 13g): client_misconfigured 0.70 (19/27), "
+    "invalid_request 0.81 (21/26), account_access_denied 0.79 (11/14); every other category with 10 or more "
+    "test texts is at or above 0.90; the bar stays 0.90",
 )
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
     low = {c: g / t for c, (g, t) in test_part.per_category.items() if t >= 10 and g / t < 0.90}
@@ -75,9 +74,8 @@ def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.907 (98/108) on the test part (issue 13f); 0.909 (90/99) on the test texts "
-    "that predate 13f (unchanged by 13f), 8/9 on the 13f batch texts in the test part; development part "
-    "0.980 (242/247); the bar stays 0.98",
+    reason="bar not met: measured 0.909 (130/143) on the test part after 13f and 13g; 0.909 (90/99) on the "
+    "test texts that predate them; development part 0.948 (313/330); the bar stays 0.98",
 )
 def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> None:
     assert test_part.model_accuracy >= 0.98, test_part.table()

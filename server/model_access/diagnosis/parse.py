@@ -321,6 +321,20 @@ _MISSING_AFTER = r"\s(?:not\sfound|does\snot\sexist|doesn't\sexist|is\snot\s(?:f
 _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
     (gates(*gate), linear(p))
     for gate, p in (
+        # A LiteLLM proxy names the group the caller asked for ("Received Model Group=x"); the
+        # upstream's own wording that follows names the id the proxy mapped it to, not the one sent.
+        (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
+        # AWS Bedrock echoes the id it refused: "Value 'x' at 'modelId' failed to satisfy
+        # constraint", "Invocation of model ID x with on-demand throughput isn't supported".
+        (("'modelid'",), r"(?i)\bValue\s'([A-Za-z0-9][\w.:/@\-]{0,150})'\sat\s'modelId'"),
+        (("invocation of model id",), r"(?i)invocation\sof\smodel\sID\s(" + _IDG + r")\swith\b"),
+        # Azure's deployment-time model descriptor: "The model 'Publisher: , Format: OpenAI,
+        # Name: gpt-35-turbo, Version: 0613' has been deprecated" (also written without spaces).
+        (("format:",), r"(?i)\bFormat:\s?OpenAI,\s?Name:\s?([A-Za-z0-9][\w.\-]{0,80})"),
+        # tiktoken names the model it was asked to map: "Could not automatically map x to a tokeniser".
+        (("to a tokeni",), r"(?i)could\snot\sautomatically\smap\s(" + _IDG + r")\sto\sa\stokeni[sz]er"),
+        # FastChat's worker check: "Only chatglm2-6b allowed now, your model chatglm2-6b-32k".
+        (("your model",), r"(?i)\ballowed\snow,\syour\smodel\s(" + _IDG + r")"),
         (
             ("access",),
             r"(?i)does\s?not\s?have\s?access\s?to\s?model\s?" + _Q + r"(" + _ID + r"?)" + _Q + r"(?:[\s\"',}]|$)",
@@ -330,7 +344,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             ("model",),
             r"(?i)the\s(?:request(?:ed)?\s)?model[:\s]\s?" + _Q + r"\s?(" + _QID + r"?)\s?" + _Q + r"\s?(?:has\sbeen\s"
             r"(?:deprecated|decommissioned|retired|shut\sdown)|does\s?not|doesn't|not\sfound|is\snot|was\snot|"
-            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger)",
+            r"is\s(?:deprecated|retired|unavailable|invalid|unknown)|no\slonger|"
+            # xAI: "The model grok-2-image-1212 is an image model and is therefore not available on this endpoint"
+            r"is\san?\s(?:image|embedding|audio|chat|completion|reasoning|vision)\smodel\sand)",
         ),
         (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
@@ -398,7 +414,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
         (("unable to access",), r"(?i)unable\sto\saccess\s(?:non-serverless\s)?model\s" + _Q + r"(" + _IDG + r")"),
         (("activated the model",), r"(?i)activated\sthe\smodel\s" + _Q + r"(" + _IDG + r")"),
-        (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\snot\sfound"),
+        # Gemini: "models/x is not found for API version v1beta", "This model models/x is no longer
+        # available to new users".
+        (("models/",), r"(?i)\b(models/[\w.:\-]{1,120})\sis\s(?:not\sfound|no\slonger\savailable)"),
         (("invalid model: ",), r"(?i)invalid\smodel:\s(" + _IDG + r")"),
         (
             ("does not support",),
@@ -412,7 +430,6 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             r"embeddings|chat|completions|the\s)",
         ),
         (("specified model",), r"(?i)specified\smodel,\s(" + _IDG + r")"),
-        (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
         (("with model",), r"(?i)\bwith\smodel\s[`'\"](" + _QID + r"?)[`'\"]"),
         (
             ("request", "call"),
@@ -512,6 +529,9 @@ _FAMILY_START = re.compile(
 )
 _SPACED_ID = re.compile(
     r"(?i)(?<![A-Za-z0-9_.\-])(gpt-\d(?:\.\d)?o?\s(?:turbo|mini|nano|instruct|preview))(?![A-Za-z0-9_\-])"
+)
+_GEMINI_METHOD = re.compile(
+    r"/models/([A-Za-z0-9][\w.\-]{0,100}):(?:streamGenerateContent|generateContent|embedContent|batchEmbedContents)\b"
 )
 _PREFIXED_USED = re.compile(
     r"(?i)\b(?:using|with)\s(?:the\s)?(?:model\s)?[`'\"]?([A-Za-z][\w.\-]{1,30}/[\w.:/\-]{3,120})"
@@ -835,16 +855,22 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 
 
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
+    """The id the error names. When one phrasing names several ids (a log of attempts, or a
+    wrapped line cut off before the full one), the last is the one the report ends on."""
     for gate, pattern in _MODEL_PATTERNS:
         if present.isdisjoint(gate):
             continue
-        match = pattern.search(flat)
-        if match:
+        last: str | None = None
+        for count, match in enumerate(pattern.finditer(flat)):
+            if count >= 16:
+                break
             raw = match.group(1)
             quoted = match.end(1) < len(flat) and flat[match.end(1) : match.end(1) + 1] in "`'\""
             value = _clean_id(raw, quoted)
             if value and _plausible_id(value):
-                return value, True
+                last = value
+        if last is not None:
+            return last, True
     return None, False
 
 
@@ -887,7 +913,7 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
             return name
     if not _FAMILY_START.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
-        return _quoted_id(flat)
+        return _last_resort(flat)
     seen: set[str] = set()  # a paste repeats its words; each is looked up once
     for pattern, multiline in _MODEL_CONTEXT_FLAGS:
         for source in (text, flat) if multiline else (flat,):
@@ -917,7 +943,18 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
     spaced = _SPACED_ID.search(flat)
     if spaced:
         return spaced.group(1)
-    return _quoted_id(flat)
+    return _last_resort(flat)
+
+
+def _last_resort(flat: str) -> str | None:
+    """Another provider's quoted id near the word "model", else the model a Gemini REST path
+    called (".../models/gemini-2.5-pro:streamGenerateContent"): what the error's own words name
+    comes first, the URL only when they name none."""
+    quoted = _quoted_id(flat)
+    if quoted is not None or "Content" not in flat:
+        return quoted
+    rest = _GEMINI_METHOD.search(flat)
+    return rest.group(1) if rest else None
 
 
 # When the error says a model is missing or invalid but names none we could read, another
