@@ -17,11 +17,10 @@ from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver.tools import Tool
 from mcp.shared.exceptions import MCPError
 from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, CallToolResult
-from pydantic import BaseModel
 
 from . import mcp_shape, work
 from .errors import ModelAccessError
-from .redact import clip, redact, redact_obj
+from .redact import clip, redact, redact_obj, redact_obj_within
 
 ERROR_WINDOW = 4 * 1024  # an error message is never longer than this on the wire
 INLINE_REDACT = 32 * 1024  # characters of text below which a result is redacted on the loop
@@ -126,8 +125,9 @@ class Boundary:
 async def _redacted(value: Any) -> Any:
     """`value` redacted: a large one (a long diff, a big scan) off the loop, a small one inline, so
     that it never queues behind heavy work for a worker thread."""
-    if not _larger_than(value, INLINE_REDACT):
-        return redact_obj(value)
+    fits, clean = redact_obj_within(value, INLINE_REDACT)
+    if fits:
+        return clean
     try:
         return await work.run(redact_obj, value, what="Redacting the result")
     except ModelAccessError as exc:  # over budget or busy: say so, never send it unredacted
@@ -148,21 +148,3 @@ def _window_strings(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_window_strings(v) for v in value]
     return value
-
-
-def _larger_than(value: Any, limit: int) -> bool:
-    """Whether the strings inside a result add up to more than `limit` (stops counting early)."""
-    budget = [limit]
-
-    def walk(item: Any) -> bool:
-        if isinstance(item, str):
-            budget[0] -= len(item)
-        elif isinstance(item, BaseModel):
-            return any(walk(getattr(item, name)) for name in type(item).model_fields)
-        elif isinstance(item, dict):
-            return any(walk(k) or walk(v) for k, v in item.items())
-        elif isinstance(item, list | tuple):
-            return any(walk(v) for v in item)
-        return budget[0] < 0
-
-    return walk(value)

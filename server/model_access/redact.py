@@ -9,10 +9,11 @@ Must never raise and must stay linear in the input size.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import re
 import threading
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 REDACTED = "[REDACTED]"
 
@@ -79,7 +80,10 @@ _UNGATED_MIN = 84  # the shortest text the ungated pattern (84-character keys) c
 # pass that began before the change from storing its answer).
 _SEEN_MAX_TEXT = 512
 _SEEN_MAX = 1024
-_seen: dict[str, str] = {}
+# Stored for a text that redaction leaves as it is: the caller's own string is handed back, so that
+# redact_obj sees the very object it passed and copies nothing.
+_UNCHANGED = object()
+_seen: dict[str, object] = {}  # text → what it became, or _UNCHANGED
 _seen_generation = 0
 
 
@@ -90,15 +94,20 @@ def redact(text: str) -> str:
         return _redact(text)
     known = _seen.get(text)
     if known is not None:
-        return known
+        return text if known is _UNCHANGED else cast(str, known)
     generation = _seen_generation
     out = _redact(text)
     with _LITERALS_LOCK:
         if generation == _seen_generation:
             if len(_seen) >= _SEEN_MAX:
                 _seen.clear()
-            _seen[text] = out
+            _seen[text] = _UNCHANGED if out == text else out
     return out
+
+
+def generation() -> int:
+    """Changes whenever the configured secrets do: a cache of redacted output keys on it."""
+    return _seen_generation
 
 
 def _forget_seen() -> None:
@@ -147,19 +156,53 @@ def redact_obj(value: T) -> T:
     """Redact every string inside `value`: JSON-like data (dicts, their keys too, lists, tuples) and
     pydantic models (their fields). What a pass leaves unchanged is returned as it is, not copied,
     so redacting a large clean result allocates nothing."""
-    return _walk(value)  # type: ignore[no-any-return]
+    return _walk(value, None)  # type: ignore[no-any-return]
 
 
-def _walk(value: Any) -> Any:
+class _OverBudget(Exception):
+    pass
+
+
+def redact_obj_within(value: T, limit: int) -> tuple[bool, T]:
+    """(True, `redact_obj(value)`) when the strings inside `value` (dict keys too) add up to at most
+    `limit` characters; else (False, `value`), after redacting no more than `limit` characters (the
+    caller redacts a large value elsewhere). One walk for both the size check and the redaction."""
+    try:
+        return True, _walk(value, [limit])
+    except _OverBudget:
+        return False, value
+
+
+def _walk(value: Any, budget: list[int] | None) -> Any:
     if isinstance(value, str):
+        if budget is not None:
+            budget[0] -= len(value)
+            if budget[0] < 0:
+                raise _OverBudget
+        if _seen.get(value) is _UNCHANGED:  # the common case, without the call
+            return value
         return redact(value)
     if isinstance(value, dict):
-        changed = {(_walk(k) if isinstance(k, str) else k): _walk(v) for k, v in value.items()}
-        same = len(changed) == len(value) and all(k in value and changed[k] is value[k] for k in changed)
-        return value if same else changed
+        out: dict[Any, Any] | None = None  # a copy, begun at the first item that changes
+        for index, (key, item) in enumerate(value.items()):
+            new_key = _walk(key, budget) if isinstance(key, str) else key
+            new_item = _walk(item, budget)
+            if out is None:
+                if new_key is key and new_item is item:
+                    continue
+                out = dict(itertools.islice(value.items(), index))
+            out[new_key] = new_item
+        return value if out is None else out
     if isinstance(value, list | tuple):
-        items = [_walk(v) for v in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
+        items: list[Any] | None = None
+        for index, item in enumerate(value):
+            new_item = _walk(item, budget)
+            if items is None:
+                if new_item is item:
+                    continue
+                items = list(value[:index])
+            items.append(new_item)
+        if items is None:
             return value
         return items if isinstance(value, list) else tuple(items)
     fields = getattr(type(value), "model_fields", None)  # a pydantic model, without importing pydantic
@@ -167,7 +210,7 @@ def _walk(value: Any) -> Any:
         updates = {}
         for name in fields:
             current = getattr(value, name)
-            new = _walk(current)
+            new = _walk(current, budget)
             if new is not current:
                 updates[name] = new
         return value.model_copy(update=updates) if updates else value

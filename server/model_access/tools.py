@@ -116,11 +116,11 @@ async def diagnose_error(
     if not live or not state.config.has_key:
         return first
     if seconds > LIVE_AFTER_AT_MOST:
-        first.evidence.append(
+        note = (
             f"Live facts were not checked: analysing this {len(error):,}-character text took "
             f"{seconds:.1f} s; paste only the error's last lines to have it checked against your key."
         )
-        return first
+        return first.model_copy(update={"evidence": [*first.evidence, note]})  # `first` may be shared
     return await diagnose(state, error, model=model, endpoint=endpoint, live=live)
 
 
@@ -274,11 +274,12 @@ async def _diagnose_off_loop(
     than handing it to a thread and back. Longer texts go to a worker thread within the budget, and
     large ones to a child process that is killed on overrun."""
     from .diagnosis import diagnose_offline
+    from .diagnosis.engine import diagnose_remembered
 
     start = time.monotonic()
     result: Diagnosis
-    if len(error) <= work.INLINE_UP_TO:
-        result = diagnose_offline(state.catalog, error, model=model, endpoint=endpoint)
+    if len(error) <= work.INLINE_UP_TO:  # a text asked about before is answered from memory
+        result = diagnose_remembered(state.catalog, error, model=model, endpoint=endpoint)
     elif len(error) > work.ISOLATE_ABOVE:
         result = await work.run_isolated(
             work.diagnose_in_child,

@@ -9,6 +9,9 @@ parsing and every output string is scrubbed again.
 from __future__ import annotations
 
 import re
+import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache, partial
@@ -16,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import anyio.to_thread
 
-from .. import judgment
+from .. import judgment, redact
 from ..catalog import Catalog, strip_provider
 from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
@@ -124,10 +127,80 @@ def diagnose_offline(
     return _conclude(catalog, parsed, verdict, provider, live)
 
 
+# Answers to short texts already diagnosed offline. An editor or an assistant asks about the same
+# pasted error again and again; the offline answer is a function of the text, the two hints, the
+# catalog and its `today`, and the configured secrets (every output string is scrubbed of them), so
+# those make the key. 128 answers to texts of at most 4 KiB: well under 2 MB.
+ANSWERS_MAX = 128
+ANSWER_TEXT_MAX = 4 * 1024
+_answers: OrderedDict[tuple[object, ...], Diagnosis] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def diagnose_remembered(
+    catalog: Catalog, error: str, model: str | None = None, endpoint: str | None = None
+) -> Diagnosis:
+    """`diagnose_offline(catalog, error, model=model, endpoint=endpoint)`, remembered for short
+    texts. The answer may be shared with earlier and later callers: never change it in place
+    (`model_copy(update=...)` makes a changed copy)."""
+    if len(error) > ANSWER_TEXT_MAX or (model is not None and len(model) > 256) or (endpoint and len(endpoint) > 256):
+        return diagnose_offline(catalog, error, model=model, endpoint=endpoint)
+    key = (catalog, catalog.today, redact.generation(), error, model, endpoint)
+    with _answers_lock:
+        answer = _answers.get(key)
+        if answer is not None:
+            _answers.move_to_end(key)
+            return answer
+    answer = diagnose_offline(catalog, error, model=model, endpoint=endpoint)
+    # Stored only if nothing in the key moved meanwhile (midnight, a secret registered).
+    if catalog.today == key[1] and redact.generation() == key[2]:
+        with _answers_lock:
+            _answers[key] = answer
+            if len(_answers) > ANSWERS_MAX:
+                _answers.popitem(last=False)
+    return answer
+
+
+def forget_answers() -> None:
+    with _answers_lock:
+        _answers.clear()
+
+
+# The memo caches of the diagnosis modules keep results by catalog and text (a lifecycle by catalog
+# and id, a scrubbed text by text), not by the day or the configured secrets. A long-running server's
+# catalog reads the clock, and secrets are configured at start-up: when either has moved since the
+# last diagnosis, every such cache is emptied before the next one, so no answer is a day or a secret
+# behind. (Rare: at midnight, at a configuration change, or a test switching days.)
+_epoch: tuple[object, ...] = ()
+_memo_caches: list[Callable[[], None]] = []
+
+
+def _caches_current(catalog: Catalog) -> None:
+    global _epoch
+    now = (catalog.today, redact.generation())
+    if now == _epoch:
+        return
+    if not _memo_caches:
+        from . import classify as _classify
+        from . import fixes as _fixes
+        from . import parse as _parse
+
+        for module in (_parse, _classify, _fixes, sys.modules[__name__]):
+            for value in list(vars(module).values()):
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and hasattr(value, "cache_info"):
+                    _memo_caches.append(clear)
+    if _epoch:
+        for clear in _memo_caches:
+            clear()
+    _epoch = now
+
+
 def _prepare(
     catalog: Catalog, error: str, model: str | None, endpoint: str | None
 ) -> tuple[Parsed, Classification] | Diagnosis:
     """Parse and classify the text alone (no live facts)."""
+    _caches_current(catalog)
     if error is None or not error.strip():
         raise InvalidInput(_EMPTY)
     canonical: str | None = None

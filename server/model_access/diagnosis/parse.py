@@ -57,20 +57,98 @@ def linear(pattern: str, ignore_case: bool = False) -> Pattern:
 
 class _RE2Pattern:
     """An RE2 pattern whose `search` takes the first match of `finditer`: the binding's `search`
-    is 1.5-4× slower than that on these patterns (measured with benchmarks/bench_diagnosis.py)."""
+    is 1.5-4× slower than that on these patterns (measured with benchmarks/bench_diagnosis.py).
 
-    __slots__ = ("_compiled", "pattern")
+    On ASCII text (nearly every pasted error) both call the engine directly, as the binding itself
+    would, minus its per-call work: character and byte offsets are the same, so there is nothing to
+    translate, and the text is encoded once for all the patterns that read it. Other text goes
+    through the binding."""
+
+    __slots__ = ("_compiled", "_engine", "pattern")
 
     def __init__(self, compiled: Any) -> None:
         self._compiled = compiled
+        self._engine: Any = getattr(compiled, "_regexp", None)  # the binding's own RE2 object
         self.pattern: str = compiled.pattern
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
-        return next(iter(self._compiled.finditer(string, pos, endpos)), None)
+        if self._engine is None or not string.isascii():
+            return next(iter(self._compiled.finditer(string, pos, endpos)), None)
+        return next(self._ascii_matches(string, pos, endpos), None)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
-        found: Iterator[Match] = self._compiled.finditer(string, pos, endpos)
-        return found
+        if self._engine is None or not string.isascii():
+            found: Iterator[Match] = self._compiled.finditer(string, pos, endpos)
+            return found
+        return self._ascii_matches(string, pos, endpos)
+
+    def _ascii_matches(self, string: str, pos: int | None, endpos: int | None) -> Iterator[Match]:
+        """The binding's own loop (re2/__init__.py `_Regexp._match`) for a text whose characters are
+        bytes: the same positions, the same step past an empty match."""
+        size = len(string)
+        pos = 0 if pos is None else max(0, min(pos, size))
+        endpos = size if endpos is None else max(0, min(endpos, size))
+        if pos > endpos:
+            return
+        data = _ascii_bytes(string)
+        engine, unanchored = self._engine, _UNANCHORED
+        while True:
+            spans = engine.Match(unanchored, data, pos, endpos)
+            end = spans[0][1]
+            if spans[0][0] == -1:
+                return
+            yield _AsciiMatch(string, spans, self._compiled)
+            if pos == endpos:
+                return
+            pos = pos + 1 if pos == end else end
+
+
+_UNANCHORED: Any = _re2._Anchor.UNANCHORED if _re2 is not None else None
+_last_encoded: tuple[str, bytes] = ("", b"")
+
+
+def _ascii_bytes(text: str) -> bytes:
+    """`text` (ASCII) as bytes; the last one is kept, since a dozen patterns read the same text."""
+    global _last_encoded
+    last = _last_encoded
+    if last[0] is text:
+        return last[1]
+    data = text.encode("ascii")
+    _last_encoded = (text, data)
+    return data
+
+
+class _AsciiMatch:
+    """A match in an ASCII text, read as the binding's `_Match` reads it (an unmatched group is
+    None, its start and end -1)."""
+
+    __slots__ = ("_compiled", "_spans", "_text")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], compiled: Any) -> None:
+        self._text, self._spans, self._compiled = text, spans, compiled
+
+    def _index(self, group: int | str) -> int:
+        if not isinstance(group, int):
+            try:
+                group = int(self._compiled.groupindex[group])
+            except KeyError:
+                raise IndexError("bad group name") from None
+        if not 0 <= group < len(self._spans):
+            raise IndexError("bad group index")
+        return group
+
+    def group(self, index: int = 0, /) -> Any:
+        start, end = self._spans[self._index(index)]
+        return None if start == -1 and end == -1 else self._text[start:end]
+
+    def start(self, index: int = 0, /) -> int:
+        return self._spans[self._index(index)][0]
+
+    def end(self, index: int = 0, /) -> int:
+        return self._spans[self._index(index)][1]
+
+    def span(self, index: int = 0, /) -> tuple[int, int]:
+        return self._spans[self._index(index)]
 
 
 class GateScanner:
