@@ -68,7 +68,10 @@ class _RE2Pattern:
 
     def __init__(self, compiled: Any) -> None:
         self._compiled = compiled
-        self._engine: Any = getattr(compiled, "_regexp", None)  # the binding's own RE2 object
+        # the binding's own RE2 object; its private names are checked, not assumed (a later
+        # google-re2 may move them: then every search goes through the public binding)
+        engine = getattr(compiled, "_regexp", None)
+        self._engine: Any = engine if _UNANCHORED is not None and hasattr(engine, "Match") else None
         self.pattern: str = compiled.pattern
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
@@ -103,7 +106,7 @@ class _RE2Pattern:
             pos = pos + 1 if pos == end else end
 
 
-_UNANCHORED: Any = _re2._Anchor.UNANCHORED if _re2 is not None else None
+_UNANCHORED: Any = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
 _last_encoded: tuple[str, bytes] = ("", b"")
 
 
