@@ -8,8 +8,11 @@ imported on first use so that it stays off the server's start-up path.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from .catalog import Catalog, ModelRecord, compact_key, generation_of
 from .errors import check_model_id
@@ -370,7 +373,29 @@ def _fuzzy(catalog: Catalog, text: str) -> list[_Candidate]:
 
 
 def _same_tier(catalog: Catalog, record: ModelRecord, endpoint: str | None, weight: float = 0.8) -> list[_Candidate]:
-    """Active models of the same kind and tier (newest generation first) that serve `endpoint`."""
+    """Active models of the same kind and tier (newest generation first) that serve `endpoint`.
+
+    Remembered per catalog and day (a scan asks it for every retired id it meets, each time over the
+    whole catalog); the candidates are never modified, so a fresh list of the same ones is returned."""
+    today = catalog.today
+    memo = _SAME_TIER.get(catalog)
+    if memo is None or memo[0] != today:
+        memo = (today, {})
+        _SAME_TIER[catalog] = memo
+    key = (record.id, record.family, record.tier, record.endpoints[:1], endpoint, weight)  # all it reads of them
+    found = memo[1].get(key)
+    if found is None:
+        found = memo[1][key] = _same_tier_pool(catalog, record, endpoint, weight)
+    return list(found)
+
+
+# Per catalog: (the day the answers were computed for, {the record's fields, endpoint, weight: candidates}).
+_SAME_TIER: weakref.WeakKeyDictionary[Catalog, tuple[date, dict[tuple[Any, ...], list[_Candidate]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _same_tier_pool(catalog: Catalog, record: ModelRecord, endpoint: str | None, weight: float) -> list[_Candidate]:
     want = endpoint or (record.endpoints[0] if record.endpoints else None)
     if want is None:
         return []
