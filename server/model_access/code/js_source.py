@@ -12,7 +12,7 @@ import re
 
 from .calls import FAMILY_METHODS, endpoints_for_call
 from .extract import FileContext, scan_text_tokens
-from .ids import find_starts, iter_tokens
+from .ids import find_starts, tokens_at
 
 _TOKEN = re.compile(
     r"""(?P<lc>//[^\r\n]*)
@@ -49,7 +49,7 @@ def extract_js(fc: FileContext, text: str, regex_literals: bool = True) -> None:
     # A minified bundle (big, with lines of thousands of characters): no tokenizer can start safely in
     # the middle of one, and tokenizing it whole costs seconds. Each candidate is read on its own: a
     # quoted id ("gpt-4o", with the `key:` before it) is a literal, anything else needs an exact id.
-    for m in iter_tokens(text):
+    for m in tokens_at(text, starts, 0, len(text)):  # iter_tokens(text), from the starts already found
         start, end = m.start(), m.end()
         quote = text[start - 1 : start]
         if quote and quote in "\"'`" and text[end : end + 1] == quote:
