@@ -106,7 +106,7 @@ def _tokenize(fc: FileContext, text: str, start: int, end: int, regex_literals: 
         m = match(text, pos, n)
         if m is None:
             break  # only whitespace is left
-        kind = m.lastgroup
+        kind = m.lastgroup or "q"
         pos = m.end()
         if kind == "id":
             value = m.group("id")
