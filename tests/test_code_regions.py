@@ -158,3 +158,17 @@ def test_candidate_starts_in_a_non_ascii_text_are_re2s_own(parts: list[str], tim
     for lo, hi in ((0, len(text)), (start, end), (start, len(text))):
         clipped = text[:hi] if hi < len(text) and (text[hi].isalnum() or text[hi] == "_") else text
         assert list(find_starts(text, lo, hi)) == [m.start() for m in reference.finditer(clipped, lo, hi)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["OpenAI", "GPT", "aZuRe", "opena", "x", " ", "İ", "K", "é", "gpt"]), max_size=20),
+    st.integers(1, 900),
+)
+def test_a_files_mentions_are_those_of_its_lowered_text(parts: list[str], times: int) -> None:
+    """mentions() (a case-insensitive search, no lowered copy of a big file) answers `word in text.lower()`."""
+    from model_access.code.ids import mentions
+
+    text = "".join(parts) * times
+    for word in ("openai", "gpt", "azure"):
+        assert mentions(text, word) == (word in text.lower())
