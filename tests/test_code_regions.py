@@ -170,5 +170,5 @@ def test_a_files_mentions_are_those_of_its_lowered_text(parts: list[str], times:
     from model_access.code.ids import mentions
 
     text = "".join(parts) * times
-    for word in ("openai", "gpt", "azure"):
-        assert mentions(text, word) == (word in text.lower())
+    words = ("openai", "gpt", "azure")
+    assert mentions(text, words) == [word in text.lower() for word in words]

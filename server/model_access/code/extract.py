@@ -179,8 +179,8 @@ def scan_text_tokens(fc: FileContext, text: str, start: int, end: int, kind: Kin
 
 def extract(text: str, ftype: str, catalog: Catalog) -> list[Found]:
     """Every reference in `text`, located (line/column filled in)."""
-    openai_file = mentions(text, "openai") or mentions(text, "gpt")  # ("openai" or "gpt" in text.lower())
-    fc = FileContext(catalog, openai_file=openai_file, azure_file=mentions(text, "azure"))
+    openai, gpt, azure = mentions(text, ("openai", "gpt", "azure"))  # each: in text.lower()
+    fc = FileContext(catalog, openai_file=openai or gpt, azure_file=azure)
     if ftype == "notebook":
         return _notebook(text, catalog)
     if ftype == "python":

@@ -174,14 +174,26 @@ def ascii_bytes(text: str) -> bytes | None:
 _mention_finders: dict[str, Any] = {}
 
 
-def mentions(text: str, word: str) -> bool:
-    """`word` (lower-case ASCII) in text.lower(), without lowering a whole file: the word as written, or
-    in an ASCII text a case-insensitive RE2 search of its bytes (in ASCII, lowering maps A-Z only)."""
-    if word in text:
-        return True
+def mentions(text: str, words: tuple[str, ...]) -> list[bool]:
+    """For each word (lower-case ASCII), whether it is in text.lower(), without lowering a big ASCII file:
+    the word as written, else a case-insensitive RE2 search of its bytes (in ASCII, lowering maps A-Z
+    only). Any other text is lowered once, as before."""
     data = ascii_bytes(text) if len(text) > 4096 else None
-    if data is None:
-        return word in text.lower()
+    lowered: str | None = None
+    out = []
+    for word in words:
+        if word in text:
+            out.append(True)
+        elif data is None:
+            if lowered is None:
+                lowered = text.lower()
+            out.append(word in lowered)
+        else:
+            out.append(_mention_finder(word).search(data) is not None)
+    return out
+
+
+def _mention_finder(word: str) -> Any:
     finder = _mention_finders.get(word)
     if finder is None:
         try:
@@ -193,7 +205,7 @@ def mentions(text: str, word: str) -> bool:
         except ImportError:  # pragma: no cover - google-re2 is a dependency
             finder = re.compile(re.escape(word).encode(), re.IGNORECASE)
         _mention_finders[word] = finder
-    return finder.search(data) is not None
+    return finder
 
 
 # Spans shorter than this are searched with `re` (TOKEN itself): RE2's per-call cost is higher there.
