@@ -120,3 +120,40 @@ def test_non_ids_are_not_resolved(catalog):
     for written in ("gpt-6", "claude-3-opus", "gpt2", "llama3.2:latest"):
         assert catalog.resolve(written).record is None
     assert "gpt-6" in catalog.not_api_ids
+
+
+def test_the_clock_is_read_anew_after_midnight(monkeypatch):
+    """system_today answers from its last reading within one local day only: a server running past
+    midnight (or whose clock is set back) judges lifecycles on the new date, as date.today() does."""
+    import time
+    from datetime import datetime, timedelta
+
+    from model_access.catalog import system_today
+
+    day = date(2031, 3, 14)
+    midnight = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+    for now in (midnight - 0.5, midnight - 0.1, midnight + 0.1, midnight + 86400.5, midnight - 3600, midnight + 5):
+        monkeypatch.setattr(time, "time", lambda now=now: now)
+        assert system_today() == date.fromtimestamp(now)
+    monkeypatch.undo()
+    assert system_today() == date.today()
+
+
+def test_same_tier_alternatives_follow_the_day_a_catalog_judges_on():
+    """Suggestions are remembered per catalog, but a catalog on a clock answers on each day exactly as
+    a catalog built for that day does (models that shut down in between leave the list)."""
+    from model_access.suggest import suggest_replacement
+
+    days = iter([date(2025, 6, 1), date(2027, 6, 1)])
+    current = [next(days)]
+    moving = load_catalog(lambda: current[0])
+
+    def ids(catalog, day):
+        return [s.id for s in suggest_replacement(catalog, "ada", endpoint="audio.speech").suggestions]
+
+    before = ids(moving, current[0])
+    assert before == ids(load_catalog(date(2025, 6, 1)), None)
+    current[0] = next(days)
+    after = ids(moving, current[0])
+    assert after == ids(load_catalog(date(2027, 6, 1)), None)
+    assert before != after

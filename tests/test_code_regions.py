@@ -135,3 +135,40 @@ def test_a_span_that_ends_inside_a_word_finds_what_re_finds() -> None:
     for end in (96, 97, 100):
         assert [m.span() for m in iter_tokens(text, 0, end)] == [m.span() for m in TOKEN.finditer(text, 0, end)]
     assert [m.group() for m in iter_tokens(text, 0, 96)][-1] == "gpt-4"
+
+
+_WIDE = ["gpt-4o", "é", "日本", "🙂", "ada", " ", "\n", "x", "o3", "/", "-", "ſ"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(_WIDE), min_size=1, max_size=30), st.integers(1, 600), st.data())
+def test_candidate_starts_in_a_non_ascii_text_are_re2s_own(parts: list[str], times: int, data: st.DataObject) -> None:
+    """find_starts searches a non-ASCII text's UTF-8 bytes once and maps offsets back itself: the same
+    starts as RE2's wrapper gives for the str (which re-encodes it per call), on any sub-span."""
+    import re2
+
+    from model_access.code.ids import PREFILTER_TEXT, find_starts
+
+    options = re2.Options()
+    options.case_sensitive = False
+    reference = re2.compile(PREFILTER_TEXT, options)
+    text = "".join(parts) * times
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    for lo, hi in ((0, len(text)), (start, end), (start, len(text))):
+        clipped = text[:hi] if hi < len(text) and (text[hi].isalnum() or text[hi] == "_") else text
+        assert list(find_starts(text, lo, hi)) == [m.start() for m in reference.finditer(clipped, lo, hi)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["OpenAI", "GPT", "aZuRe", "opena", "x", " ", "İ", "K", "é", "gpt"]), max_size=20),
+    st.integers(1, 900),
+)
+def test_a_files_mentions_are_those_of_its_lowered_text(parts: list[str], times: int) -> None:
+    """mentions() (a case-insensitive search, no lowered copy of a big file) answers `word in text.lower()`."""
+    from model_access.code.ids import mentions
+
+    text = "".join(parts) * times
+    words = ("openai", "gpt", "azure")
+    assert mentions(text, words) == [word in text.lower() for word in words]

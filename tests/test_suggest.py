@@ -127,3 +127,44 @@ def test_the_same_question_gets_the_same_suggestions_in_every_process():
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1, outputs
+
+
+def test_the_plain_first_replacement_is_the_models_one(catalog):
+    """The CLI's scan asks first_replacement_id (no pydantic model built): for every catalog id, its
+    spelling variants, endpoints and listings, it names exactly first_replacement's id and endpoint."""
+    from model_access.suggest import first_replacement, first_replacement_id
+
+    listed = frozenset(sorted(catalog.records)[::3])
+    checked = 0
+    for model_id in sorted(catalog.records):
+        for written in (model_id, model_id.upper(), model_id.replace("-", "")):
+            for endpoint in (None, "chat.completions", "responses", "embeddings", "audio.speech", "images.generations"):
+                for accessible in (None, lambda m: m in listed):
+                    try:
+                        full = first_replacement(catalog, written, endpoint, accessible)
+                    except InvalidInput:
+                        with pytest.raises(InvalidInput):
+                            first_replacement_id(catalog, written, endpoint, accessible)
+                        continue
+                    expected = (full.id, full.endpoint) if full is not None else None
+                    assert first_replacement_id(catalog, written, endpoint, accessible) == expected
+                    checked += expected is not None
+    assert checked > 100
+
+
+def test_a_cli_scan_loads_no_pydantic(tmp_path):
+    """A keyless CLI scan judges and prints from plain values: pydantic (~75 ms to import) never loads."""
+    import subprocess
+    import sys
+
+    from .helpers import offline_env
+
+    (tmp_path / "app.py").write_text('client.chat.completions.create(model="gpt-4-32k")\nx = "gpt4o"\n')
+    probe = (
+        "import sys\nfrom model_access import cli\nrc = cli.main(['scan', sys.argv[1], '--json'])\n"
+        "print('pydantic' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**offline_env(), "MODEL_ACCESS_CACHE": "0"}
+    proc = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, env=env)
+    assert '"suggestion"' in proc.stdout and "gpt-4-32k" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "False"

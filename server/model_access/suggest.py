@@ -8,12 +8,17 @@ imported on first use so that it stays off the server's start-up path.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, ModelRecord, compact_key, generation_of
 from .errors import check_model_id
-from .results import CatalogInfo, ReplacementAdvice, Suggestion
+
+if TYPE_CHECKING:  # pydantic loads where a model is built: a CLI scan needs only the replacement ids
+    from .results import CatalogInfo, ReplacementAdvice, Suggestion
 
 _ID_IN_TEXT = re.compile(r"[a-z][a-z0-9]*(?:[.\-][a-z0-9]+)+")
 SOON_DAYS = 90  # "shuts down soon": every verdict says so, and a replacement skips past such an id
@@ -32,6 +37,8 @@ class _Candidate:
 
 
 def catalog_info(catalog: Catalog) -> CatalogInfo:
+    from .results import CatalogInfo
+
     return CatalogInfo(
         as_of=catalog.as_of.isoformat(),
         built_with_openai=catalog.built_with_openai,
@@ -56,6 +63,26 @@ def suggest_replacement(
     from live facts: False (the key's listing or the project's policy excludes it) drops the
     candidate, None means not checked.
     """
+    from .results import ReplacementAdvice, Suggestion
+
+    status, reason, rows = _advice(catalog, model, endpoint, limit, accessible)
+    return ReplacementAdvice(
+        model=model,
+        status=status,  # type: ignore[arg-type]
+        reason=reason,
+        suggestions=[Suggestion(**row) for row in rows],
+        catalog=catalog_info(catalog),
+    )
+
+
+def _advice(
+    catalog: Catalog,
+    model: str,
+    endpoint: str | None,
+    limit: int,
+    accessible: Callable[[str], bool | None] | None,
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """suggest_replacement's answer as plain values: status, reason and each suggestion's fields."""
     written = model
     if not written.strip():
         check_model_id(written)
@@ -127,13 +154,7 @@ def suggest_replacement(
         reason += " No replacement needed."
     if not suggestions and status == "unknown":
         reason += " No close id was found: call list_accessible_models to see the ids your key can call."
-    return ReplacementAdvice(
-        model=written,
-        status=status,  # type: ignore[arg-type]
-        reason=reason,
-        suggestions=suggestions,
-        catalog=catalog_info(catalog),
-    )
+    return status, reason, suggestions
 
 
 def meant_id(advice: ReplacementAdvice) -> str | None:
@@ -146,9 +167,13 @@ def meant_id(advice: ReplacementAdvice) -> str | None:
 
 def needs_replacement(advice: ReplacementAdvice, endpoint: str | None, catalog: Catalog) -> bool:
     """Whether the id as written should be changed at all (shared by every tool's "first replacement")."""
-    if advice.status != "known":
+    return _needs_replacement(advice.status, advice.model, endpoint, catalog)
+
+
+def _needs_replacement(status: str, model: str, endpoint: str | None, catalog: Catalog) -> bool:
+    if status != "known":
         return True
-    record = catalog.get(advice.model)
+    record = catalog.get(model)
     return endpoint is not None and record is not None and endpoint not in record.endpoints
 
 
@@ -163,6 +188,20 @@ def first_replacement(
     if not advice.suggestions or not needs_replacement(advice, endpoint, catalog):
         return None
     return advice.suggestions[0]
+
+
+def first_replacement_id(
+    catalog: Catalog,
+    model: str,
+    endpoint: str | None = None,
+    accessible: Callable[[str], bool | None] | None = None,
+) -> tuple[str, str | None] | None:
+    """first_replacement's (id, endpoint), from the same ranking without building a pydantic model:
+    what a CLI scan needs for each problem id (it never loads pydantic)."""
+    status, _, rows = _advice(catalog, model, endpoint, 1, accessible)
+    if not rows or not _needs_replacement(status, model, endpoint, catalog):
+        return None
+    return rows[0]["id"], rows[0]["endpoint"]
 
 
 def _to_active(catalog: Catalog, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -370,7 +409,29 @@ def _fuzzy(catalog: Catalog, text: str) -> list[_Candidate]:
 
 
 def _same_tier(catalog: Catalog, record: ModelRecord, endpoint: str | None, weight: float = 0.8) -> list[_Candidate]:
-    """Active models of the same kind and tier (newest generation first) that serve `endpoint`."""
+    """Active models of the same kind and tier (newest generation first) that serve `endpoint`.
+
+    Remembered per catalog and day (a scan asks it for every retired id it meets, each time over the
+    whole catalog); the candidates are never modified, so a fresh list of the same ones is returned."""
+    today = catalog.today
+    memo = _SAME_TIER.get(catalog)
+    if memo is None or memo[0] != today:
+        memo = (today, {})
+        _SAME_TIER[catalog] = memo
+    key = (record.id, record.family, record.tier, record.endpoints[:1], endpoint, weight)  # all it reads of them
+    found = memo[1].get(key)
+    if found is None:
+        found = memo[1][key] = _same_tier_pool(catalog, record, endpoint, weight)
+    return list(found)
+
+
+# Per catalog: (the day the answers were computed for, {the record's fields, endpoint, weight: candidates}).
+_SAME_TIER: weakref.WeakKeyDictionary[Catalog, tuple[date, dict[tuple[Any, ...], list[_Candidate]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _same_tier_pool(catalog: Catalog, record: ModelRecord, endpoint: str | None, weight: float) -> list[_Candidate]:
     want = endpoint or (record.endpoints[0] if record.endpoints else None)
     if want is None:
         return []
@@ -398,7 +459,8 @@ def _finish(
     candidates: Iterable[_Candidate],
     limit: int,
     accessible: Callable[[str], bool | None] | None,
-) -> list[Suggestion]:
+) -> list[dict[str, Any]]:
+    """The suggestions' fields, best first."""
     best: dict[str, _Candidate] = {}
     for cand in candidates:
         model_id = cand.record.id
@@ -412,14 +474,14 @@ def _finish(
         key=lambda c: (access[c.record.id] is False, -c.score, -generation_of(c.record.id), c.record.id),
     )
     return [
-        Suggestion(
-            id=c.record.id,
-            reason=c.reason,
-            score=round(max(0.0, min(1.0, c.score)), 3),
-            lifecycle=catalog.lifecycle(c.record),
-            shutdown_date=c.record.shutdown_date.isoformat() if c.record.shutdown_date else None,
-            accessible=access[c.record.id],
-            endpoint=c.endpoint,
-        )
+        {
+            "id": c.record.id,
+            "reason": c.reason,
+            "score": round(max(0.0, min(1.0, c.score)), 3),
+            "lifecycle": catalog.lifecycle(c.record),
+            "shutdown_date": c.record.shutdown_date.isoformat() if c.record.shutdown_date else None,
+            "accessible": access[c.record.id],
+            "endpoint": c.endpoint,
+        }
         for c in ordered[:limit]
     ]

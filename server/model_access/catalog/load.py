@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -65,8 +66,28 @@ def record_from_json(item: dict[str, object], origin: Origin = "snapshot") -> Mo
 
 def system_today() -> date:
     """The clock a long-running server reads at each lifecycle decision (one stable function, so
-    that the catalog is cached once for it)."""
-    return date.today()
+    that the catalog is cached once for it).
+
+    `date.today()` itself, answered from the last reading while the clock stays inside that local day:
+    a scan asks ~10k times (each candidate of each replacement), and one comparison of `time.time()`
+    is a fraction of the cost of building a date. Past local midnight (or if the clock goes back) the
+    date is read again, so a server running for days moves on exactly as before."""
+    global _day
+    now = time.time()
+    day, since, until = _day
+    if since <= now < until:
+        return day
+    day = date.fromtimestamp(now)
+    since = datetime.combine(day, datetime.min.time()).timestamp()
+    until = datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp()
+    if not since <= now < until:  # a time zone this arithmetic does not fit: no caching, as before
+        since = until = now
+    _day = (day, since, until)
+    return day
+
+
+# (day, first second of it, first second of the next), in local time: one tuple, replaced whole.
+_day: tuple[date, float, float] = (date.min, 0.0, 0.0)
 
 
 def load_catalog(

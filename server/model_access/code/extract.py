@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..catalog import Catalog
-from .ids import ID_FULL, Accepted, Mode, classify, iter_tokens
+from .ids import ID_FULL, Accepted, Mode, classify, iter_tokens, mentions
 
 Kind = Literal["code", "config", "comment", "prose"]
 
@@ -179,8 +179,8 @@ def scan_text_tokens(fc: FileContext, text: str, start: int, end: int, kind: Kin
 
 def extract(text: str, ftype: str, catalog: Catalog) -> list[Found]:
     """Every reference in `text`, located (line/column filled in)."""
-    lowered = text.lower()
-    fc = FileContext(catalog, openai_file="openai" in lowered or "gpt" in lowered, azure_file="azure" in lowered)
+    openai, gpt, azure = mentions(text, ("openai", "gpt", "azure"))  # each: in text.lower()
+    fc = FileContext(catalog, openai_file=openai or gpt, azure_file=azure)
     if ftype == "notebook":
         return _notebook(text, catalog)
     if ftype == "python":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -96,10 +96,57 @@ def find_starts(text: str, start: int, end: int) -> Iterator[int]:
         text = text[:end]
     data = ascii_bytes(text)
     try:
-        starts = [m.start() for m in _text_finder.finditer(text if data is None else data, start, end)]
+        if data is None and isinstance(_text_finder, re.Pattern):  # pragma: no cover - without RE2
+            starts = [m.start() for m in _text_finder.finditer(text, start, end)]
+        elif data is None:
+            starts = _utf8_starts(text, start, end)
+        else:
+            starts = [m.start() for m in _text_finder.finditer(data, start, end)]
     except UnicodeEncodeError:  # a lone surrogate (a stray byte, a notebook's escape): RE2 needs UTF-8
         starts = [m.start() for m in _text_fallback().finditer(text, start, end)]
     yield from starts
+
+
+class _Utf8:
+    """A non-ASCII text encoded once, with the byte offset of every 4096th character."""
+
+    STEP = 4096
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = text.encode("utf-8")  # UnicodeEncodeError on a lone surrogate: the caller's fallback
+        marks = [0]
+        for i in range(self.STEP, len(text), self.STEP):
+            marks.append(marks[-1] + len(text[i - self.STEP : i].encode("utf-8")))
+        self.marks = marks
+
+    def byte_offset(self, char: int) -> int:
+        i = min(char // self.STEP, len(self.marks) - 1)
+        return self.marks[i] + len(self.text[i * self.STEP : char].encode("utf-8"))
+
+
+_utf8_text: _Utf8 | None = None
+
+
+def _utf8_starts(text: str, start: int, end: int) -> list[int]:
+    """RE2 on the text's UTF-8 bytes, as its wrapper does for a str, without encoding the whole text
+    again and mapping every offset back on each call: one encoding per text, offsets converted here.
+    Every match starts at an ASCII character, so each byte offset is a character boundary."""
+    global _utf8_text
+    utf8 = _utf8_text
+    if utf8 is None or utf8.text is not text:
+        utf8 = _utf8_text = _Utf8(text)  # one object, replaced at once: safe between threads
+    data = utf8.data
+    first = utf8.byte_offset(start)
+    last = utf8.byte_offset(end) if end < len(text) else len(data)
+    out: list[int] = []
+    byte_at, char_at = first, start
+    for m in _text_finder.finditer(data, first, last):
+        b = m.start()
+        char_at += len(data[byte_at:b].decode("utf-8"))
+        byte_at = b
+        out.append(char_at)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -124,6 +171,43 @@ def ascii_bytes(text: str) -> bytes | None:
     return data
 
 
+_mention_finders: dict[str, Any] = {}
+
+
+def mentions(text: str, words: tuple[str, ...]) -> list[bool]:
+    """For each word (lower-case ASCII), whether it is in text.lower(), without lowering a big ASCII file:
+    the word as written, else a case-insensitive RE2 search of its bytes (in ASCII, lowering maps A-Z
+    only). Any other text is lowered once, as before."""
+    data = ascii_bytes(text) if len(text) > 4096 else None
+    lowered: str | None = None
+    out = []
+    for word in words:
+        if word in text:
+            out.append(True)
+        elif data is None:
+            if lowered is None:
+                lowered = text.lower()
+            out.append(word in lowered)
+        else:
+            out.append(_mention_finder(word).search(data) is not None)
+    return out
+
+
+def _mention_finder(word: str) -> Any:
+    finder = _mention_finders.get(word)
+    if finder is None:
+        try:
+            import re2
+
+            options = re2.Options()
+            options.case_sensitive = False
+            finder = re2.compile(re.escape(word).encode(), options)
+        except ImportError:  # pragma: no cover - google-re2 is a dependency
+            finder = re.compile(re.escape(word).encode(), re.IGNORECASE)
+        _mention_finders[word] = finder
+    return finder
+
+
 # Spans shorter than this are searched with `re` (TOKEN itself): RE2's per-call cost is higher there.
 # In an ASCII text RE2 wins from about 100 characters (3 µs against 13 µs for 128, 16 against 204 for
 # 2 KB); in any other text each RE2 call re-encodes the whole text, so `re` keeps spans up to 2 KB.
@@ -142,8 +226,13 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[r
     if span < _RE2_SPAN_ASCII or (span < _RE2_SPAN and ascii_bytes(text) is None):
         yield from TOKEN.finditer(text, start, end)
         return
+    yield from tokens_at(text, find_starts(text, start, end), start, end)
+
+
+def tokens_at(text: str, starts: Iterable[int], start: int, end: int) -> Iterator[re.Match[str]]:
+    """TOKEN's matches in text[start:end], given every candidate start there (find_starts's answer)."""
     last = start
-    for p in find_starts(text, start, end):
+    for p in starts:
         if p < last:
             continue
         q = p

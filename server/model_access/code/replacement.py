@@ -7,12 +7,7 @@ Kept apart from fix.py so that a scan does not load the write path.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..catalog import Catalog
-
-if TYPE_CHECKING:
-    from ..results import Suggestion
 
 
 def replacement_for(
@@ -24,7 +19,7 @@ def replacement_for(
     most likely means. With the key's listing at hand, a model it does not list is never written.
     """
     found = _first(catalog, model_id, endpoint, listed)
-    return found.id if found is not None else None
+    return found[0] if found is not None else None
 
 
 def call_move_for(
@@ -32,17 +27,18 @@ def call_move_for(
 ) -> str | None:
     """The endpoint the call must move to for the replacement, when no current model serves this one."""
     found = _first(catalog, model_id, endpoint, listed)
-    return found.endpoint if found is not None else None
+    return found[1] if found is not None else None
 
 
 def _first(
     catalog: Catalog, model_id: str, endpoint: str | None, listed: frozenset[str] | None = None
-) -> Suggestion | None:
+) -> tuple[str, str | None] | None:
+    """(id, endpoint) of the judgment's first replacement (suggest.first_replacement, without pydantic)."""
     from ..errors import ModelAccessError
-    from ..suggest import first_replacement
+    from ..suggest import first_replacement_id
 
     try:
         accessible = (lambda m: m in listed) if listed is not None else None
-        return first_replacement(catalog, model_id, endpoint, accessible)
+        return first_replacement_id(catalog, model_id, endpoint, accessible)
     except ModelAccessError:  # an id the model-id check refuses has no replacement
         return None

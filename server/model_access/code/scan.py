@@ -345,10 +345,10 @@ def _load_extractors() -> None:
 
 
 def _load_result_modules() -> None:
-    """Import what judging and building the result need (pydantic models, the replacement chain)."""
+    """Import what judging needs (the replacement chain; pydantic only where a model is built)."""
     from rapidfuzz import fuzz, process  # noqa: F401 - what suggest loads for the first unknown id
 
-    from .. import results, suggest  # noqa: F401
+    from .. import suggest  # noqa: F401
     from . import replacement  # noqa: F401
 
 
@@ -623,9 +623,6 @@ class Judge:
     """Lifecycle, problem and suggestion of each reference (suggestions cached per id and endpoint)."""
 
     def __init__(self, catalog: Catalog, listed: set[str] | None) -> None:
-        from ..results import Reference
-
-        self._reference = Reference
         self.catalog = catalog
         self.listed = listed
         self._cache: dict[tuple[str, str | None], str | None] = {}
@@ -661,8 +658,10 @@ class Judge:
 
     def reference(self, file: str, f: Found) -> Reference:
         lifecycle, problem, shutdown, suggestion = self.verdict(f)
+        from ..results import Reference  # here, not in __init__: the CLI's plain rows never load pydantic
+
         # model_construct: every value was made here, from typed sources; no need to validate 10k times.
-        return self._reference.model_construct(
+        return Reference.model_construct(
             file=f"{file}#cell{f.cell}" if f.cell is not None else file,
             line=f.line,
             column=f.column,
