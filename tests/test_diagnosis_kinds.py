@@ -471,3 +471,92 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
         "https://gateway.example.com/v1/acct/gw/google-ai-studio/v1/models/{model}:{generative_ai_rest_resource}"
     )
     assert diagnose_offline(catalog, text).facts.model in (None, "")
+
+
+# Seventh pass (issue 13h): kinds drawn from the studied corpus, each backed by texts from two or
+# more sources or by a provider's or runtime's documented wording; examples written for the test.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a client library's own model table refuses the id before any request is sent
+        (
+            "app/agent.rb:12:in `chat': Unknown model: acme/brainy-9:online (RubyLLM::ModelNotFoundError)",
+            "client_misconfigured",
+        ),
+        ("Uncaught (in promise) Error: Model acme-chat-7b not found in DEFAULT_MODELS array.", "client_misconfigured"),
+        (
+            "KeyError: 'Could not automatically map acme-turbo to a tokeniser. Please use "
+            "`tiktoken.get_encoding` to explicitly get the tokeniser you expect.'",
+            "client_misconfigured",
+        ),
+        (
+            "ValueError: Unknown encoding acme-turbo. Plugins found: ['tiktoken_ext.openai_public']",
+            "client_misconfigured",
+        ),
+        (
+            "> /model acme-max\n  x Model 'acme-max' is not available for auth type 'openai'.\n"
+            "  Available models for 'openai': acme-plus, acme-mini",
+            "client_misconfigured",
+        ),
+        (
+            "$ aider --model openrouter/acme/brainy-70b\nUnknown model openrouter/acme/brainy-70b, did you mean one "
+            "of these?\n- openrouter/acme/brainy-13b",
+            "client_misconfigured",
+        ),
+        # Bedrock: a model served only through an inference profile, in both documented wordings
+        (
+            "botocore.errorfactory.ValidationException: An error occurred (ValidationException) when calling the "
+            "Converse operation: Invocation of model ID acme.brainy-9-v1:0 with on-demand throughput isn't "
+            "supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+            "client_misconfigured",
+        ),
+        (
+            "An error occurred (ValidationException) when calling the InvokeModel operation: The provided model "
+            "doesn't support on-demand throughput.",
+            "client_misconfigured",
+        ),
+        # Bedrock: the id does not even have the shape of a model id or ARN
+        (
+            "ValidationException: 1 validation error detected: Value 'acme.brainy:9:100k' at 'modelId' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: (arn:aws(-[^:]+)?:bedrock:.*)",
+            "unknown_model_name",
+        ),
+        # Gemini: a model withdrawn (or closed to new users) says so
+        (
+            '{"error": {"code": 404, "message": "This model models/gemini-9-flash is no longer available to new '
+            'users. Please update your code to use a newer model.", "status": "NOT_FOUND"}}',
+            "model_retired",
+        ),
+        # a server's own list lacks the id, whatever OpenAI's lifecycle says about it (Ollama; relays)
+        (
+            'unexpected status 404 Not Found: {"error":{"message":"model \'gpt-4-32k\' not found",'
+            '"type":"api_error","param":null,"code":null}}',
+            "unknown_model_name",
+        ),
+        ("请求失败：当前分组 vip 下对于模型 gpt-3.5-turbo-16k 无可用渠道", "unknown_model_name"),
+        # Copilot's model_not_supported is about the plan, not a request argument
+        (
+            'API Error: 400 {"error":{"message":"The requested model is not supported.","code":"model_not_supported",'
+            '"param":"model","type":"invalid_request_error"}}',
+            "account_access_denied",
+        ),
+    ],
+)
+def test_seventh_pass_kinds(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_openai_own_not_found_for_a_shut_down_model_stays_retired(catalog: Catalog) -> None:
+    # The server-list wordings above must not take OpenAI's own message for a retired id.
+    text = (
+        "openai.NotFoundError: Error code: 404 - {'error': {'message': 'The model `gpt-4-32k` does not exist or you "
+        "do not have access to it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}"
+    )
+    found = diagnose_offline(catalog, text)
+    assert found.category == "model_retired" and found.confidence >= 0.8
+
+
+def test_a_client_table_refusal_is_not_read_as_a_server_not_found(catalog: Catalog) -> None:
+    found = diagnose_offline(catalog, "RubyLLM::ModelNotFoundError: Unknown model: \"acme-sonnet-9\".")
+    # no server said the id is missing, so no "not found" reading competes with the client's table
+    assert found.category == "client_misconfigured" and found.confidence >= 0.8

@@ -48,6 +48,16 @@ _R = re.IGNORECASE
 # lower-cased text, so the table costs a handful of substring tests per text. Confidence is what
 # the phrase alone proves: phrasings that only one cause produces are ≥ 0.8; phrasings shared
 # by two causes stay below, and the facts table (status, exception class) never goes above 0.75.
+# A client library's own table of models refuses the id before any request is sent: LlamaIndex
+# and LiteLLM ("Unknown model", context-window tables), RubyLLM's ModelNotFoundError, NextChat's
+# DEFAULT_MODELS, tiktoken's tokeniser map, Qwen Code's per-auth-type list, aider's "did you mean".
+_CLIENT_TABLE_LABEL = "the client library's own model table"
+_CLIENT_TABLE = (
+    r"Unknown context window size for model|ValueError: Unknown model|Model not in model_prices_and_context_window|"
+    r"RubyLLM::ModelNotFoundError|not found in DEFAULT_MODELS|Could not automatically map \S{1,120} to a tokeni[sz]er|"
+    r"Unknown encoding \S{1,120}\. Plugins found|is not available for auth type|"
+    r"Unknown model \S{1,160}, did you mean one of these"
+)
 _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     # ---- Azure
     (
@@ -72,7 +82,31 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"OperationNotSupported|operation does not work with the specified model",
         "Azure says the operation does not work with this model",
     ),
+    # ---- Amazon Bedrock (documented ValidationException wordings)
+    (
+        "client_misconfigured",
+        0.85,
+        ("on-demand throughput",),
+        r"on-demand throughput isn\S{1,3}t supported|on-demand throughput is not supported|"
+        r"doesn\S{1,3}t support on-demand throughput|does not support on-demand throughput",
+        "Bedrock serves this model only through an inference profile: call it by the profile id "
+        "(us./eu./apac./global. prefix) or ARN, not the bare model id",
+    ),
+    (
+        "unknown_model_name",
+        0.8,
+        ("at 'modelid' failed to satisfy",),
+        r"at 'modelId' failed to satisfy constraint",
+        "Bedrock says the model id is not a valid model id or ARN",
+    ),
     # ---- retired (the provider says so, whatever the catalog knows)
+    (
+        "model_retired",
+        0.85,
+        ("no longer available",),
+        r"\bmodel\s\S{1,120}\sis no longer available",
+        "the provider says the model is no longer available (Gemini: retired, or closed to new users)",
+    ),
     (
         "model_retired",
         0.93,
@@ -212,7 +246,6 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "unsupported",
             "not supported with",
             "hosted tool",
-            "model_not_supported",
             "no endpoints found that support",
             "does not support",
             "parámetro",
@@ -225,7 +258,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "не поддерживается",
         ),
         r"Unsupported parameter|Unsupported param:|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
-        r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
+        r"is not supported with this model|Hosted tool \S{1,60} is not supported with|"
         r"No endpoints found that support|does not support (?:tools|tool use|tool calling|function calling|images|"
         r"image input|vision|streaming|system messages?|temperature|logprobs)|"
         r"不支持(?:参数|该参数|此参数|工具|函数调用|图片)|パラメータ\S{0,20}サポートされていません|"
@@ -733,9 +766,18 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.94,
-        ("unknown context window", "valueerror: unknown model", "model_prices_and_context_window"),
-        r"Unknown context window size for model|ValueError: Unknown model|"
-        r"Model not in model_prices_and_context_window",
+        (
+            "unknown context window",
+            "valueerror: unknown model",
+            "model_prices_and_context_window",
+            "rubyllm::modelnotfounderror",
+            "default_models",
+            "could not automatically map",
+            "unknown encoding",
+            "not available for auth type",
+            "did you mean one of these",
+        ),
+        _CLIENT_TABLE,
         "the client library's own model table does not know this id (no request was sent)",
     ),
     (
@@ -1217,6 +1259,11 @@ _NOT_SERVED = (
     r"model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)"
 )
 _NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
+# Wordings of one server's own model list (Ollama's documented "model 'x' not found"; the
+# one-api/new-api relays' "对于模型 x 无可用渠道"): not OpenAI's "does not exist".
+_SERVER_LIST_MSG = linear(
+    r"(?:^|[^\w ])\s?model '[^'\s]{1,120}' not found|无可用渠道|無可用渠道|no available channel|沒有可用的管道"
+)
 # A base URL on this machine: the server that answered is a local one, not OpenAI's API, so its
 # own "not found" (not OpenAI's "does not exist or you do not have access") is "not served here".
 _LOCAL_HOST = re.compile(r"https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):\d{2,5}\b", _R)
@@ -1324,6 +1371,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = _says_missing(parsed, model, present)
+    client_table = hits.get("client_misconfigured", (0.0, ""))[1].startswith(_CLIENT_TABLE_LABEL)
+    if model_missing and client_table:
+        # The client's own model table refused the id: no server said the model is missing.
+        model_missing = False
     if (
         "project_access_denied" not in hits
         and code == "model_not_found"
@@ -1628,6 +1679,10 @@ def _missing_outcome(
             why = "is not a valid model id for this provider"
         elsewhere = resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME
         return ("another_providers_id" if elsewhere else "not_an_id"), why
+    if _SERVER_LIST_MSG.search(flat):
+        # Ollama's "model 'x' not found" and a relay's "no channel for model x": that server's own
+        # list lacks the id, whatever OpenAI's lifecycle says about it.
+        return "not_served", ""
     if lifecycle == "shutdown":
         return "shut_down", ""
     if not _NOT_EXIST.search(flat):
