@@ -533,7 +533,7 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
             '"type":"api_error","param":null,"code":null}}',
             "unknown_model_name",
         ),
-        ("请求失败：当前分组 vip 下对于模型 gpt-3.5-turbo-16k 无可用渠道", "unknown_model_name"),
+        ("所有渠道均不可用：当前分组 vip 下对于模型 gpt-3.5-turbo-16k 无可用渠道", "unknown_model_name"),
         # Copilot's model_not_supported is about the plan, not a request argument
         (
             'API Error: 400 {"error":{"message":"The requested model is not supported.","code":"model_not_supported",'
@@ -557,6 +557,6 @@ def test_openai_own_not_found_for_a_shut_down_model_stays_retired(catalog: Catal
 
 
 def test_a_client_table_refusal_is_not_read_as_a_server_not_found(catalog: Catalog) -> None:
-    found = diagnose_offline(catalog, "RubyLLM::ModelNotFoundError: Unknown model: \"acme-sonnet-9\".")
+    found = diagnose_offline(catalog, 'RubyLLM::ModelNotFoundError: Unknown model: "acme-sonnet-9".')
     # no server said the id is missing, so no "not found" reading competes with the client's table
     assert found.category == "client_misconfigured" and found.confidence >= 0.8
