@@ -540,6 +540,31 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
             '"param":"model","type":"invalid_request_error"}}',
             "account_access_denied",
         ),
+        # Windows' own wording of a refused connection
+        (
+            "httpx.ConnectError: [WinError 10061] No connection could be made because the target machine "
+            "actively refused it",
+            "connection_error",
+        ),
+        # a model of another kind sent to the chat endpoint
+        (
+            '{"error":{"message":"acme/embed-9b is an embedding model and cannot be used with the chat/completions '
+            'endpoint. Use the /embeddings endpoint instead."}}',
+            "wrong_endpoint",
+        ),
+        (
+            "{'code': 'Client specified an invalid argument', 'error': 'The model acme-image-2 is an image model "
+            "and is therefore not available on this endpoint.'}",
+            "wrong_endpoint",
+        ),
+        # a relay's English "invalid token" (one-api/new-api), with no status in the paste
+        ("错误名称: AI_APICallError 错误信息: Invalid Token (request id: 2026010100000000001abc)", "invalid_api_key"),
+        # the API's enum check on a body field, even inside a client's "connection error" wrapper
+        (
+            'openai.APIConnectionError: 400 Bad Request {"error": {"message": "\'\' is not one of [\'system\', '
+            "'assistant', 'user'] - 'messages.4.role'\", \"type\": \"invalid_request_error\"}}",
+            "invalid_request",
+        ),
     ],
 )
 def test_seventh_pass_kinds(catalog: Catalog, text: str, category: str) -> None:

@@ -63,7 +63,10 @@ def build(path: Path = CORPUS) -> dict[str, object]:
     parts: dict[str, list[str]] = {"dev": [], "test": []}
     for group in groups:
         parts["dev" if _key(group) in outside else "test"].append(group)
-    first = {"dev": [g for g in groups if first_part(g) == "dev"], "test": [g for g in groups if first_part(g) == "test"]}
+    first = {
+        "dev": [g for g in groups if first_part(g) == "dev"],
+        "test": [g for g in groups if first_part(g) == "test"],
+    }
     return {
         "rule": RULE,
         "first_split": {"seed": SEED, "test_share_percent": TEST_SHARE, "status": "studied", **first},

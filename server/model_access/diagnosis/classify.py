@@ -521,6 +521,22 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"is not of type|Missing required parameter|Additional properties are not allowed",
         "the request body is malformed",
     ),
+    # ---- a model of another kind sent to the chat endpoint (OpenRouter's and xAI's wordings)
+    (
+        "wrong_endpoint",
+        0.85,
+        ("is an embedding model", "is an image model", "is an audio model"),
+        r"is an (?:embedding|image|audio) model and (?:cannot be used with|is therefore not available on)",
+        "this model serves another endpoint (embeddings, images, audio), not the one called",
+    ),
+    # ---- the API's schema check of an enum value ("'' is not one of ['system', …] - 'messages.2.role'")
+    (
+        "invalid_request",
+        0.8,
+        ("is not one of [",),
+        r"is not one of \[[^\]]{1,300}\] - '",
+        "a field of the request body has a value the API does not take (a malformed body)",
+    ),
     # ---- not a model-access problem at all
     (
         "unknown",
@@ -571,8 +587,17 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "invalid_api_key",
         0.88,
-        ("api key", "apikey", "api_key", "invalid user key", "proxy server token", "member of an organization"),
+        (
+            "api key",
+            "apikey",
+            "api_key",
+            "invalid user key",
+            "proxy server token",
+            "member of an organization",
+            "invalid token (request id",
+        ),
         r"API key (?:无效|無效|status invalid)|APIkey (?:无效|無效)|api_key_invalid|invalid user key|Invalid proxy server token|"
+        r"Invalid Token \(request id|"
         r"must be a member of an organization to use the API|An API key is required",
         "the API key is missing or wrong",
     ),
@@ -732,12 +757,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "opentimeout",
             "请求超时",
             "网络连接",
+            "winerror 10061",
+            "actively refused",
         ),
         r"CERTIFICATE_VERIFY_FAILED|ProxyError|Unable to connect to proxy|Tunnel connection failed|"
         r"Remote end closed connection|RemoteDisconnected|Server disconnected|peer closed connection|"
         r"context deadline exceeded|Client\.Timeout exceeded|SSLHandshakeException|HttpClient\.Timeout|"
         r"TaskCanceledException|error sending request for url|operation timed out|cURL error \d{1,3}|"
-        r"ConnectionFailed|OpenTimeout|请求超时|网络连接(?:失败|异常|错误)",
+        r"ConnectionFailed|OpenTimeout|请求超时|网络连接(?:失败|异常|错误)|WinError 10061|"
+        r"target machine actively refused it",
         "the client could not reach the server",
     ),
     (
@@ -1737,6 +1765,17 @@ def _status_breaks_tie(
     tied = _TIED
     if wanted is None and status is not None and 500 <= status <= 599 and status != 504:
         wanted, tied = "server_error", _TRANSPORT_OR_SERVER
+    if (
+        wanted is None
+        and status is not None
+        and 400 <= status <= 499
+        and status != 408
+        and len(ranked) > 1
+        and ranked[0][0] == "connection_error"
+    ):
+        # A 4xx status means the server answered: a client's "connection error" wrapper around it
+        # ("APIConnectionError: 400 Bad Request {…}") loses a near-tie to what the body says.
+        wanted, tied = ranked[1][0], frozenset({"connection_error", ranked[1][0]})
     if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != tied or ranked[0][0] == wanted:
         return ranked
     if ranked[1][1][0] < ranked[0][1][0] - 0.15:
