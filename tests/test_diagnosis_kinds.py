@@ -585,3 +585,17 @@ def test_a_client_table_refusal_is_not_read_as_a_server_not_found(catalog: Catal
     found = diagnose_offline(catalog, 'RubyLLM::ModelNotFoundError: Unknown model: "acme-sonnet-9".')
     # no server said the id is missing, so no "not found" reading competes with the client's table
     assert found.category == "client_misconfigured" and found.confidence >= 0.8
+
+
+def test_a_current_id_not_found_in_other_words_is_not_a_sure_account_answer(catalog: Catalog) -> None:
+    # A client's own check or a relay says "not found" for a current OpenAI id: the account is the
+    # likeliest reading, not a sure one (an old client that does not know the id says the same).
+    found = diagnose_offline(catalog, "Error: Base model gpt-4o-mini not found")
+    assert found.confidence < 0.8
+    # OpenAI's own wording for a current id stays a confident account answer.
+    own = diagnose_offline(
+        catalog,
+        "Error code: 404 - {'error': {'message': 'The model `gpt-4o` does not exist or you do not have access to "
+        "it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}",
+    )
+    assert own.category == "account_access_denied" and own.confidence >= 0.8

@@ -1666,6 +1666,10 @@ def _resolve_missing(
         confidence = confidence if resolved is None else 0.88
         if in_list is False:
             confidence = min(0.97, confidence + 0.05)
+    if key == "current" and not _NOT_EXIST.search(parsed.flat) and (parsed.error_code or "") != "model_not_found":
+        # A current OpenAI id "not found" in words that are not OpenAI's own (a client's check, a
+        # relay, Codex's "Model not found x"): likely the account, but not surely.
+        confidence = min(confidence, 0.75)
     said = f"the error names model {model!r}"
     mode = permissions.mode if permissions is not None else ""
     return Classification(
