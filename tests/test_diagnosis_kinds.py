@@ -565,6 +565,15 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
             "'assistant', 'user'] - 'messages.4.role'\", \"type\": \"invalid_request_error\"}}",
             "invalid_request",
         ),
+        # Anthropic's not_found_error names the model after "model:", the message before or after the type,
+        # and an Anthropic-shaped server's "not found" for an OpenAI id is "not served here"
+        ('调用报错:"model: acme-glm-9","type":"not_found_error', "unknown_model_name"),
+        (
+            'litellm.NotFoundError: AnthropicException - {"type": "error", "error": {"type": "not_found_error",\n'
+            '"message": "model: claude-2.1"}}',
+            "model_retired",
+        ),
+        ('POST /v1/messages returns 404 {"type":"not_found_error","message":"model: gpt-4o"}', "unknown_model_name"),
     ],
 )
 def test_seventh_pass_kinds(catalog: Catalog, text: str, category: str) -> None:

@@ -1288,9 +1288,11 @@ _NOT_SERVED = (
 )
 _NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
 # Wordings of one server's own model list (Ollama's documented "model 'x' not found"; the
-# one-api/new-api relays' "对于模型 x 无可用渠道"): not OpenAI's "does not exist".
+# one-api/new-api relays' "对于模型 x 无可用渠道"; Anthropic-shaped servers' not_found_error): not
+# OpenAI's "does not exist".
 _SERVER_LIST_MSG = linear(
-    r"(?:^|[^\w ])\s?model '[^'\s]{1,120}' not found|无可用渠道|無可用渠道|no available channel|沒有可用的管道"
+    r"(?:^|[^\w ])\s?model '[^'\s]{1,120}' not found|无可用渠道|無可用渠道|no available channel|沒有可用的管道|"
+    r"not_found_error"
 )
 # A base URL on this machine: the server that answered is a local one, not OpenAI's API, so its
 # own "not found" (not OpenAI's "does not exist or you do not have access") is "not served here".

@@ -394,7 +394,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("unknown model:",), r"(?i)unknown\smodel:\s(" + _IDG + r")"),
         (("no such model",), r"(?i)no\ssuch\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
         (("invalid model",), r"(?i)invalid\smodel(?:\s(?:name|id))?[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
-        (("not_found_error",), r"(?i)not_found_error\S{0,40}?model:\s?(" + _IDG + r")"),
+        # Anthropic's documented shape {"type":"not_found_error","message":"model: x"}, in either order
+        (("not_found_error",), r"(?i)not_found_error[^{}]{0,40}?model:\s?(" + _IDG + r")"),
+        (("not_found_error",), r"(?i)model:\s?(" + _IDG + r")\W{1,8}type\W{1,6}not_found_error"),
         (
             ("模型",),
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
