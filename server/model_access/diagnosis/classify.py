@@ -526,7 +526,9 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "wrong_endpoint",
         0.85,
         ("is an embedding model", "is an image model", "is an audio model"),
-        r"is an (?:embedding|image|audio) model and (?:cannot be used with|is therefore not available on)",
+        r"is an embedding model and (?:cannot be used with|is therefore not available on)|"
+        r"is an image model and (?:cannot be used with|is therefore not available on)|"
+        r"is an audio model and (?:cannot be used with|is therefore not available on)",
         "this model serves another endpoint (embeddings, images, audio), not the one called",
     ),
     # ---- the API's schema check of an enum value ("'' is not one of ['system', …] - 'messages.2.role'")
