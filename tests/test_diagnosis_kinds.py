@@ -574,6 +574,12 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
             "model_retired",
         ),
         ('POST /v1/messages returns 404 {"type":"not_found_error","message":"model: gpt-4o"}', "unknown_model_name"),
+        # Google's generic NOT_FOUND with no id in the body (Gemini CLI, a Gemini relay)
+        (
+            '[ERROR] stream failed (status=404): {"error": {"code": 404, "message": "Requested entity was not found.", '
+            '"status": "NOT_FOUND"}}',
+            "unknown_model_name",
+        ),
     ],
 )
 def test_seventh_pass_kinds(catalog: Catalog, text: str, category: str) -> None:
@@ -608,3 +614,11 @@ def test_a_current_id_not_found_in_other_words_is_not_a_sure_account_answer(cata
         "it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}",
     )
     assert own.category == "account_access_denied" and own.confidence >= 0.8
+
+
+def test_xais_route_not_found_is_not_read_as_googles_entity_not_found(catalog: Catalog) -> None:
+    text = (
+        "XaiException - Error code: 404 - {'code': 'Some requested entity was not found', 'error': 'No handler "
+        "found on route. Please double check the URL and the HTTP method.'}"
+    )
+    assert diagnose_offline(catalog, text).category != "unknown_model_name"

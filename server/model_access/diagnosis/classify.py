@@ -471,6 +471,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"(?:permission to access|access to) tuned model",
         "a tuned model the caller may not use: tuned models are visible only to their owner (Gemini)",
     ),
+    # ---- Google's generic NOT_FOUND (Gemini API, Gemini CLI, Vertex): most often the model named
+    (
+        "unknown_model_name",
+        0.7,
+        ("requested entity was not found",),
+        r"(?:^|[^\w ])\s?Requested entity was not found",
+        "Google says the requested entity was not found (most often the model id; also a project or location)",
+    ),
     # ---- a server with no model by that name (no id read)
     (
         "unknown_model_name",
