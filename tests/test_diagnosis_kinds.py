@@ -622,3 +622,21 @@ def test_xais_route_not_found_is_not_read_as_googles_entity_not_found(catalog: C
         "found on route. Please double check the URL and the HTTP method.'}"
     )
     assert diagnose_offline(catalog, text).category != "unknown_model_name"
+
+
+def test_azure_chat_operation_refused_for_a_chat_model_is_not_a_sure_endpoint_answer(catalog: Catalog) -> None:
+    # Azure's OperationNotSupported for chat names a model that serves chat: the endpoint is not
+    # the likely cause (a retired model version is), so the endpoint reading is not sure.
+    chat = diagnose_offline(
+        catalog,
+        "AzureException - The chatCompletion operation does not work with the specified model, gpt-35-turbo. "
+        "Please choose different model and try again.",
+    )
+    assert chat.confidence < 0.8
+    # For an embedding model the endpoint reading stays sure.
+    embed = diagnose_offline(
+        catalog,
+        "{'code': 'OperationNotSupported', 'message': 'The chatCompletion operation does not work with the "
+        "specified model, text-embedding-3-large. Please choose different model and try again.'}",
+    )
+    assert embed.category == "wrong_endpoint" and embed.confidence >= 0.8

@@ -1317,6 +1317,10 @@ _FOREIGN_KEY_SAID = re.compile(
     r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate|"
     r"non-OpenAI \(Azure-style hex\))) key\]"
 )
+# Azure's OperationNotSupported for the chat operation, with the model it names.
+_AZURE_CHAT_OP = re.compile(
+    r"The chatCompletion operation does not work with the specified model, ([\w.:-]{1,80}?)\.?\s", _R
+)
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
 
@@ -1440,6 +1444,15 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             match = pattern.search(flat)
             if match:
                 hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
+
+    azure_op = _AZURE_CHAT_OP.search(flat) if "wrong_endpoint" in hits else None
+    if azure_op is not None:
+        named = catalog.resolve(azure_op.group(1).translate(_HYPHEN_MAP)).record
+        if named is not None and "chat.completions" in named.endpoints:
+            # Azure says chat does not work with a chat model: not the endpoint as such (a retired
+            # version, a deployment's settings) - say so, not surely.
+            conf, evidence = hits["wrong_endpoint"]
+            hits["wrong_endpoint"] = (min(conf, 0.7), evidence + f"; but {named.id} is a chat model")
 
     if refined and "invalid_api_key" in hits:
         # Not a conflict but a refinement: the key is valid, for another host.
