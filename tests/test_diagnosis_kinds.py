@@ -640,3 +640,29 @@ def test_azure_chat_operation_refused_for_a_chat_model_is_not_a_sure_endpoint_an
         "specified model, text-embedding-3-large. Please choose different model and try again.'}",
     )
     assert embed.category == "wrong_endpoint" and embed.confidence >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        # LiteLLM's key allowlist lists what the key may use; the id sent follows "Tried to access"
+        (
+            'API Error: 401 {"error":{"message":"key not allowed to access model. This key can only access '
+            'models=[\'acme-small\', \'acme-large-v2\']. Tried to access acme-medium-9","type":"key_model_access_denied"}}',
+            "acme-medium-9",
+        ),
+        # RAGFlow pads the id inside its "Fail to access … model(x )" wrapper
+        (
+            "Fail to access embedding model(acme/embed-large-v9 ) using this api key.Error code: 500 - "
+            "{'code': 20402, 'message': 'Model not found.'}",
+            "acme/embed-large-v9",
+        ),
+    ],
+)
+def test_seventh_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
+    assert diagnose_offline(catalog, text).facts.model == model
+
+
+def test_the_old_sdks_you_tried_to_access_is_not_a_model_id(catalog: Catalog) -> None:
+    text = "APIRemovedInV1: You tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0"
+    assert diagnose_offline(catalog, text).facts.model in (None, "")

@@ -324,6 +324,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         # A LiteLLM proxy names the group the caller asked for ("Received Model Group=x"); the
         # upstream's own wording that follows names the id the proxy mapped it to, not the one sent.
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
+        # LiteLLM's key allowlist: "This key can only access models=[…]. Tried to access x" (the
+        # listed ids are what the key may use, x is what was sent).
+        (("tried to access",), r"(?i)\]\.\sTried\sto\saccess\s(" + _IDG + r")"),
         # AWS Bedrock echoes the id it refused: "Value 'x' at 'modelId' failed to satisfy
         # constraint", "Invocation of model ID x with on-demand throughput isn't supported".
         (("'modelid'",), r"(?i)\bValue\s'([A-Za-z0-9][\w.:/@\-]{0,150})'\sat\s'modelId'"),
@@ -410,7 +413,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("model for team",), r"(?i)invalid\smodel\sfor\steam\s\S{1,80}:\s(" + _IDG + r")"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
-        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
+        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\s?\)") for sp in ("", " ")),
         # Ollama's own advice names the id: "pull the model with `ollama pull x`"
         (("ollama pull", "ollama run"), r"(?i)\b(?:ollama pull|ollama run)\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
