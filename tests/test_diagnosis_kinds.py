@@ -471,3 +471,198 @@ def test_a_url_template_placeholder_is_not_a_model_id(catalog: Catalog) -> None:
         "https://gateway.example.com/v1/acct/gw/google-ai-studio/v1/models/{model}:{generative_ai_rest_resource}"
     )
     assert diagnose_offline(catalog, text).facts.model in (None, "")
+
+
+# Seventh pass (issue 13h): kinds drawn from the studied corpus, each backed by texts from two or
+# more sources or by a provider's or runtime's documented wording; examples written for the test.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a client library's own model table refuses the id before any request is sent
+        (
+            "app/agent.rb:12:in `chat': Unknown model: acme/brainy-9:online (RubyLLM::ModelNotFoundError)",
+            "client_misconfigured",
+        ),
+        ("Uncaught (in promise) Error: Model acme-chat-7b not found in DEFAULT_MODELS array.", "client_misconfigured"),
+        (
+            "KeyError: 'Could not automatically map acme-turbo to a tokeniser. Please use "
+            "`tiktoken.get_encoding` to explicitly get the tokeniser you expect.'",
+            "client_misconfigured",
+        ),
+        (
+            "ValueError: Unknown encoding acme-turbo. Plugins found: ['tiktoken_ext.openai_public']",
+            "client_misconfigured",
+        ),
+        (
+            "> /model acme-max\n  x Model 'acme-max' is not available for auth type 'openai'.\n"
+            "  Available models for 'openai': acme-plus, acme-mini",
+            "client_misconfigured",
+        ),
+        (
+            "$ aider --model openrouter/acme/brainy-70b\nUnknown model openrouter/acme/brainy-70b, did you mean one "
+            "of these?\n- openrouter/acme/brainy-13b",
+            "client_misconfigured",
+        ),
+        # Bedrock: a model served only through an inference profile, in both documented wordings
+        (
+            "botocore.errorfactory.ValidationException: An error occurred (ValidationException) when calling the "
+            "Converse operation: Invocation of model ID acme.brainy-9-v1:0 with on-demand throughput isn't "
+            "supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+            "client_misconfigured",
+        ),
+        (
+            "An error occurred (ValidationException) when calling the InvokeModel operation: The provided model "
+            "doesn't support on-demand throughput.",
+            "client_misconfigured",
+        ),
+        # Bedrock: the id does not even have the shape of a model id or ARN
+        (
+            "ValidationException: 1 validation error detected: Value 'acme.brainy:9:100k' at 'modelId' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: (arn:aws(-[^:]+)?:bedrock:.*)",
+            "unknown_model_name",
+        ),
+        # Gemini: a model withdrawn (or closed to new users) says so
+        (
+            '{"error": {"code": 404, "message": "This model models/gemini-9-flash is no longer available to new '
+            'users. Please update your code to use a newer model.", "status": "NOT_FOUND"}}',
+            "model_retired",
+        ),
+        # a server's own list lacks the id, whatever OpenAI's lifecycle says about it (Ollama; relays)
+        (
+            'unexpected status 404 Not Found: {"error":{"message":"model \'gpt-4-32k\' not found",'
+            '"type":"api_error","param":null,"code":null}}',
+            "unknown_model_name",
+        ),
+        ("所有渠道均不可用：当前分组 vip 下对于模型 gpt-3.5-turbo-16k 无可用渠道", "unknown_model_name"),
+        # Copilot's model_not_supported is about the plan, not a request argument
+        (
+            'API Error: 400 {"error":{"message":"The requested model is not supported.","code":"model_not_supported",'
+            '"param":"model","type":"invalid_request_error"}}',
+            "account_access_denied",
+        ),
+        # Windows' own wording of a refused connection
+        (
+            "httpx.ConnectError: [WinError 10061] No connection could be made because the target machine "
+            "actively refused it",
+            "connection_error",
+        ),
+        # a model of another kind sent to the chat endpoint
+        (
+            '{"error":{"message":"acme/embed-9b is an embedding model and cannot be used with the chat/completions '
+            'endpoint. Use the /embeddings endpoint instead."}}',
+            "wrong_endpoint",
+        ),
+        (
+            "{'code': 'Client specified an invalid argument', 'error': 'The model acme-image-2 is an image model "
+            "and is therefore not available on this endpoint.'}",
+            "wrong_endpoint",
+        ),
+        # a relay's English "invalid token" (one-api/new-api), with no status in the paste
+        ("错误名称: AI_APICallError 错误信息: Invalid Token (request id: 2026010100000000001abc)", "invalid_api_key"),
+        # the API's enum check on a body field, even inside a client's "connection error" wrapper
+        (
+            'openai.APIConnectionError: 400 Bad Request {"error": {"message": "\'\' is not one of [\'system\', '
+            "'assistant', 'user'] - 'messages.4.role'\", \"type\": \"invalid_request_error\"}}",
+            "invalid_request",
+        ),
+        # Anthropic's not_found_error names the model after "model:", the message before or after the type,
+        # and an Anthropic-shaped server's "not found" for an OpenAI id is "not served here"
+        ('调用报错:"model: acme-glm-9","type":"not_found_error', "unknown_model_name"),
+        (
+            'litellm.NotFoundError: AnthropicException - {"type": "error", "error": {"type": "not_found_error",\n'
+            '"message": "model: claude-2.1"}}',
+            "model_retired",
+        ),
+        ('POST /v1/messages returns 404 {"type":"not_found_error","message":"model: gpt-4o"}', "unknown_model_name"),
+        # Google's generic NOT_FOUND with no id in the body (Gemini CLI, a Gemini relay)
+        (
+            '[ERROR] stream failed (status=404): {"error": {"code": 404, "message": "Requested entity was not found.", '
+            '"status": "NOT_FOUND"}}',
+            "unknown_model_name",
+        ),
+    ],
+)
+def test_seventh_pass_kinds(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_openai_own_not_found_for_a_shut_down_model_stays_retired(catalog: Catalog) -> None:
+    # The server-list wordings above must not take OpenAI's own message for a retired id.
+    text = (
+        "openai.NotFoundError: Error code: 404 - {'error': {'message': 'The model `gpt-4-32k` does not exist or you "
+        "do not have access to it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}"
+    )
+    found = diagnose_offline(catalog, text)
+    assert found.category == "model_retired" and found.confidence >= 0.8
+
+
+def test_a_client_table_refusal_is_not_read_as_a_server_not_found(catalog: Catalog) -> None:
+    found = diagnose_offline(catalog, 'RubyLLM::ModelNotFoundError: Unknown model: "acme-sonnet-9".')
+    # no server said the id is missing, so no "not found" reading competes with the client's table
+    assert found.category == "client_misconfigured" and found.confidence >= 0.8
+
+
+def test_a_current_id_not_found_in_other_words_is_not_a_sure_account_answer(catalog: Catalog) -> None:
+    # A client's own check or a relay says "not found" for a current OpenAI id: the account is the
+    # likeliest reading, not a sure one (an old client that does not know the id says the same).
+    found = diagnose_offline(catalog, "Error: Base model gpt-4o-mini not found")
+    assert found.confidence < 0.8
+    # OpenAI's own wording for a current id stays a confident account answer.
+    own = diagnose_offline(
+        catalog,
+        "Error code: 404 - {'error': {'message': 'The model `gpt-4o` does not exist or you do not have access to "
+        "it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}",
+    )
+    assert own.category == "account_access_denied" and own.confidence >= 0.8
+
+
+def test_xais_route_not_found_is_not_read_as_googles_entity_not_found(catalog: Catalog) -> None:
+    text = (
+        "XaiException - Error code: 404 - {'code': 'Some requested entity was not found', 'error': 'No handler "
+        "found on route. Please double check the URL and the HTTP method.'}"
+    )
+    assert diagnose_offline(catalog, text).category != "unknown_model_name"
+
+
+def test_azure_chat_operation_refused_for_a_chat_model_is_not_a_sure_endpoint_answer(catalog: Catalog) -> None:
+    # Azure's OperationNotSupported for chat names a model that serves chat: the endpoint is not
+    # the likely cause (a retired model version is), so the endpoint reading is not sure.
+    chat = diagnose_offline(
+        catalog,
+        "AzureException - The chatCompletion operation does not work with the specified model, gpt-35-turbo. "
+        "Please choose different model and try again.",
+    )
+    assert chat.confidence < 0.8
+    # For an embedding model the endpoint reading stays sure.
+    embed = diagnose_offline(
+        catalog,
+        "{'code': 'OperationNotSupported', 'message': 'The chatCompletion operation does not work with the "
+        "specified model, text-embedding-3-large. Please choose different model and try again.'}",
+    )
+    assert embed.category == "wrong_endpoint" and embed.confidence >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "model"),
+    [
+        # LiteLLM's key allowlist lists what the key may use; the id sent follows "Tried to access"
+        (
+            'API Error: 401 {"error":{"message":"key not allowed to access model. This key can only access '
+            'models=[\'acme-small\', \'acme-large-v2\']. Tried to access acme-medium-9","type":"key_model_access_denied"}}',
+            "acme-medium-9",
+        ),
+        # RAGFlow pads the id inside its "Fail to access … model(x )" wrapper
+        (
+            "Fail to access embedding model(acme/embed-large-v9 ) using this api key.Error code: 500 - "
+            "{'code': 20402, 'message': 'Model not found.'}",
+            "acme/embed-large-v9",
+        ),
+    ],
+)
+def test_seventh_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
+    assert diagnose_offline(catalog, text).facts.model == model
+
+
+def test_the_old_sdks_you_tried_to_access_is_not_a_model_id(catalog: Catalog) -> None:
+    text = "APIRemovedInV1: You tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0"
+    assert diagnose_offline(catalog, text).facts.model in (None, "")

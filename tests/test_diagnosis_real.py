@@ -53,9 +53,9 @@ def test_the_stored_split_is_the_seeded_split_of_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.891 (286/321) on the test part after issues 13f and 13g; 0.931 (228/245) "
-    "on the test texts that predate them, 0.902 (37/41) on batch #5's and 0.600 (21/35) on batch #6's test "
-    "texts; development part 0.934 (831/890); the bar stays 0.95",
+    reason="bar not met: 0.938 (301/321) on the test part after issue 13h, a STUDIED figure (the owner retired "
+    "this test part as studied and 13h worked on its misses; it was 0.891 before); 0.963 (236/245) on its "
+    "older texts; development part 0.954 (849/890); a new held-out set decides; the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
@@ -63,8 +63,8 @@ def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met at 321 test texts (after 13f and 13g): client_misconfigured 0.70 (19/27), "
-    "invalid_request 0.81 (21/26), account_access_denied 0.79 (11/14); every other category with 10 or more "
+    reason="bar not met at 321 test texts after 13h (studied figures): client_misconfigured 0.89 (24/27), "
+    "invalid_request 0.85 (22/26), account_access_denied 0.86 (12/14); every other category with 10 or more "
     "test texts is at or above 0.90; the bar stays 0.90",
 )
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
@@ -74,8 +74,8 @@ def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: measured 0.909 (130/143) on the test part after 13f and 13g; 0.909 (90/99) on the "
-    "test texts that predate them; development part 0.948 (313/330); the bar stays 0.98",
+    reason="bar not met: 0.923 (132/143) on the test part after 13h, a studied figure (0.909 before); 0.929 "
+    "(92/99) on its older texts; development part 0.948 (313/330); the bar stays 0.98",
 )
 def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> None:
     assert test_part.model_accuracy >= 0.98, test_part.table()

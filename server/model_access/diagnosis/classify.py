@@ -48,6 +48,16 @@ _R = re.IGNORECASE
 # lower-cased text, so the table costs a handful of substring tests per text. Confidence is what
 # the phrase alone proves: phrasings that only one cause produces are ≥ 0.8; phrasings shared
 # by two causes stay below, and the facts table (status, exception class) never goes above 0.75.
+# A client library's own table of models refuses the id before any request is sent: LlamaIndex
+# and LiteLLM ("Unknown model", context-window tables), RubyLLM's ModelNotFoundError, NextChat's
+# DEFAULT_MODELS, tiktoken's tokeniser map, Qwen Code's per-auth-type list, aider's "did you mean".
+_CLIENT_TABLE_LABEL = "the client library's own model table"
+_CLIENT_TABLE = (
+    r"Unknown context window size for model|ValueError: Unknown model|Model not in model_prices_and_context_window|"
+    r"RubyLLM::ModelNotFoundError|not found in DEFAULT_MODELS|Could not automatically map \S{1,120} to a tokeni[sz]er|"
+    r"Unknown encoding \S{1,120}\. Plugins found|is not available for auth type|"
+    r"Unknown model \S{1,160}, did you mean one of these"
+)
 _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     # ---- Azure
     (
@@ -72,7 +82,31 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"OperationNotSupported|operation does not work with the specified model",
         "Azure says the operation does not work with this model",
     ),
+    # ---- Amazon Bedrock (documented ValidationException wordings)
+    (
+        "client_misconfigured",
+        0.85,
+        ("on-demand throughput",),
+        r"on-demand throughput isn\S{1,3}t supported|on-demand throughput is not supported|"
+        r"doesn\S{1,3}t support on-demand throughput|does not support on-demand throughput",
+        "Bedrock serves this model only through an inference profile: call it by the profile id "
+        "(us./eu./apac./global. prefix) or ARN, not the bare model id",
+    ),
+    (
+        "unknown_model_name",
+        0.8,
+        ("at 'modelid' failed to satisfy",),
+        r"at 'modelId' failed to satisfy constraint",
+        "Bedrock says the model id is not a valid model id or ARN",
+    ),
     # ---- retired (the provider says so, whatever the catalog knows)
+    (
+        "model_retired",
+        0.85,
+        ("no longer available",),
+        r"\bmodel\s\S{1,120}\sis no longer available",
+        "the provider says the model is no longer available (Gemini: retired, or closed to new users)",
+    ),
     (
         "model_retired",
         0.93,
@@ -212,7 +246,6 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "unsupported",
             "not supported with",
             "hosted tool",
-            "model_not_supported",
             "no endpoints found that support",
             "does not support",
             "parámetro",
@@ -225,7 +258,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "не поддерживается",
         ),
         r"Unsupported parameter|Unsupported param:|Unsupported value|unsupported_parameter|unsupported_value|UnsupportedParams|"
-        r"is not supported with this model|Hosted tool \S{1,60} is not supported with|model_not_supported|"
+        r"is not supported with this model|Hosted tool \S{1,60} is not supported with|"
         r"No endpoints found that support|does not support (?:tools|tool use|tool calling|function calling|images|"
         r"image input|vision|streaming|system messages?|temperature|logprobs)|"
         r"不支持(?:参数|该参数|此参数|工具|函数调用|图片)|パラメータ\S{0,20}サポートされていません|"
@@ -438,6 +471,14 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"(?:permission to access|access to) tuned model",
         "a tuned model the caller may not use: tuned models are visible only to their owner (Gemini)",
     ),
+    # ---- Google's generic NOT_FOUND (Gemini API, Gemini CLI, Vertex): most often the model named
+    (
+        "unknown_model_name",
+        0.7,
+        ("requested entity was not found",),
+        r"(?:^|[^\w ])\s?Requested entity was not found",
+        "Google says the requested entity was not found (most often the model id; also a project or location)",
+    ),
     # ---- a server with no model by that name (no id read)
     (
         "unknown_model_name",
@@ -487,6 +528,24 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"could not parse the JSON body|Invalid type for|Invalid value for|Invalid value:|invalid_request_body|"
         r"is not of type|Missing required parameter|Additional properties are not allowed",
         "the request body is malformed",
+    ),
+    # ---- a model of another kind sent to the chat endpoint (OpenRouter's and xAI's wordings)
+    (
+        "wrong_endpoint",
+        0.85,
+        ("is an embedding model", "is an image model", "is an audio model"),
+        r"is an embedding model and (?:cannot be used with|is therefore not available on)|"
+        r"is an image model and (?:cannot be used with|is therefore not available on)|"
+        r"is an audio model and (?:cannot be used with|is therefore not available on)",
+        "this model serves another endpoint (embeddings, images, audio), not the one called",
+    ),
+    # ---- the API's schema check of an enum value ("'' is not one of ['system', …] - 'messages.2.role'")
+    (
+        "invalid_request",
+        0.8,
+        ("is not one of [",),
+        r"is not one of \[[^\]]{1,300}\] - '",
+        "a field of the request body has a value the API does not take (a malformed body)",
     ),
     # ---- not a model-access problem at all
     (
@@ -538,8 +597,17 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "invalid_api_key",
         0.88,
-        ("api key", "apikey", "api_key", "invalid user key", "proxy server token", "member of an organization"),
+        (
+            "api key",
+            "apikey",
+            "api_key",
+            "invalid user key",
+            "proxy server token",
+            "member of an organization",
+            "invalid token (request id",
+        ),
         r"API key (?:无效|無效|status invalid)|APIkey (?:无效|無效)|api_key_invalid|invalid user key|Invalid proxy server token|"
+        r"Invalid Token \(request id|"
         r"must be a member of an organization to use the API|An API key is required",
         "the API key is missing or wrong",
     ),
@@ -699,12 +767,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "opentimeout",
             "请求超时",
             "网络连接",
+            "winerror 10061",
+            "actively refused",
         ),
         r"CERTIFICATE_VERIFY_FAILED|ProxyError|Unable to connect to proxy|Tunnel connection failed|"
         r"Remote end closed connection|RemoteDisconnected|Server disconnected|peer closed connection|"
         r"context deadline exceeded|Client\.Timeout exceeded|SSLHandshakeException|HttpClient\.Timeout|"
         r"TaskCanceledException|error sending request for url|operation timed out|cURL error \d{1,3}|"
-        r"ConnectionFailed|OpenTimeout|请求超时|网络连接(?:失败|异常|错误)",
+        r"ConnectionFailed|OpenTimeout|请求超时|网络连接(?:失败|异常|错误)|WinError 10061|"
+        r"target machine actively refused it",
         "the client could not reach the server",
     ),
     (
@@ -733,9 +804,18 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.94,
-        ("unknown context window", "valueerror: unknown model", "model_prices_and_context_window"),
-        r"Unknown context window size for model|ValueError: Unknown model|"
-        r"Model not in model_prices_and_context_window",
+        (
+            "unknown context window",
+            "valueerror: unknown model",
+            "model_prices_and_context_window",
+            "rubyllm::modelnotfounderror",
+            "default_models",
+            "could not automatically map",
+            "unknown encoding",
+            "not available for auth type",
+            "did you mean one of these",
+        ),
+        _CLIENT_TABLE,
         "the client library's own model table does not know this id (no request was sent)",
     ),
     (
@@ -1217,6 +1297,13 @@ _NOT_SERVED = (
     r"model\W{1,3}[\w./:-]{1,80}\W{1,3}is not (?:not )?(?:yet )?supported(?:\s?[.,;!\"')(]|$)"
 )
 _NOT_SERVED_MSG = re.compile(_NOT_SERVED, _R)
+# Wordings of one server's own model list (Ollama's documented "model 'x' not found"; the
+# one-api/new-api relays' "对于模型 x 无可用渠道"; Anthropic-shaped servers' not_found_error): not
+# OpenAI's "does not exist".
+_SERVER_LIST_MSG = linear(
+    r"(?:^|[^\w ])\s?model '[^'\s]{1,120}' not found|无可用渠道|無可用渠道|no available channel|沒有可用的管道|"
+    r"not_found_error"
+)
 # A base URL on this machine: the server that answered is a local one, not OpenAI's API, so its
 # own "not found" (not OpenAI's "does not exist or you do not have access") is "not served here".
 _LOCAL_HOST = re.compile(r"https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):\d{2,5}\b", _R)
@@ -1229,6 +1316,10 @@ _AZURE = re.compile(r"openai\.azure\.com|\bAzure\b|api_type\s?=\s?[\"']azure", _
 _FOREIGN_KEY_SAID = re.compile(
     r"\[(an? (?:Google AI|OpenRouter|Anthropic|Groq|xAI|Perplexity|Hugging Face|NVIDIA|Replicate|"
     r"non-OpenAI \(Azure-style hex\))) key\]"
+)
+# Azure's OperationNotSupported for the chat operation, with the model it names.
+_AZURE_CHAT_OP = re.compile(
+    r"The chatCompletion operation does not work with the specified model, ([\w.:-]{1,80}?)\.?\s", _R
 )
 _OPENAI_KEY_MSG = re.compile(r"Incorrect API key provided", _R)
 _TRUNC_PROJECT = re.compile(r"(?:^|\s)to model \S{1,120} \"?,?\s?\"?type", _R)
@@ -1324,6 +1415,10 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = _says_missing(parsed, model, present)
+    client_table = hits.get("client_misconfigured", (0.0, ""))[1].startswith(_CLIENT_TABLE_LABEL)
+    if model_missing and client_table:
+        # The client's own model table refused the id: no server said the model is missing.
+        model_missing = False
     if (
         "project_access_denied" not in hits
         and code == "model_not_found"
@@ -1349,6 +1444,15 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             match = pattern.search(flat)
             if match:
                 hits[category] = (confidence, f"{label}: “{_snippet(flat, match)}”")
+
+    azure_op = _AZURE_CHAT_OP.search(flat) if "wrong_endpoint" in hits else None
+    if azure_op is not None:
+        named = catalog.resolve(azure_op.group(1).translate(_HYPHEN_MAP)).record
+        if named is not None and "chat.completions" in named.endpoints:
+            # Azure says chat does not work with a chat model: not the endpoint as such (a retired
+            # version, a deployment's settings) - say so, not surely.
+            conf, evidence = hits["wrong_endpoint"]
+            hits["wrong_endpoint"] = (min(conf, 0.7), evidence + f"; but {named.id} is a chat model")
 
     if refined and "invalid_api_key" in hits:
         # Not a conflict but a refinement: the key is valid, for another host.
@@ -1587,6 +1691,10 @@ def _resolve_missing(
         confidence = confidence if resolved is None else 0.88
         if in_list is False:
             confidence = min(0.97, confidence + 0.05)
+    if key == "current" and not _NOT_EXIST.search(parsed.flat) and (parsed.error_code or "") != "model_not_found":
+        # A current OpenAI id "not found" in words that are not OpenAI's own (a client's check, a
+        # relay, Codex's "Model not found x"): likely the account, but not surely.
+        confidence = min(confidence, 0.75)
     said = f"the error names model {model!r}"
     mode = permissions.mode if permissions is not None else ""
     return Classification(
@@ -1628,6 +1736,10 @@ def _missing_outcome(
             why = "is not a valid model id for this provider"
         elsewhere = resolved is None and not openai_shaped(model) and parsed.provider not in _SERVES_BY_NAME
         return ("another_providers_id" if elsewhere else "not_an_id"), why
+    if _SERVER_LIST_MSG.search(flat):
+        # Ollama's "model 'x' not found" and a relay's "no channel for model x": that server's own
+        # list lacks the id, whatever OpenAI's lifecycle says about it.
+        return "not_served", ""
     if lifecycle == "shutdown":
         return "shut_down", ""
     if not _NOT_EXIST.search(flat):
@@ -1682,6 +1794,17 @@ def _status_breaks_tie(
     tied = _TIED
     if wanted is None and status is not None and 500 <= status <= 599 and status != 504:
         wanted, tied = "server_error", _TRANSPORT_OR_SERVER
+    if (
+        wanted is None
+        and status is not None
+        and 400 <= status <= 499
+        and status != 408
+        and len(ranked) > 1
+        and ranked[0][0] == "connection_error"
+    ):
+        # A 4xx status means the server answered: a client's "connection error" wrapper around it
+        # ("APIConnectionError: 400 Bad Request {…}") loses a near-tie to what the body says.
+        wanted, tied = ranked[1][0], frozenset({"connection_error", ranked[1][0]})
     if wanted is None or len(ranked) < 2 or {ranked[0][0], ranked[1][0]} != tied or ranked[0][0] == wanted:
         return ranked
     if ranked[1][1][0] < ranked[0][1][0] - 0.15:

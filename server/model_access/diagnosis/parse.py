@@ -405,6 +405,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         # A LiteLLM proxy names the group the caller asked for ("Received Model Group=x"); the
         # upstream's own wording that follows names the id the proxy mapped it to, not the one sent.
         (("model group=",), r"(?i)\bModel\sGroup=(" + _IDG + r")"),
+        # LiteLLM's key allowlist: "This key can only access models=[…]. Tried to access x" (the
+        # listed ids are what the key may use, x is what was sent).
+        (("tried to access",), r"(?i)\]\.\sTried\sto\saccess\s(" + _IDG + r")"),
         # AWS Bedrock echoes the id it refused: "Value 'x' at 'modelId' failed to satisfy
         # constraint", "Invocation of model ID x with on-demand throughput isn't supported".
         (("'modelid'",), r"(?i)\bValue\s'([A-Za-z0-9][\w.:/@\-]{0,150})'\sat\s'modelId'"),
@@ -475,7 +478,9 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("unknown model:",), r"(?i)unknown\smodel:\s(" + _IDG + r")"),
         (("no such model",), r"(?i)no\ssuch\smodel[:\s]\s?" + _Q + r"(" + _IDG + r")"),
         (("invalid model",), r"(?i)invalid\smodel(?:\s(?:name|id))?[:\s]\s?[`'\"](" + _QID + r"?)[`'\"]"),
-        (("not_found_error",), r"(?i)not_found_error\S{0,40}?model:\s?(" + _IDG + r")"),
+        # Anthropic's documented shape {"type":"not_found_error","message":"model: x"}, in either order
+        (("not_found_error",), r"(?i)not_found_error[^{}]{0,40}?model:\s?(" + _IDG + r")"),
+        (("not_found_error",), r"(?i)model:\s?(" + _IDG + r")\W{1,8}type\W{1,6}not_found_error"),
         (
             ("模型",),
             r"(?:不支持的模型|未找到模型|找不到模型|无效的模型)\s?[:：]?\s?[`'\"“「]?([A-Za-z0-9~][\w.:/@\-]{1,150})",
@@ -489,7 +494,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         (("model for team",), r"(?i)invalid\smodel\sfor\steam\s\S{1,80}:\s(" + _IDG + r")"),
         (("selected model",), r"(?i)selected\smodel\s\((" + _IDG + r")\)"),
         # "Fail to access model(x)": an id in parentheses right after the word
-        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\)") for sp in ("", " ")),
+        *(((f"model{sp}(",), r"(?i)\bmodel" + sp + r"\((" + _IDG + r")\s?\)") for sp in ("", " ")),
         # Ollama's own advice names the id: "pull the model with `ollama pull x`"
         (("ollama pull", "ollama run"), r"(?i)\b(?:ollama pull|ollama run)\s(" + _IDG + r")"),
         (("not found (",), r"(?i)model\snot\sfound\s\((" + _IDG + r")\)"),
