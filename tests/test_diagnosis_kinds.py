@@ -666,3 +666,28 @@ def test_seventh_pass_id_forms(catalog: Catalog, text: str, model: str) -> None:
 def test_the_old_sdks_you_tried_to_access_is_not_a_model_id(catalog: Catalog) -> None:
     text = "APIRemovedInV1: You tried to access openai.ChatCompletion, but this is no longer supported in openai>=1.0.0"
     assert diagnose_offline(catalog, text).facts.model in (None, "")
+
+
+def test_a_web_frameworks_404_body_names_a_route_not_a_missing_model(catalog: Catalog) -> None:
+    # a Spring-style error body: the path holds a model id, yet nothing said the model was not found
+    text = (
+        "proxy error: upstream answered 404 "
+        '{"timestamp":1760000000000,"status":404,"error":"Not Found",'
+        '"path":"/v1beta/models/gemini-1.5-flash:generateContent"}'
+    )
+    assert diagnose_offline(catalog, text).category == "client_misconfigured"
+
+
+def test_another_providers_refusal_of_its_own_id_is_not_confidently_an_unknown_id(catalog: Catalog) -> None:
+    # OpenAI's catalog not knowing a Perplexity-style id says nothing of why Perplexity refused it
+    text = (
+        "Error code: 400 - {'error': {'message': \"Invalid model 'sonar-huge-online-v2'. Permitted models can "
+        "be found in the documentation.\", 'type': 'invalid_model', 'code': 400}}"
+    )
+    assert diagnose_offline(catalog, text).confidence < 0.8
+    # OpenAI's own wording for an id no OpenAI family has keeps its reading
+    ours = (
+        "Error code: 404 - {'error': {'message': 'The model `acme-chat-9` does not exist or you do not have "
+        "access to it.', 'type': 'invalid_request_error', 'param': None, 'code': 'model_not_found'}}"
+    )
+    assert diagnose_offline(catalog, ours).category == "unknown_model_name"

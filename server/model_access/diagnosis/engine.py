@@ -21,6 +21,7 @@ import anyio.to_thread
 
 from .. import judgment, redact
 from ..catalog import Catalog, strip_provider
+from ..catalog.ids import family_of
 from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
@@ -290,6 +291,8 @@ def _conclude(
             confidence = 0.95 if checked_live else max(0.85, verdict.confidence - 0.05)
             if not checked_live and not parsed.model_from_message and not parsed.model_given:
                 confidence = 0.75  # the id was read around the error (a config line, a label), not in it
+            elif not checked_live and _elsewhere_id(decision.rule, parsed):
+                confidence = min(confidence, 0.75)  # OpenAI's catalog knows nothing of another provider's ids
             verdict = Classification(
                 decision.category,
                 confidence,
@@ -386,6 +389,13 @@ def _may_overrule(text_category: str, rule: str, parsed: Parsed, confidence: flo
     return text_category in MODEL_CATEGORIES
 
 
+def _elsewhere_id(rule: str, parsed: Parsed) -> bool:
+    """An id of no OpenAI family that another server, in its own words, did not find: "OpenAI's
+    catalog does not know it" says nothing of why that server refused it (retired there, a typo,
+    not served)."""
+    return rule == "not_an_id" and family_of(parsed.model or "") == "other" and not _openai_not_found(parsed)
+
+
 def _openai_not_found(parsed: Parsed) -> bool:
     flat = parsed.flat.lower()
     return parsed.error_code == "model_not_found" or "does not exist" in flat or "has been deprecated" in flat
@@ -399,8 +409,8 @@ def _says_not_found(parsed: Parsed) -> bool:
 
 _MODEL_NOT_FOUND = re.compile(
     r"does not exist|invalid model|not a valid model|deploymentnotfound|no endpoints found"
-    r"|model[^.\n]{0,60}?not found|not found[^.\n]{0,20}?model"
-)
+    r"|model[^.\n]{0,60}?not found|not found(?![^.\n]{0,8}path)[^.\n]{0,20}?model"
+)  # a web framework's 404 body ({"error":"Not Found","path":"/v1/models/…"}) is a route, not a model
 
 
 def _text_suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed) -> list[Suggestion]:
