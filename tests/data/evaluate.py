@@ -1,7 +1,7 @@
 """Measure the diagnosis on the real-error corpus: per-category accuracy, model-id extraction,
 confidence calibration and key fragments echoed, on one part of the stored split.
 
-    python tests/data/evaluate.py --part test          # the honest figures
+    python tests/data/evaluate.py --part test          # the honest figures (the held-out set)
     python tests/data/evaluate.py --part dev --misses  # what to work on (development part only)
     python tests/data/evaluate.py --batch fresh.jsonl  # a batch of new texts, before they join the corpus
 """
@@ -83,13 +83,14 @@ class Report:
 
 
 def load(part: str) -> list[dict[str, Any]]:
-    """The rows of one part. The part of a group is the seeded hash's (split.py); the stored
-    split file records it and the tests check that the two agree."""
+    """The rows of one part, as the stored split file records each source group's part
+    (split.py builds it; the tests check that the stored file is the one the rule gives)."""
     sys.path.insert(0, str(HERE))
-    from split import part_of
+    from split import part_of, stored_parts
 
+    parts = stored_parts()
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if part_of(str(r["source_group"])) == part]
+    return [r for r in rows if part_of(str(r["source_group"]), parts) == part]
 
 
 def exact_model(catalog: Any, text: str) -> str | None:
