@@ -1172,6 +1172,27 @@ _STATUS_TABLE: dict[int, tuple[Category, float, tuple[tuple[Category, float], ..
     400: ("invalid_request", 0.4, (("unsupported_parameter", 0.2),)),
     422: ("invalid_request", 0.4, ()),
 }
+# An error page (a proxy's or Cloudflare's HTML) or an error line that ends at its status
+# ("OpenAI API error: Error code: 400", "Request failed with status code 400"): no cause said.
+_HTML_PAGE = linear(r"<html|<!doctype html|<title>|<body>", ignore_case=True)
+_BARE_STATUS_LINE = linear(
+    r"(?:error|failed)\b[^\n]{0,40}?[\s:(\[][45]\d\d(?:\s+(?:bad request|forbidden|\"bad request\"))?[\s\"'.)\]]*$",
+    ignore_case=True,
+)
+
+
+def _says_nothing(parsed: Parsed) -> bool:
+    """The text shows a 400 or 403 (or only a generic exception class) and no cause: an error page
+    or a line that ends at its status. (A bare 404 is a path the server does not have: a route.)"""
+    if parsed.status not in (400, 403, None):
+        return False
+    if _HTML_PAGE.search(parsed.text):
+        return True
+    return any(_BARE_STATUS_LINE.search(line) for line in parsed.text.splitlines())
+
+
+# Below this, the answer rests on a bare status or a generic exception class alone: unknown.
+_OPAQUE_BELOW = 0.45
 # Error codes and types that name their cause, whatever the message says.
 _CODES: dict[str, tuple[Category, float]] = {
     "insufficient_quota": ("insufficient_quota", 0.95),
@@ -1469,6 +1490,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
     # 3. No message decides: the facts do (exception class and status, the surer one wins; then a
     # bare code). Never above 0.75.
     fallback = _status_fallback(parsed.status, lifecycle)
+    opaque = not hits
     if not hits:
         found = _by_exception(parsed.exception) if parsed.exception else None
         if found is not None:
@@ -1479,6 +1501,18 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
                 hits[cat] = (conf, f"HTTP {parsed.status} {why}")
     if not hits and code:
         hits["invalid_request"] = (0.4, f"error code {code}")
+    if opaque and hits and max(conf for conf, _ in hits.values()) < _OPAQUE_BELOW and _says_nothing(parsed):
+        # Only a bare status (400, 403, 404), a generic exception class or a code that names no
+        # cause: nothing in the text says why. An honest unknown, with what the status suggests.
+        guesses = sorted(((c, round(v[0], 3)) for c, v in hits.items()), key=lambda a: -a[1])
+        return Classification(
+            "unknown",
+            0.3,
+            ["the text names no cause: " + "; ".join(v[1] for v in hits.values())],
+            alternatives=guesses[:3],
+            resolved=resolved,
+            lifecycle=lifecycle,
+        )
     if not hits:
         return Classification(
             "unknown",
