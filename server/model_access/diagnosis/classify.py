@@ -52,6 +52,9 @@ _R = re.IGNORECASE
 # and LiteLLM ("Unknown model", context-window tables), RubyLLM's ModelNotFoundError, NextChat's
 # DEFAULT_MODELS, tiktoken's tokeniser map, Qwen Code's per-auth-type list, aider's "did you mean".
 _CLIENT_TABLE_LABEL = "the client library's own model table"
+# A web server's own 404 (an HTML page, Spring Boot's {timestamp, status, error, path} body): the
+# path is missing, not the model.
+_ROUTE_404_LABEL = "a plain 404 page, not an OpenAI error body: the base URL or path is wrong"
 _CLIENT_TABLE = (
     r"Unknown context window size for model|ValueError: Unknown model|Model not in model_prices_and_context_window|"
     r"RubyLLM::ModelNotFoundError|not found in DEFAULT_MODELS|Could not automatically map \S{1,120} to a tokeni[sz]er|"
@@ -199,8 +202,8 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "client_misconfigured",
         0.8,
         ("not found", "/v1/"),
-        r"<title>404 Not Found</title>|\"error\":\s?\"Not Found\",\s?\"path\"|/v\d/v1/",
-        "a plain 404 page, not an OpenAI error body: the base URL is wrong",
+        r"<title>404 Not Found</title>|[\"']error[\"']:\s?[\"']Not Found[\"'],\s?[\"']path[\"']|/v\d/v1/",
+        _ROUTE_404_LABEL,
     ),
     (
         "client_misconfigured",
@@ -1437,7 +1440,8 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = _says_missing(parsed, model, present)
     client_table = hits.get("client_misconfigured", (0.0, ""))[1].startswith(_CLIENT_TABLE_LABEL)
-    if model_missing and client_table:
+    route_404 = hits.get("client_misconfigured", (0.0, ""))[1].startswith(_ROUTE_404_LABEL)
+    if model_missing and (client_table or (route_404 and code != "model_not_found")):
         # The client's own model table refused the id: no server said the model is missing.
         model_missing = False
     if (
@@ -1475,6 +1479,11 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             conf, evidence = hits["wrong_endpoint"]
             hits["wrong_endpoint"] = (min(conf, 0.7), evidence + f"; but {named.id} is a chat model")
 
+    if "invalid_api_key" in hits and not refined and "or wrong api endpoint" in lower:
+        # Azure's 401 names two causes itself ("invalid subscription key or wrong API endpoint"):
+        # the likelier one, not surely; the other stays in view.
+        hits["invalid_api_key"] = (min(hits["invalid_api_key"][0], 0.78), hits["invalid_api_key"][1])
+        hits.setdefault("client_misconfigured", (0.55, "the message also names a wrong API endpoint"))
     if refined and "invalid_api_key" in hits:
         # Not a conflict but a refinement: the key is valid, for another host.
         hits["invalid_api_key"] = (0.5, hits["invalid_api_key"][1])
