@@ -691,3 +691,59 @@ def test_another_providers_refusal_of_its_own_id_is_not_confidently_an_unknown_i
         "access to it.', 'type': 'invalid_request_error', 'param': None, 'code': 'model_not_found'}}"
     )
     assert diagnose_offline(catalog, ours).category == "unknown_model_name"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an error line that ends at its status: nothing names a cause
+        "myapp: chat failed: OpenAI API error: Error code: 400",
+        "AxiosError: Request failed with status code 403",
+        'llm call error: 400 "bad request"',
+        # a proxy's or Cloudflare's HTML page instead of an API body
+        "PermissionDeniedError: 403 <html><head><title>403 Forbidden</title></head><body>"
+        "<center><h1>403 Forbidden</h1></center><hr><center>cloudflare</center></body></html>",
+        "openai.PermissionDeniedError: <!DOCTYPE html><html><head><title>Just a moment...</title></head></html>",
+    ],
+)
+def test_an_opaque_400_or_403_is_an_honest_unknown(catalog: Catalog, text: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == "unknown", result.evidence
+    assert result.confidence < 0.5
+    # what the status alone suggests stays in view
+    assert {a.category for a in result.alternatives} & {"invalid_request", "account_access_denied"}
+
+
+def test_a_400_or_403_with_a_cause_after_the_status_keeps_it(catalog: Catalog) -> None:
+    said = "Error: 403 Forbidden: this model requires a paid plan, upgrade for access"
+    assert diagnose_offline(catalog, said).category != "unknown"
+    # a template's "Status Code: 400" line does not hide the message below it
+    templated = (
+        "Status Code: 400\n400 ValidationException: messages: text content blocks must be non-empty"
+    )
+    assert diagnose_offline(catalog, templated).category == "invalid_request"
+
+
+def test_a_bare_404_stays_a_route_problem(catalog: Catalog) -> None:
+    # a path the host does not have (base URL), not an unknown
+    result = diagnose_offline(catalog, "Failed to fetch models: Request failed with status code 404")
+    assert result.category == "client_misconfigured"
+
+
+def test_spring_boots_single_quoted_404_body_is_a_route_not_a_missing_model(catalog: Catalog) -> None:
+    text = (
+        "litellm.NotFoundError: OpenAIException - Error code: 404 - {'timestamp': '2025-01-02T03:04:05.000+00:00', "
+        "'status': 404, 'error': 'Not Found', 'path': '/v9/completions'}\nReceived Model Group=acme-chat-4"
+    )
+    assert diagnose_offline(catalog, text).category == "client_misconfigured"
+
+
+def test_azures_key_or_endpoint_401_names_two_causes(catalog: Catalog) -> None:
+    text = (
+        "Status: 401 (PermissionDenied) Access denied due to invalid subscription key or wrong API endpoint. "
+        "Make sure to provide a valid key for an active subscription and use a correct regional API endpoint."
+    )
+    result = diagnose_offline(catalog, text)
+    assert result.category == "invalid_api_key"
+    assert result.confidence < 0.8
+    assert "client_misconfigured" in {a.category for a in result.alternatives}
