@@ -718,9 +718,7 @@ def test_a_400_or_403_with_a_cause_after_the_status_keeps_it(catalog: Catalog) -
     said = "Error: 403 Forbidden: this model requires a paid plan, upgrade for access"
     assert diagnose_offline(catalog, said).category != "unknown"
     # a template's "Status Code: 400" line does not hide the message below it
-    templated = (
-        "Status Code: 400\n400 ValidationException: messages: text content blocks must be non-empty"
-    )
+    templated = "Status Code: 400\n400 ValidationException: messages: text content blocks must be non-empty"
     assert diagnose_offline(catalog, templated).category == "invalid_request"
 
 
@@ -747,3 +745,20 @@ def test_azures_key_or_endpoint_401_names_two_causes(catalog: Catalog) -> None:
     assert result.category == "invalid_api_key"
     assert result.confidence < 0.8
     assert "client_misconfigured" in {a.category for a in result.alternatives}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the quota family in its short phrasing
+        ('Error shown: "Insufficient quota. Please check your plan and billing, then retry."', "insufficient_quota"),
+        # curl's own transport messages (as an engine's HTTP module logs them)
+        ("HttpModule: request failed, libcurl error: 28 (Timeout was reached)", "connection_error"),
+        ("curl: (7) Failed to connect to api.example.com port 443 after 2104 ms: Couldn't connect", "connection_error"),
+        # Go's url.Error for a connection closed before any answer
+        ('request error: Post "https://api.example.com/v1/responses": EOF', "connection_error"),
+        ('Get "https://api.example.com/v1/models": unexpected EOF', "connection_error"),
+    ],
+)
+def test_quota_and_transport_phrasings(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
