@@ -762,3 +762,15 @@ def test_azures_key_or_endpoint_401_names_two_causes(catalog: Catalog) -> None:
 )
 def test_quota_and_transport_phrasings(catalog: Catalog, text: str, category: str) -> None:
     assert diagnose_offline(catalog, text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Error code: 404 - {'error': {'message': 'No endpoints available matching your guardrail restrictions and "
+        "data policy. Configure: https://openrouter.ai/settings/privacy', 'code': 404}}",
+        "No endpoints found matching your data policy (Free model publication). Configure: https://openrouter.ai/settings/privacy",
+    ],
+)
+def test_openrouters_privacy_settings_refusal_is_the_accounts(catalog: Catalog, text: str) -> None:
+    assert diagnose_offline(catalog, text).category == "account_access_denied"

@@ -241,6 +241,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"not supported when using Codex with a ChatGPT account|is not in the list of available models",
         "the account cannot use this model",
     ),
+    (
+        # OpenRouter: the account's privacy settings (data policy, guardrails) exclude every provider
+        # of the model; two phrasings, older and newer
+        "account_access_denied",
+        0.8,
+        ("data policy", "guardrail restrictions"),
+        r"No endpoints (?:found|available) matching your (?:data policy|guardrail restrictions)",
+        "the account's privacy settings (data policy) exclude every provider of this model",
+    ),
     # ---- unsupported parameter
     (
         "unsupported_parameter",
