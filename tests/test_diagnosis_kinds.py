@@ -774,3 +774,15 @@ def test_quota_and_transport_phrasings(catalog: Catalog, text: str, category: st
 )
 def test_openrouters_privacy_settings_refusal_is_the_accounts(catalog: Catalog, text: str) -> None:
     assert diagnose_offline(catalog, text).category == "account_access_denied"
+
+
+def test_a_server_calling_a_current_openai_id_invalid_is_not_a_sure_unknown_id(catalog: Catalog) -> None:
+    # the id is one OpenAI serves today: that host's list lacks it, or the client sent it there
+    text = 'upstream said: {"error":{"message":"unknown model \'gpt-4.1\'","code":"invalid_prompt"}}'
+    result = diagnose_offline(catalog, text)
+    assert result.category == "unknown_model_name"
+    assert result.confidence < 0.8
+    assert "client_misconfigured" in {a.category for a in result.alternatives}
+    # an id no catalog knows keeps the sure reading
+    typo = 'upstream said: {"error":{"message":"unknown model \'gpt-4.1-turbo-max\'","code":"invalid_prompt"}}'
+    assert diagnose_offline(catalog, typo).confidence >= 0.8

@@ -1788,6 +1788,10 @@ def _missing_outcome(
     if retired:
         return "retired_elsewhere", retired
     invalid_id = bool(_INVALID_ID_MSG.search(flat))
+    if invalid_id and resolved is not None and match_kind == "exact" and lifecycle != "shutdown":
+        # A server calls an id OpenAI serves today invalid: that server's own list lacks it (a
+        # compatible host, or a client that sent its default id there), not a misspelt id.
+        return "not_served", ""
     if resolved is None or invalid_id or match_kind in ("case", "tolerant"):
         why = "is not an OpenAI model id" if resolved is None else f"is not an exact id (did you mean {resolved}?)"
         if invalid_id:
