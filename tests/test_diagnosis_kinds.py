@@ -786,3 +786,16 @@ def test_a_server_calling_a_current_openai_id_invalid_is_not_a_sure_unknown_id(c
     # an id no catalog knows keeps the sure reading
     typo = 'upstream said: {"error":{"message":"unknown model \'gpt-4.1-turbo-max\'","code":"invalid_prompt"}}'
     assert diagnose_offline(catalog, typo).confidence >= 0.8
+
+
+def test_a_code_named_only_in_a_sentence_is_not_sure(catalog: Catalog) -> None:
+    # no status, no body, no message: an app or relay may reuse the word for another cause
+    said = "I just created a key and the plugin keeps showing invalid_api_key, never worked once"
+    result = diagnose_offline(catalog, said)
+    assert result.category == "invalid_api_key"
+    assert result.confidence < 0.8
+    # the code in a body's field, or with its own message, stays sure
+    field = '{"error": {"code": "invalid_api_key", "message": "bad key"}}'
+    assert diagnose_offline(catalog, field).confidence >= 0.8
+    with_message = "Error: insufficient_quota: You exceeded your current quota, please check your plan"
+    assert diagnose_offline(catalog, with_message).confidence >= 0.8

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..catalog import Catalog, strip_provider
 from ..results import ProjectPermissions
 from ..vocab import Category
-from .parse import Match, Parsed, Pattern, gates, linear, openai_shaped, present_gates
+from .parse import _CODE_PATTERNS, Match, Parsed, Pattern, gates, linear, openai_shaped, present_gates
 
 
 @dataclass(frozen=True)
@@ -1552,6 +1552,16 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
     if len(ranked) > 1 and ranked[1][1][0] >= 0.75 and ranked[1][1][0] >= confidence - 0.15:
         # Two strong readings of the same text disagree: answer the likelier one, not surely.
         confidence = min(confidence, 0.75)
+    if (
+        confidence >= 0.8
+        and code
+        and parsed.status is None
+        and not (verdict_extra is not None and verdict_extra.category == category)  # a message said it
+        and _code_word_alone(parsed, category, candidates)
+    ):
+        # The code's name in a sentence ("it keeps saying invalid_api_key"), no status, no body and
+        # no message of its own: a relay or app may reuse the word for another cause.
+        confidence = 0.78
     evidence_list = [evidence] if evidence else []
     checked_live = False
     note = ""
@@ -1612,6 +1622,22 @@ _NON_MODEL: frozenset[Category] = frozenset(
         "unknown",
     }
 )
+
+
+def _code_word_alone(
+    parsed: Parsed, category: Category, candidates: list[tuple[Category, float, tuple[str, ...], Pattern, str]]
+) -> bool:
+    """The error code is only a word in prose: no `code: …` field, no type, and nothing of its
+    category's phrasing once the code's own name is taken out."""
+    code = parsed.error_code or ""
+    if parsed.error_type or _in_code_field(parsed.flat):
+        return False
+    rest = parsed.flat.replace(code, " ")
+    return not any(cat == category and pattern.search(rest) for cat, _c, _w, pattern, _l in candidates)
+
+
+def _in_code_field(flat: str) -> bool:
+    return "code" in flat.lower() and any(pattern.search(flat) for pattern in _CODE_PATTERNS)
 
 
 def _says_missing(parsed: Parsed, model: str | None, present: frozenset[str]) -> bool:
