@@ -427,13 +427,12 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "délai d'attente",
             "время ожидания",
             "연결",
-            '": eof',
-            '": unexpected eof',
+            "eof",
         ),
         # curl's own messages (CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_CONNECT) and Go's url.Error
         # for a connection closed before any answer (Post "https://…": EOF)
         r"Timeout was reached|Failed to connect to \S{1,100} port \d{1,5}|"
-        r"(?:Post|Get) \"https?://[^\"\s]{1,200}\": (?:unexpected )?EOF\b|"
+        r'(?:Post|Get) "https?://[^"\s]{1,200}": (?:unexpected )?EOF\b|'
         r"APIConnectionError|Connection error|ECONNREFUSED|ETIMEDOUT|\bENOTFOUND\b|ECONNRESET|EAI_AGAIN|Request timed out|"
         r"APITimeoutError|Failed to establish a new connection|fetch failed|getaddrinfo|Connection reset|"
         r"Max retries exceeded with url|ConnectTimeout|ReadTimeout|Connection timed out|Connection refused|"
