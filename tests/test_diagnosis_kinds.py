@@ -799,3 +799,15 @@ def test_a_code_named_only_in_a_sentence_is_not_sure(catalog: Catalog) -> None:
     assert diagnose_offline(catalog, field).confidence >= 0.8
     with_message = "Error: insufficient_quota: You exceeded your current quota, please check your plan"
     assert diagnose_offline(catalog, with_message).confidence >= 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "litellm.AuthenticationError: AuthenticationError: OpenAIException - UNAUTHENTICATED",
+        "litellm.AuthenticationError: AuthenticationError: GroqException",
+    ],
+)
+def test_litellms_provider_wrapper_name_does_not_hide_the_mapped_error(catalog: Catalog, text: str) -> None:
+    # litellm names the mapped class first and the provider's wrapper ("<Provider>Exception - …") last
+    assert diagnose_offline(catalog, text).category == "invalid_api_key"

@@ -1187,6 +1187,14 @@ def exception_in(flat: str) -> str | None:
         short = name.rsplit(".", 1)[-1]
         if short in _GENERIC_EXCEPTIONS and found is not None:
             continue
+        if (
+            found is not None
+            and short.endswith("Exception")
+            and flat[match.end() : match.end() + 4].strip()[:1] in ("-", "")
+        ):
+            # litellm's "<MappedError>: <MappedError>: OpenAIException - <message>": the provider's
+            # wrapper name, not a cause; the mapped class before it is the one raised
+            continue
         found = name
     return found
 
