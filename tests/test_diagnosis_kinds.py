@@ -811,3 +811,14 @@ def test_a_code_named_only_in_a_sentence_is_not_sure(catalog: Catalog) -> None:
 def test_litellms_provider_wrapper_name_does_not_hide_the_mapped_error(catalog: Catalog, text: str) -> None:
     # litellm names the mapped class first and the provider's wrapper ("<Provider>Exception - …") last
     assert diagnose_offline(catalog, text).category == "invalid_api_key"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "403 Key limit exceeded. Manage it using https://openrouter.ai/keys",
+        'chat failed: {"ok":false,"error":"Key limit exceeded (total limit). Manage it using the key settings"}',
+    ],
+)
+def test_a_keys_own_spending_cap_is_quota(catalog: Catalog, text: str) -> None:
+    assert diagnose_offline(catalog, text).category == "insufficient_quota"

@@ -391,6 +391,15 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"limite de taxa|요청 한도|Ratenlimit|limite de débit|лимит запросов",
         "the request hit a rate limit",
     ),
+    (
+        # OpenRouter's per-key spending cap (403 "Key limit exceeded (total limit)"): the key's own
+        # budget is spent, whatever the account's balance
+        "insufficient_quota",
+        0.85,
+        ("key limit exceeded",),
+        r"\bKey limit exceeded\b",
+        "the key's own spending limit is used up (raise it or use another key)",
+    ),
     # ---- transport
     (
         "connection_error",
