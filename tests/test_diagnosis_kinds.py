@@ -704,6 +704,8 @@ def test_another_providers_refusal_of_its_own_id_is_not_confidently_an_unknown_i
         "PermissionDeniedError: 403 <html><head><title>403 Forbidden</title></head><body>"
         "<center><h1>403 Forbidden</h1></center><hr><center>cloudflare</center></body></html>",
         "openai.PermissionDeniedError: <!DOCTYPE html><html><head><title>Just a moment...</title></head></html>",
+        # a relay's wrapper code that only says the upstream status was bad
+        'status 400, response: {"error":{"message":"upstream_failed","type":"x","code":"bad_response_status_code"}}',
     ],
 )
 def test_an_opaque_400_or_403_is_an_honest_unknown(catalog: Catalog, text: str) -> None:
@@ -712,6 +714,7 @@ def test_an_opaque_400_or_403_is_an_honest_unknown(catalog: Catalog, text: str) 
     assert result.confidence < 0.5
     # what the status alone suggests stays in view
     assert {a.category for a in result.alternatives} & {"invalid_request", "account_access_denied"}
+    assert all(a.confidence <= result.confidence for a in result.alternatives)
 
 
 def test_a_400_or_403_with_a_cause_after_the_status_keeps_it(catalog: Catalog) -> None:

@@ -1207,12 +1207,16 @@ _BARE_STATUS_LINE = linear(
 )
 
 
+# A relay's code for "the upstream answered with an error status" (one-api/new-api): no cause.
+_WRAPPER_CODES = frozenset({"bad_response_status_code"})
+
+
 def _says_nothing(parsed: Parsed) -> bool:
     """The text shows a 400 or 403 (or only a generic exception class) and no cause: an error page
     or a line that ends at its status. (A bare 404 is a path the server does not have: a route.)"""
     if parsed.status not in (400, 403, None):
         return False
-    if _HTML_PAGE.search(parsed.text):
+    if _HTML_PAGE.search(parsed.text) or (parsed.error_code or "").lower() in _WRAPPER_CODES:
         return True
     return any(_BARE_STATUS_LINE.search(line) for line in parsed.text.splitlines())
 
@@ -1536,11 +1540,12 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
     if opaque and hits and max(conf for conf, _ in hits.values()) < _OPAQUE_BELOW and _says_nothing(parsed):
         # Only a bare status (400, 403, 404), a generic exception class or a code that names no
         # cause: nothing in the text says why. An honest unknown, with what the status suggests.
-        guesses = sorted(((c, round(v[0], 3)) for c, v in hits.items()), key=lambda a: -a[1])
+        ranked_guesses = sorted(hits.items(), key=lambda kv: -kv[1][0])
+        guesses = [(c, round(min(v[0], 0.3) * 0.8, 3)) for c, v in ranked_guesses]
         return Classification(
             "unknown",
             0.3,
-            ["the text names no cause: " + "; ".join(v[1] for v in hits.values())],
+            ["the text names no cause (an error page, a bare status or a wrapper's code)", ranked_guesses[0][1][1]],
             alternatives=guesses[:3],
             resolved=resolved,
             lifecycle=lifecycle,
