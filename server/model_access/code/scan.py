@@ -185,7 +185,11 @@ Walker = Callable[[Callable[[list[WalkedFile]], None] | None], tuple[WalkResult,
 
 
 _TASK = 2  # bytes per chunk number in the task pipe (reads this small are atomic between readers)
-WALK_CHUNK = 512  # files per streamed piece of the walk: the helper's walk is sent, and read, in these
+# The helper's walk is sent, and read, in chunks of at most this many files or about this many bytes
+# (whichever comes first): small enough that the parent starts early and the two end together.
+WALK_CHUNK = 256
+WALK_CHUNK_BYTES = 512 * 1024
+_WALK_EVERY = 16  # files between two looks at the walk so far
 _CHUNK_FRAME, _END_FRAME = b"C", b"E"
 
 
@@ -259,27 +263,49 @@ def _walk_payload(walked: WalkResult, from_cache: bool) -> bytes:
 
 
 class _Frames:
-    """The helper's walk as it arrives: chunks of files, then the end; None at EOF or on garbage."""
+    """The helper's walk as it arrives: chunks of files, then the end; None at EOF or on garbage.
+
+    The pipe is drained whenever `pump` is called (between files), so that the helper never waits
+    for room in it while this process reads: only this process holds its reading end."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self.buf = b""
         self.pos = 0
         self.eof = False
+        os.set_blocking(fd, False)
+
+    def pump(self, wait: bool = False) -> None:
+        """Take what the pipe holds (with `wait`, at least something, or EOF)."""
+        got: list[bytes] = []
+        while not self.eof:
+            try:
+                more = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                if got or not wait:
+                    break
+                os.set_blocking(self.fd, True)
+                try:
+                    more = os.read(self.fd, 1 << 20)
+                except OSError:
+                    more = b""
+                finally:
+                    os.set_blocking(self.fd, False)
+            except OSError:
+                more = b""
+            if not more:
+                self.eof = True
+                break
+            got.append(more)
+        if got:
+            self.buf = self.buf[self.pos :] + b"".join(got)
+            self.pos = 0
 
     def _fill(self, need: int) -> bool:
         while len(self.buf) - self.pos < need:
             if self.eof:
                 return False
-            try:
-                more = os.read(self.fd, 1 << 20)
-            except OSError:
-                more = b""
-            if not more:
-                self.eof = True
-                return False
-            self.buf = self.buf[self.pos :] + more
-            self.pos = 0
+            self.pump(wait=True)
         return True
 
     def next(self) -> tuple[bytes, Any] | None:
@@ -353,18 +379,26 @@ def _helper_main(
     import marshal
 
     walk_feed, queue, queue_feed, results_feed = fds
-    sent = 0
+    starts: list[int] = []  # where each chunk starts in the walk
 
-    def send(files: list[WalkedFile]) -> None:
-        nonlocal sent
+    def send(files: list[WalkedFile], last: bool = False) -> None:
+        sent = starts[-1] + len(files_in[-1]) if starts else 0
         while sent < len(files):
-            part = files[sent : sent + WALK_CHUNK]
-            _write_all(walk_feed, _frame(_CHUNK_FRAME, _chunk_payload(part)))
-            _write_all(queue_feed, (sent // WALK_CHUNK).to_bytes(_TASK, "big"))
-            sent += len(part)
+            end, size = sent, 0
+            while end < len(files) and end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES:
+                size += files[end][2].st_size
+                end += 1
+            if end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES and not last:
+                return  # not a whole chunk yet
+            _write_all(walk_feed, _frame(_CHUNK_FRAME, _chunk_payload(files[sent:end])))
+            _write_all(queue_feed, len(starts).to_bytes(_TASK, "big"))
+            starts.append(sent)
+            files_in.append(files[sent:end])
+            sent = end
 
+    files_in: list[list[WalkedFile]] = []
     walked, from_cache = walker(send)
-    send(walked.files)
+    send(walked.files, last=True)
     _write_all(walk_feed, _frame(_END_FRAME, _walk_payload(walked, from_cache)))
     os.close(walk_feed)
     os.close(queue_feed)
@@ -373,7 +407,7 @@ def _helper_main(
     _load_extractors()
     todo = planner(walked)
     if sum(item[4].st_size for item in todo) >= PARALLEL_MIN_BYTES:
-        by_chunk = _by_chunk(todo)
+        by_chunk = _by_chunk(todo, starts)
         while (task := _next_task(queue)) is not None:
             for slot, path, rel, ftype, st in by_chunk.get(task, ()):
                 got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
@@ -381,11 +415,13 @@ def _helper_main(
     _write_all(results_feed, marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
 
 
-def _by_chunk(todo: list[Todo]) -> dict[int, list[Todo]]:
+def _by_chunk(todo: list[Todo], starts: list[int]) -> dict[int, list[Todo]]:
     """The files to read, by the walk chunk they came in (a slot is the file's place in the walk)."""
+    import bisect
+
     out: dict[int, list[Todo]] = {}
     for item in todo:
-        out.setdefault(item[0] // WALK_CHUNK, []).append(item)
+        out.setdefault(bisect.bisect_right(starts, item[0]) - 1, []).append(item)
     return out
 
 
@@ -494,7 +530,7 @@ def _cached_walk(
             else:
                 return WalkResult(files, list(skipped), watch), True
     walked = walk(
-        root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted, on_files=on_files, every=WALK_CHUNK
+        root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted, on_files=on_files, every=_WALK_EVERY
     )
     return walked, False
 
@@ -586,6 +622,7 @@ def _read_with_helper(
     def read_chunk(number: int) -> None:
         mine.add(number)
         for slot, file_path, rel, ftype, st in chunks[number]:
+            frames.pump()
             slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
 
     broken = False
@@ -598,7 +635,9 @@ def _read_with_helper(
                 continue
         task = _next_task(helper.queue)
         if task is None:
-            broken = end is None  # the queue ends only after the walk was sent
+            while end is None and take_frame():  # the queue ends only after the walk was sent
+                pass
+            broken = end is None
             break
         while task not in chunks and not broken:
             broken = end is not None or not take_frame()
