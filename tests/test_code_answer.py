@@ -244,12 +244,13 @@ def test_a_walk_streamed_in_many_chunks_is_read_as_it_comes(tmp_path: Path, monk
     monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
     monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
     proj = _many(tmp_path)
+    (proj / os.fsdecode(b"caf\xe9.py")).write_text('M = "gpt-4-32k"\n')  # a name that is not UTF-8
     log = tmp_path / "walks.log"
     _walks_by(monkeypatch, log)
     for _ in range(3):  # the order in which the two take chunks varies from run to run
         log.write_text("")
         serial, parallel = _scan_both(tmp_path, proj)
-        assert serial == parallel
+        assert serial == parallel and "caf\\\\xe9.py" in parallel
         assert log.read_text().split().count(str(os.getpid())) == 1  # the serial scan's walk only
 
 
