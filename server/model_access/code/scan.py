@@ -380,9 +380,11 @@ def _helper_main(
 
     walk_feed, queue, queue_feed, results_feed = fds
     starts: list[int] = []  # where each chunk starts in the walk
+    sent = 0  # files sent so far
 
     def send(files: list[WalkedFile], last: bool = False) -> None:
-        sent = starts[-1] + len(files_in[-1]) if starts else 0
+        """Send the next whole chunks of the walk so far (with `last`, everything left)."""
+        nonlocal sent
         while sent < len(files):
             end, size = sent, 0
             while end < len(files) and end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES:
@@ -393,10 +395,8 @@ def _helper_main(
             _write_all(walk_feed, _frame(_CHUNK_FRAME, _chunk_payload(files[sent:end])))
             _write_all(queue_feed, len(starts).to_bytes(_TASK, "big"))
             starts.append(sent)
-            files_in.append(files[sent:end])
             sent = end
 
-    files_in: list[list[WalkedFile]] = []
     walked, from_cache = walker(send)
     send(walked.files, last=True)
     _write_all(walk_feed, _frame(_END_FRAME, _walk_payload(walked, from_cache)))
