@@ -345,6 +345,7 @@ def _fork_helper(walker: Walker, planner: Callable[[WalkResult], list[Todo]], ca
     try:
         for _ in range(3):
             pipes.extend(os.pipe())
+        _widen(pipes[1])
         with warnings.catch_warnings():
             # Python 3.12+ warns about forking with other threads alive: the event loop's thread
             # waits in epoll and holds no lock the child could need.
@@ -367,6 +368,18 @@ def _fork_helper(walker: Walker, planner: Callable[[WalkResult], list[Todo]], ca
     for fd in (walk_feed, results_feed, queue_feed):
         os.close(fd)
     return _Helper(pid, walk_end, results_end, queue)
+
+
+def _widen(fd: int) -> None:
+    """Room in the walk's pipe for most walks (Linux), so that the helper seldom waits for the reader."""
+    try:
+        import fcntl
+
+        size = getattr(fcntl, "F_SETPIPE_SZ", None)
+        if size is not None:
+            fcntl.fcntl(fd, size, 1 << 20)
+    except (ImportError, OSError):
+        pass  # the default size works too: the reader drains it between files
 
 
 def _helper_main(
@@ -621,8 +634,9 @@ def _read_with_helper(
 
     def read_chunk(number: int) -> None:
         mine.add(number)
-        for slot, file_path, rel, ftype, st in chunks[number]:
-            frames.pump()
+        for n, (slot, file_path, rel, ftype, st) in enumerate(chunks[number]):
+            if n % 8 == 0:
+                frames.pump()
             slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
 
     broken = False
