@@ -9,7 +9,8 @@ Each round runs, interleaved: with --baseline, the older checkout cold, `rg`, an
 scan with an empty result cache ("cold"), `rg`, our scan again with the cache of the previous run
 ("re-scan": the stored answer of an unchanged tree), `rg` again. Ratios are median ÷ rg median; a second
 line gives the minimums, their ratios, the CPU seconds (user + system, helper processes included) of the
-cold scans and of rg, and the load average, since wall times on a busy machine say little alone. The
+cold scans and of rg, and the load average, since wall times on a busy machine say little alone; with
+--baseline, the median of each round's difference (ours minus the baseline's cold run in that round). The
 scan's own `stats` (files pre-filtered away, cache hits) come from its `--json` output when it reports them.
 """
 
@@ -217,6 +218,11 @@ def run(
             entry["baseline_rescan_s"] = _summary(base_warm)
             entry["baseline_rescan_ratio"] = statistics.median(base_warm) / rg_median
             entry["baseline_cpu_s"] = _summary(base_cpu)
+            # Each round's cold run against the baseline's in the same round: steadier than either median
+            # when other work comes and goes on the machine.
+            entry["paired_cold_difference_s"] = _summary([ours - old for ours, old in zip(cold, base, strict=True)])
+            entry["cold_samples_s"] = cold
+            entry["baseline_samples_s"] = base
         report[name] = entry
         print(
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
@@ -238,7 +244,9 @@ def run(
                 f"  baseline ({baseline}): cold {statistics.median(base):.3f}s (min {min(base):.3f}) → "
                 f"{entry['baseline_ratio']:.1f}x rg, re-scan {statistics.median(base_warm):.3f}s "
                 f"(min {min(base_warm):.3f}) → {entry['baseline_rescan_ratio']:.1f}x rg; cold CPU median "
-                f"{statistics.median(base_cpu):.3f}s"
+                f"{statistics.median(base_cpu):.3f}s; ours minus baseline, same round: median "
+                f"{entry['paired_cold_difference_s']['median']:+.3f}s (min {entry['paired_cold_difference_s']['min']:+.3f}, "
+                f"max {entry['paired_cold_difference_s']['max']:+.3f})"
             )
     return report
 
