@@ -1,7 +1,7 @@
 """`model-access scan` as a whole CLI process vs ripgrep with a model-id regex, on the same trees.
 
 Not part of CI. Usage:
-    python -m benchmarks.bench_scan [TREE ...] [--runs N] [--json OUT] [--baseline OLD/server]
+    python -m benchmarks.bench_scan [TREE ...] [--runs N] [--json OUT] [--baseline OLD/server] [--bytecode]
 Default trees: the venv's site-packages and a corpus of real packages (a few PyPI wheels/sdists and
 npm tarballs that mention OpenAI model ids, downloaded once with pip/npm into the user cache folder).
 
@@ -9,8 +9,11 @@ Each round runs, interleaved: with --baseline, the older checkout cold, `rg`, an
 scan with an empty result cache ("cold"), `rg`, our scan again with the cache of the previous run
 ("re-scan": the stored answer of an unchanged tree), `rg` again. Ratios are median ÷ rg median; a second
 line gives the minimums, their ratios, the CPU seconds (user + system, helper processes included) of the
-cold scans and of rg, and the load average, since wall times on a busy machine say little alone. The
+cold scans and of rg, and the load average, since wall times on a busy machine say little alone; with
+--baseline, the median of each round's difference (ours minus the baseline's cold run in that round). The
 scan's own `stats` (files pre-filtered away, cache hits) come from its `--json` output when it reports them.
+`--bytecode` first writes both checkouts' bytecode (an installed package has it; an editable checkout run
+with PYTHONDONTWRITEBYTECODE=1 compiles its modules in every process).
 """
 
 from __future__ import annotations
@@ -217,6 +220,11 @@ def run(
             entry["baseline_rescan_s"] = _summary(base_warm)
             entry["baseline_rescan_ratio"] = statistics.median(base_warm) / rg_median
             entry["baseline_cpu_s"] = _summary(base_cpu)
+            # Each round's cold run against the baseline's in the same round: steadier than either median
+            # when other work comes and goes on the machine.
+            entry["paired_cold_difference_s"] = _summary([ours - old for ours, old in zip(cold, base, strict=True)])
+            entry["cold_samples_s"] = cold
+            entry["baseline_samples_s"] = base
         report[name] = entry
         print(
             f"{name}: cold {entry['cold_s']['median']:.3f}s  re-scan {entry['rescan_s']['median']:.3f}s  "
@@ -238,9 +246,29 @@ def run(
                 f"  baseline ({baseline}): cold {statistics.median(base):.3f}s (min {min(base):.3f}) → "
                 f"{entry['baseline_ratio']:.1f}x rg, re-scan {statistics.median(base_warm):.3f}s "
                 f"(min {min(base_warm):.3f}) → {entry['baseline_rescan_ratio']:.1f}x rg; cold CPU median "
-                f"{statistics.median(base_cpu):.3f}s"
+                f"{statistics.median(base_cpu):.3f}s; ours minus baseline, same round: median "
+                f"{entry['paired_cold_difference_s']['median']:+.3f}s (min {entry['paired_cold_difference_s']['min']:+.3f}, "
+                f"max {entry['paired_cold_difference_s']['max']:+.3f})"
             )
     return report
+
+
+def compile_sources(baseline: str | None) -> list[str]:
+    """Write the bytecode of our package (and the baseline's) next to its sources, as `pip install` does.
+
+    Without it, a process started with PYTHONDONTWRITEBYTECODE=1 compiles every module of an editable
+    checkout from source on every run (≈50 ms of a cold scan here); Python reads bytecode that exists
+    whatever that variable says."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("model_access")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    if baseline:
+        folders.append(str(Path(baseline) / "model_access"))
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+    return folders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,8 +277,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--baseline", default=None, help="server/ folder of an older checkout to time alongside")
+    parser.add_argument(
+        "--bytecode",
+        action="store_true",
+        help="compile both checkouts' modules first, as an installed package has them",
+    )
     args = parser.parse_args(argv)
     report: dict[str, Any] = {}
+    if args.bytecode:
+        print(f"bytecode written for {', '.join(compile_sources(args.baseline))}", flush=True)
+    elif os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: modules without bytecode are compiled on every run", flush=True)
     for t in args.trees or [None]:
         report.update(run(t, runs=args.runs, baseline=args.baseline))
     if args.json:

@@ -233,3 +233,72 @@ def test_a_helper_that_fails_before_sending_the_walk_loses_nothing(
     serial, parallel = _scan_both(tmp_path, proj)
     assert serial == parallel
     assert log.read_text().split().count(str(parent)) == 2  # the serial scan's walk, and the parent's own again
+
+
+def test_a_walk_streamed_in_many_chunks_is_read_as_it_comes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper sends its walk a few files at a time; the two processes share the chunks, nobody walks again."""
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
+    monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
+    monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+    proj = _many(tmp_path)
+    (proj / os.fsdecode(b"caf\xe9.py")).write_text('M = "gpt-4-32k"\n')  # a name that is not UTF-8
+    log = tmp_path / "walks.log"
+    _walks_by(monkeypatch, log)
+    for _ in range(3):  # the order in which the two take chunks varies from run to run
+        log.write_text("")
+        serial, parallel = _scan_both(tmp_path, proj)
+        assert serial == parallel and "caf\\\\xe9.py" in parallel
+        assert log.read_text().split().count(str(os.getpid())) == 1  # the serial scan's walk only
+
+
+@pytest.mark.parametrize("dies_at", [1, 3])
+def test_a_helper_that_dies_in_the_middle_of_its_walk_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies_at: int
+) -> None:
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
+    monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
+    monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+    parent = os.getpid()
+    real_chunk = scan_module._chunk_payload
+    sent: list[int] = []
+
+    def chunk_fails_in_the_child(files: list[object]) -> bytes:
+        if os.getpid() != parent:
+            sent.append(1)  # the child's own copy of the list
+            if len(sent) > dies_at:
+                os._exit(1)  # a crash, after `dies_at` chunks were sent (and maybe read here)
+        return real_chunk(files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_chunk_payload", chunk_fails_in_the_child)
+    log = tmp_path / "walks.log"
+    proj = _many(tmp_path)
+    _walks_by(monkeypatch, log)
+    serial, parallel = _scan_both(tmp_path, proj)
+    assert serial == parallel
+    assert log.read_text().split().count(str(parent)) == 2  # the serial scan's walk, and the parent's own again
+
+
+def test_a_helper_that_sends_garbage_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model_access.code import scan as scan_module
+
+    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
+    monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
+    monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+    parent = os.getpid()
+    real_frame = scan_module._frame
+
+    def garbled_in_the_child(kind: bytes, payload: bytes) -> bytes:
+        if os.getpid() != parent and kind == scan_module._CHUNK_FRAME:
+            payload = payload[:-1]  # a frame that does not decode
+        return real_frame(kind, payload)
+
+    monkeypatch.setattr(scan_module, "_frame", garbled_in_the_child)
+    serial, parallel = _scan_both(tmp_path, _many(tmp_path))
+    assert serial == parallel

@@ -180,28 +180,17 @@ PARALLEL_MIN_BYTES = 4_000_000
 Outcome = str | tuple[str, list[tuple[Any, ...]]]
 Todo = tuple[int, str, str, str, os.stat_result]  # (slot, path, rel, file type, stat) of a file to read
 Slot = tuple[str, os.stat_result, "FileScan | str | None", bool]  # (rel, stat, outcome, from the cache)
+WalkedFile = tuple[str, str, os.stat_result]
+Walker = Callable[[Callable[[list[WalkedFile]], None] | None], tuple[WalkResult, bool]]
 
 
-_TASK = 2  # bytes per task number in the task pipe (reads this small are atomic between readers)
-_MAX_TASKS = 30_000  # every task number fits the pipe's buffer at once
-
-
-def _tasks(todo: list[Todo], parallel: bool) -> list[list[int]]:
-    """Positions in `todo` grouped into tasks for two processes, biggest files first; [] to work alone."""
-    if not parallel or len(todo) < 2 or not hasattr(os, "fork") or _cores() < 2:
-        return []
-    if sum(item[4].st_size for item in todo) < PARALLEL_MIN_BYTES:
-        return []
-    order = sorted(range(len(todo)), key=lambda i: -todo[i][4].st_size)
-    tasks: list[list[int]] = []
-    budget = 0
-    for pos in order:  # one big file alone; small ones together, up to ~256 KB a task
-        if not tasks or budget + todo[pos][4].st_size > 256 * 1024 or len(tasks[-1]) >= 64:
-            tasks.append([])
-            budget = 0
-        tasks[-1].append(pos)
-        budget += todo[pos][4].st_size
-    return tasks if len(tasks) <= _MAX_TASKS else []
+_TASK = 2  # bytes per chunk number in the task pipe (reads this small are atomic between readers)
+# The helper's walk is sent, and read, in chunks of at most this many files or about this many bytes
+# (whichever comes first): small enough that the parent starts early and the two end together.
+WALK_CHUNK = 256
+WALK_CHUNK_BYTES = 512 * 1024
+_WALK_EVERY = 16  # files between two looks at the walk so far
+_CHUNK_FRAME, _END_FRAME = b"C", b"E"
 
 
 def _cores() -> int:
@@ -225,12 +214,12 @@ def _next_task(queue: int) -> int | None:
 
 @dataclass
 class _Helper:
-    """A forked helper (the CLI only): it walks, sends the walk, then reads a share of the files."""
+    """A forked helper (the CLI only): it walks, streams the walk, then reads a share of the files."""
 
     pid: int
-    walk_end: int  # the walk, then EOF
+    walk_end: int  # the walk's frames (chunks of files, then the end), then EOF
     results_end: int  # what it read, then EOF
-    queue: int  # task numbers, written by the helper once it has planned the same tasks as the parent
+    queue: int  # chunk numbers, each written after its chunk's frame; EOF once the walk is sent
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -251,42 +240,112 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+def _frame(kind: bytes, payload: bytes) -> bytes:
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def _chunk_payload(files: list[WalkedFile]) -> bytes:
+    import marshal
+
+    return marshal.dumps(
+        [
+            (path, rel, (*st, st.st_atime, st.st_mtime, st.st_ctime, st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns))
+            for path, rel, st in files
+        ]
+    )
+
+
 def _walk_payload(walked: WalkResult, from_cache: bool) -> bytes:
+    """The end of the walk: what is known only then (its files went before, in chunks)."""
     import marshal
 
-    files = [
-        (path, rel, (*st, st.st_atime, st.st_mtime, st.st_ctime, st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns))
-        for path, rel, st in walked.files
-    ]
-    return marshal.dumps((files, walked.skipped, [tuple(w) for w in walked.watch], from_cache))
+    return marshal.dumps((len(walked.files), walked.skipped, [tuple(w) for w in walked.watch], from_cache))
 
 
-def _walk_from(payload: bytes) -> tuple[WalkResult, bool] | None:
-    import marshal
+class _Frames:
+    """The helper's walk as it arrives: chunks of files, then the end; None at EOF or on garbage.
 
-    try:
-        files, skipped, watch, from_cache = marshal.loads(payload)  # noqa: S302 - our own child's output
-        listed = [(path, rel, os.stat_result(st)) for path, rel, st in files]
-    except (ValueError, EOFError, TypeError):
+    The pipe is drained whenever `pump` is called (between files), so that the helper never waits
+    for room in it while this process reads: only this process holds its reading end."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+        os.set_blocking(fd, False)
+
+    def pump(self, wait: bool = False) -> None:
+        """Take what the pipe holds (with `wait`, at least something, or EOF)."""
+        got: list[bytes] = []
+        while not self.eof:
+            try:
+                more = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                if got or not wait:
+                    break
+                os.set_blocking(self.fd, True)
+                try:
+                    more = os.read(self.fd, 1 << 20)
+                except OSError:
+                    more = b""
+                finally:
+                    os.set_blocking(self.fd, False)
+            except OSError:
+                more = b""
+            if not more:
+                self.eof = True
+                break
+            got.append(more)
+        if got:
+            self.buf = self.buf[self.pos :] + b"".join(got)
+            self.pos = 0
+
+    def _fill(self, need: int) -> bool:
+        while len(self.buf) - self.pos < need:
+            if self.eof:
+                return False
+            self.pump(wait=True)
+        return True
+
+    def next(self) -> tuple[bytes, Any] | None:
+        import marshal
+
+        if not self._fill(5):
+            return None
+        kind = self.buf[self.pos : self.pos + 1]
+        size = int.from_bytes(self.buf[self.pos + 1 : self.pos + 5], "big")
+        if not self._fill(5 + size):
+            return None
+        payload = self.buf[self.pos + 5 : self.pos + 5 + size]
+        self.pos += 5 + size
+        try:
+            got = marshal.loads(payload)  # noqa: S302 - our own child's output
+            if kind == _CHUNK_FRAME:
+                return kind, [(path, rel, os.stat_result(st)) for path, rel, st in got]
+            if kind == _END_FRAME:
+                count, skipped, watch, from_cache = got
+                return kind, (int(count), list(skipped), [tuple(w) for w in watch], bool(from_cache))
+        except (ValueError, EOFError, TypeError):
+            pass
         return None
-    return WalkResult(listed, list(skipped), [tuple(w) for w in watch]), bool(from_cache)
 
 
-def _fork_helper(
-    walker: Callable[[], tuple[WalkResult, bool]], planner: Callable[[WalkResult], list[Todo]], catalog: Catalog
-) -> _Helper | None:
+def _fork_helper(walker: Walker, planner: Callable[[WalkResult], list[Todo]], catalog: Catalog) -> _Helper | None:
     """Fork a helper before the walk, so that the walk overlaps the parent's imports; None when it cannot be.
 
-    The helper walks and sends the walk; both processes then plan the same files to read and the same
-    tasks (a deterministic function of the walk and the result cache), the helper writes the task
-    numbers, and both take numbers until none is left. Whatever the helper fails to send, the parent
-    does itself: the walk (which then raises the walk's own errors here) or the files it took."""
+    The helper walks and streams the walk: a frame per WALK_CHUNK files, each followed by its chunk
+    number on the task queue, then an end frame. Whoever takes a chunk's number reads that chunk's
+    files: the parent takes each number as its frame arrives while the walk goes on; after the walk,
+    both take numbers until none is left. Whatever the helper fails to send, the parent does itself:
+    the walk (which then raises the walk's own errors here) or the chunks it took."""
     import warnings
 
     pipes: list[int] = []
     try:
         for _ in range(3):
             pipes.extend(os.pipe())
+        _widen(pipes[1])
         with warnings.catch_warnings():
             # Python 3.12+ warns about forking with other threads alive: the event loop's thread
             # waits in epoll and holds no lock the child could need.
@@ -311,32 +370,72 @@ def _fork_helper(
     return _Helper(pid, walk_end, results_end, queue)
 
 
+def _widen(fd: int) -> None:
+    """Room in the walk's pipe for most walks (Linux), so that the helper seldom waits for the reader."""
+    try:
+        import fcntl
+
+        size = getattr(fcntl, "F_SETPIPE_SZ", None)
+        if size is not None:
+            fcntl.fcntl(fd, size, 1 << 20)
+    except (ImportError, OSError):
+        pass  # the default size works too: the reader drains it between files
+
+
 def _helper_main(
-    walker: Callable[[], tuple[WalkResult, bool]],
+    walker: Walker,
     planner: Callable[[WalkResult], list[Todo]],
     catalog: Catalog,
     fds: tuple[int, int, int, int],
 ) -> None:
-    """The forked helper's whole life: walk, send the walk, plan, publish the tasks, read its share."""
+    """The forked helper's whole life: walk and stream the walk, plan, read a share of the chunks."""
     import marshal
 
     walk_feed, queue, queue_feed, results_feed = fds
-    walked, from_cache = walker()
-    _write_all(walk_feed, _walk_payload(walked, from_cache))
+    starts: list[int] = []  # where each chunk starts in the walk
+    sent = 0  # files sent so far
+
+    def send(files: list[WalkedFile], last: bool = False) -> None:
+        """Send the next whole chunks of the walk so far (with `last`, everything left)."""
+        nonlocal sent
+        while sent < len(files):
+            end, size = sent, 0
+            while end < len(files) and end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES:
+                size += files[end][2].st_size
+                end += 1
+            if end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES and not last:
+                return  # not a whole chunk yet
+            _write_all(walk_feed, _frame(_CHUNK_FRAME, _chunk_payload(files[sent:end])))
+            _write_all(queue_feed, len(starts).to_bytes(_TASK, "big"))
+            starts.append(sent)
+            sent = end
+
+    walked, from_cache = walker(send)
+    send(walked.files, last=True)
+    _write_all(walk_feed, _frame(_END_FRAME, _walk_payload(walked, from_cache)))
     os.close(walk_feed)
-    _load_extractors()
-    todo = planner(walked)
-    tasks = _tasks(todo, True)
-    _write_all(queue_feed, b"".join(n.to_bytes(_TASK, "big") for n in range(len(tasks))))
     os.close(queue_feed)
     stats = ScanStats()
     out: dict[int, Outcome] = {}
-    while (task := _next_task(queue)) is not None:
-        for pos in tasks[task]:
-            _, path, rel, ftype, st = todo[pos]
-            got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
-            out[pos] = got if isinstance(got, str) else (got.digest, _pack(got.found))
+    _load_extractors()
+    todo = planner(walked)
+    if sum(item[4].st_size for item in todo) >= PARALLEL_MIN_BYTES:
+        by_chunk = _by_chunk(todo, starts)
+        while (task := _next_task(queue)) is not None:
+            for slot, path, rel, ftype, st in by_chunk.get(task, ()):
+                got = _read(path, rel, ftype, catalog, stats, size=st.st_size)
+                out[slot] = got if isinstance(got, str) else (got.digest, _pack(got.found))
     _write_all(results_feed, marshal.dumps((stats.prefiltered_away, stats.parsed, stats.streamed, out)))
+
+
+def _by_chunk(todo: list[Todo], starts: list[int]) -> dict[int, list[Todo]]:
+    """The files to read, by the walk chunk they came in (a slot is the file's place in the walk)."""
+    import bisect
+
+    out: dict[int, list[Todo]] = {}
+    for item in todo:
+        out.setdefault(bisect.bisect_right(starts, item[0]) - 1, []).append(item)
+    return out
 
 
 def _load_extractors() -> None:
@@ -426,8 +525,11 @@ def _cached_walk(
     hidden: bool,
     wanted: Callable[[str], bool],
     no_ignore: bool = False,
+    on_files: Callable[[list[WalkedFile]], None] | None = None,
 ) -> tuple[WalkResult, bool]:
-    """(the walk of the last scan, True) when no folder or ignore file it depended on changed, else (a new walk, False)."""
+    """(the walk of the last scan, True) when no folder or ignore file it depended on changed, else (a new walk, False).
+
+    `on_files` sees a new walk's files as they come (see walk)."""
     previous = cache.listing(_listing_key(include, exclude, hidden, no_ignore))
     if previous is not None and root.is_dir():
         watch, listed, skipped = previous
@@ -440,27 +542,10 @@ def _cached_walk(
                     break  # gone after all: walk again
             else:
                 return WalkResult(files, list(skipped), watch), True
-    return walk(root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted), False
-
-
-def _walk_result(helper: _Helper | None, walker: Callable[[], tuple[WalkResult, bool]]) -> tuple[WalkResult, bool]:
-    """The helper's walk, or this process's own when there is no helper or it sent none."""
-    if helper is not None:
-        got = _walk_from(_read_all(helper.walk_end))
-        if got is not None:
-            return got
-    try:
-        return walker()
-    except BaseException:
-        if helper is not None:
-            _dismiss(helper)
-        raise
-
-
-def _dismiss(helper: _Helper) -> None:
-    """A helper with nothing to read for us: let it finish, and reap it."""
-    os.close(helper.queue)
-    _child_results(helper)
+    walked = walk(
+        root, include, exclude, hidden=hidden, no_ignore=no_ignore, wanted=wanted, on_files=on_files, every=_WALK_EVERY
+    )
+    return walked, False
 
 
 def _plan(
@@ -473,8 +558,21 @@ def _plan(
 ) -> tuple[list[Slot], list[Todo]]:
     """One slot per walked file, in walk order (filled from the result cache where it answers), and the files to read."""
     slots: list[Slot] = []
+    return slots, _plan_into(walked.files, slots, cache, catalog, stats, resolved, types)
+
+
+def _plan_into(
+    files: list[WalkedFile],
+    slots: list[Slot],
+    cache: ResultCache,
+    catalog: Catalog,
+    stats: ScanStats,
+    resolved: dict[str, Any],
+    types: dict[str, str | None],
+) -> list[Todo]:
+    """`_plan` for the next files of a walk: their slots are appended to `slots`."""
     todo: list[Todo] = []
-    for file_path, rel, st in walked.files:
+    for file_path, rel, st in files:
         hit = cache.get(rel, st.st_size, st.st_mtime_ns)
         if hit is not None:
             stats.cache_hits += 1
@@ -489,7 +587,7 @@ def _plan(
             raise RuntimeError(f"no file type for {rel!r}")
         todo.append((len(slots), file_path, rel, ftype, st))
         slots.append((rel, st, None, False))
-    return slots, todo
+    return todo
 
 
 def _read_alone(
@@ -502,40 +600,112 @@ def _read_alone(
             progress(stats.cache_hits + pos + 1, total)
 
 
-def _read_shared(
+def _read_with_helper(
     helper: _Helper,
-    todo: list[Todo],
-    tasks: list[list[int]],
-    slots: list[Slot],
+    walker: Walker,
+    cache: ResultCache,
     catalog: Catalog,
     stats: ScanStats,
     resolved: dict[str, Any],
-) -> None:
-    """Take task numbers until none is left, then merge what the helper read (or read it, if it failed)."""
-    mine: set[int] = set()
-    while (task := _next_task(helper.queue)) is not None:
-        for pos in tasks[task]:
-            slot, file_path, rel, ftype, st = todo[pos]
+    types: dict[str, str | None],
+) -> tuple[WalkResult, bool, list[Slot]]:
+    """The walk as the helper streams it, reading the chunks whose numbers this process takes.
+
+    If the helper's walk stops short or makes no sense, the walk is done here again and whatever was
+    read here is kept (by path, size and mtime); if its results are missing, its chunks are read here."""
+    frames = _Frames(helper.walk_end)
+    files: list[WalkedFile] = []
+    slots: list[Slot] = []
+    chunks: dict[int, list[Todo]] = {}
+    end: tuple[int, list[str], list[tuple[Any, ...]], bool] | None = None
+    mine: set[int] = set()  # chunk numbers read here
+
+    def take_frame() -> bool:
+        nonlocal end
+        got = frames.next()
+        if got is None or end is not None:
+            return False
+        if got[0] == _CHUNK_FRAME:
+            chunks[len(chunks)] = _plan_into(got[1], slots, cache, catalog, stats, resolved, types)
+            files.extend(got[1])
+        else:
+            end = got[1]
+        return True
+
+    def read_chunk(number: int) -> None:
+        mine.add(number)
+        for n, (slot, file_path, rel, ftype, st) in enumerate(chunks[number]):
+            if n % 8 == 0:
+                frames.pump()
             slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
-            mine.add(pos)
+
+    broken = False
+    while not broken:
+        if end is None:  # during the walk: a frame, then (at most) one number, in step with the helper
+            if not take_frame():
+                broken = True
+                break
+            if end is not None:
+                continue
+        task = _next_task(helper.queue)
+        if task is None:
+            while end is None and take_frame():  # the queue ends only after the walk was sent
+                pass
+            broken = end is None
+            break
+        while task not in chunks and not broken:
+            broken = end is not None or not take_frame()
+        if not broken:
+            read_chunk(task)
     os.close(helper.queue)
+    if end is not None and (end[0] != len(files) or frames.next() is not None):
+        broken = True
+    os.close(helper.walk_end)
     sent = _child_results(helper)
+    if broken or end is None:
+        return _read_after_a_broken_walk(walker, slots, cache, catalog, stats, resolved, types)
     if sent is not None:
         stats.prefiltered_away += sent[0]
         stats.parsed += sent[1]
         stats.streamed += sent[2]
-    for pos, (slot, file_path, rel, ftype, st) in enumerate(todo):
-        if pos in mine:
+    for number, todo in chunks.items():
+        if number in mine:
             continue
-        got = sent[3].get(pos) if sent is not None else None
-        outcome: FileScan | str
-        if got is None:  # the helper failed: read it here
-            outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
-        elif isinstance(got, str):
-            outcome = got
+        for slot, file_path, rel, ftype, st in todo:
+            got = sent[3].get(slot) if sent is not None else None
+            outcome: FileScan | str
+            if got is None:  # the helper failed: read it here
+                outcome = _read(file_path, rel, ftype, catalog, stats, size=st.st_size)
+            elif isinstance(got, str):
+                outcome = got
+            else:
+                outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
+            slots[slot] = (rel, st, outcome, False)
+    _, skipped, watch, from_cache = end
+    return WalkResult(files, skipped, watch), from_cache, slots
+
+
+def _read_after_a_broken_walk(
+    walker: Walker,
+    done: list[Slot],
+    cache: ResultCache,
+    catalog: Catalog,
+    stats: ScanStats,
+    resolved: dict[str, Any],
+    types: dict[str, str | None],
+) -> tuple[WalkResult, bool, list[Slot]]:
+    """The walk done here (raising its own errors), keeping what was already read here."""
+    kept = {rel: (st, outcome) for rel, st, outcome, cached in done if outcome is not None and not cached}
+    walked, from_cache = walker(None)
+    stats.cache_hits = 0
+    slots, todo = _plan(walked, cache, catalog, stats, resolved, types)
+    for slot, file_path, rel, ftype, st in todo:
+        had = kept.get(rel)
+        if had is not None and (had[0].st_size, had[0].st_mtime_ns) == (st.st_size, st.st_mtime_ns):
+            slots[slot] = (rel, st, had[1], False)
         else:
-            outcome = FileScan(file_path, rel, got[0], None, b"", True, _unpack(got[1], catalog, resolved))
-        slots[slot] = (rel, st, outcome, False)
+            slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
+    return walked, from_cache, slots
 
 
 def _collect(slots: list[Slot], result: RawScan, cache: ResultCache) -> None:
@@ -585,32 +755,31 @@ def raw_scan(
 
     cache = ResultCache(str(root), _fingerprint(catalog), cache_dir() if use_cache else None)
 
-    def walker() -> tuple[WalkResult, bool]:
-        return _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore)
+    def walker(on_files: Callable[[list[WalkedFile]], None] | None = None) -> tuple[WalkResult, bool]:
+        return _cached_walk(cache, root, inc, exc, hidden, wanted, no_ignore, on_files)
 
     def planner(walked: WalkResult) -> list[Todo]:
         return _plan(walked, cache, catalog, ScanStats(), {}, types)[1]
 
     helper = _fork_helper(walker, planner, catalog) if _may_fork(parallel) and root.is_dir() else None
+    stats = ScanStats()
+    resolved: dict[str, Any] = {}
     if helper is not None:
-        _load_result_modules()  # while the helper walks: the CLI loads pydantic here, not before the walk
+        _load_result_modules()  # while the helper walks
         _load_extractors()
-    walked, from_cache = _walk_result(helper, walker)
+        walked, from_cache, slots = _read_with_helper(helper, walker, cache, catalog, stats, resolved, types)
+    else:
+        walked, from_cache = walker()
     if not from_cache and root.is_dir():
         cache.put_listing(
             _listing_key(inc, exc, hidden, no_ignore),
             (walked.watch, [(p, r) for p, r, _ in walked.files], walked.skipped),
         )
     result = RawScan(root if root.is_dir() else root.parent, skipped=list(walked.skipped), walk=walked)
+    result.stats = stats
     result.stats.files_walked = len(walked.files)
-    resolved: dict[str, Any] = {}
-    slots, todo = _plan(walked, cache, catalog, result.stats, resolved, types)
-    tasks = _tasks(todo, True) if helper is not None else []
-    if helper is not None and tasks:
-        _read_shared(helper, todo, tasks, slots, catalog, result.stats, resolved)
-    else:
-        if helper is not None:
-            _dismiss(helper)
+    if helper is None:
+        slots, todo = _plan(walked, cache, catalog, result.stats, resolved, types)
         _read_alone(todo, slots, catalog, result.stats, progress)
     _collect(slots, result, cache)
     if use_cache:

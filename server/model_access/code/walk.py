@@ -165,10 +165,13 @@ def walk(
     hidden: bool = False,
     no_ignore: bool = False,
     wanted: Callable[[str], bool] | None = None,
+    on_files: Callable[[list[tuple[str, str, os.stat_result]]], None] | None = None,
+    every: int = 512,
 ) -> WalkResult:
     """Regular files under `root` (already resolved), as `rg --files` lists them (plus `.env` files).
 
     `wanted(name)` filters by file name before any system call (the scan's file types).
+    `on_files(files)` is called with the list so far each time it grows by `every` files.
     """
     import ignore  # ignore-python: a compiled extension, imported when a walk happens, not at start-up
     from ignore.overrides import OverrideBuilder
@@ -240,4 +243,6 @@ def walk(
         if not keep or not stat.S_ISREG(st.st_mode):
             continue  # a folder (its files follow), a socket, a FIFO
         files.append((path, rel, st))
+        if on_files is not None and len(files) % every == 0:
+            on_files(files)
     return WalkResult(files, skipped, watch)
