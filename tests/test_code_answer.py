@@ -7,6 +7,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,14 +236,19 @@ def test_a_helper_that_fails_before_sending_the_walk_loses_nothing(
     assert log.read_text().split().count(str(parent)) == 2  # the serial scan's walk, and the parent's own again
 
 
-def test_a_walk_streamed_in_many_chunks_is_read_as_it_comes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The helper sends its walk a few files at a time; the two processes share the chunks, nobody walks again."""
-    from model_access.code import scan as scan_module
-
+def _in_small_chunks(monkeypatch: pytest.MonkeyPatch, scan_module: Any) -> None:
+    """Two processes on any tree, the walk sent three files at a time."""
     monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(scan_module, "_cores", lambda: 2)
     monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
     monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+
+
+def test_a_walk_streamed_in_many_chunks_is_read_as_it_comes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper sends its walk a few files at a time; the two processes share the chunks, nobody walks again."""
+    from model_access.code import scan as scan_module
+
+    _in_small_chunks(monkeypatch, scan_module)
     proj = _many(tmp_path)
     (proj / os.fsdecode(b"caf\xe9.py")).write_text('M = "gpt-4-32k"\n')  # a name that is not UTF-8
     log = tmp_path / "walks.log"
@@ -260,10 +266,7 @@ def test_a_helper_that_dies_in_the_middle_of_its_walk_loses_nothing(
 ) -> None:
     from model_access.code import scan as scan_module
 
-    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
-    monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
-    monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+    _in_small_chunks(monkeypatch, scan_module)
     parent = os.getpid()
     real_chunk = scan_module._chunk_payload
     sent: list[int] = []
@@ -287,10 +290,7 @@ def test_a_helper_that_dies_in_the_middle_of_its_walk_loses_nothing(
 def test_a_helper_that_sends_garbage_loses_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from model_access.code import scan as scan_module
 
-    monkeypatch.setattr(scan_module, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(scan_module, "_cores", lambda: 2)
-    monkeypatch.setattr(scan_module, "WALK_CHUNK", 3)
-    monkeypatch.setattr(scan_module, "_WALK_EVERY", 2)
+    _in_small_chunks(monkeypatch, scan_module)
     parent = os.getpid()
     real_frame = scan_module._frame
 
