@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 from ..catalog import Catalog, strip_provider
@@ -1402,8 +1403,9 @@ _HYPHEN_MAP = str.maketrans({"\u2010": "-", "\u2011": "-"})  # ids copied from r
 
 
 @lru_cache(maxsize=4096)
-def _resolve(catalog: Catalog, model: str) -> tuple[str | None, str, str | None]:
-    """(catalog id, match kind, lifecycle) for a model as written."""
+def _resolve(catalog: Catalog, today: date, model: str) -> tuple[str | None, str, str | None]:
+    """(catalog id, match kind, lifecycle) for a model as written. `today` is part of the key: a
+    long-running server's catalog moves on with the clock."""
     resolution = catalog.resolve(model.translate(_HYPHEN_MAP))
     record = resolution.record
     if record is None:
@@ -1462,7 +1464,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
     resolved = lifecycle = None
     match_kind = "none"
     if model:
-        resolved, match_kind, lifecycle = _resolve(catalog, model)
+        resolved, match_kind, lifecycle = _resolve(catalog, catalog.today, model)
 
     # 2. The ambiguous not-found family, resolved with the provider, the catalog and live facts.
     model_missing = _says_missing(parsed, model, present)

@@ -9,7 +9,6 @@ parsing and every output string is scrubbed again.
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -167,41 +166,10 @@ def forget_answers() -> None:
         _answers.clear()
 
 
-# The memo caches of the diagnosis modules keep results by catalog and text (a lifecycle by catalog
-# and id, a scrubbed text by text), not by the day or the configured secrets. A long-running server's
-# catalog reads the clock, and secrets are configured at start-up: when either has moved since the
-# last diagnosis, every such cache is emptied before the next one, so no answer is a day or a secret
-# behind. (Rare: at midnight, at a configuration change, or a test switching days.)
-_epoch: tuple[object, ...] = ()
-_memo_caches: list[Callable[[], None]] = []
-
-
-def _caches_current(catalog: Catalog) -> None:
-    global _epoch
-    now = (catalog.today, redact.generation())
-    if now == _epoch:
-        return
-    if not _memo_caches:
-        from . import classify as _classify
-        from . import fixes as _fixes
-        from . import parse as _parse
-
-        for module in (_parse, _classify, _fixes, sys.modules[__name__]):
-            for value in list(vars(module).values()):
-                clear = getattr(value, "cache_clear", None)
-                if callable(clear) and hasattr(value, "cache_info"):
-                    _memo_caches.append(clear)
-    if _epoch:
-        for clear in _memo_caches:
-            clear()
-    _epoch = now
-
-
 def _prepare(
     catalog: Catalog, error: str, model: str | None, endpoint: str | None
 ) -> tuple[Parsed, Classification] | Diagnosis:
     """Parse and classify the text alone (no live facts)."""
-    _caches_current(catalog)
     if error is None or not error.strip():
         raise InvalidInput(_EMPTY)
     canonical: str | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from ..catalog import Catalog
@@ -24,7 +25,10 @@ def sdk_call(endpoint: str | None, model: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def _suggest(catalog: Catalog, model: str, endpoint: str | None, listed: frozenset[str] | None) -> tuple[str, ...]:
+def _suggest(
+    catalog: Catalog, today: date, model: str, endpoint: str | None, listed: frozenset[str] | None
+) -> tuple[str, ...]:
+    # `today` is part of the key: a long-running server's catalog moves on with the clock.
     accessible: Callable[[str], bool | None] | None = None
     if listed is not None:
         frozen = listed
@@ -49,8 +53,8 @@ def suggestions(catalog: Catalog, verdict: Classification, parsed: Parsed, live:
     endpoint = parsed.endpoint
     if verdict.category == "wrong_endpoint":
         # Models that serve the endpoint that was called; the fix may also be to change the call.
-        return list(_suggest(catalog, model, endpoint, listed))[:3]
-    found = list(_suggest(catalog, model, endpoint, listed))
+        return list(_suggest(catalog, catalog.today, model, endpoint, listed))[:3]
+    found = list(_suggest(catalog, catalog.today, model, endpoint, listed))
     if listed is not None:
         found = [m for m in found if m in listed] or found
     return found[:5]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any, Protocol, cast
 
 from ..endpoints import canonical_endpoint as _canonical
-from ..redact import redact
+from ..redact import generation, redact
 
 try:  # google-re2: a linear-time engine (no backtracking at all); benchmarks/bench_diagnosis.py
     import re2 as _re2  # shows it ~10× faster than `re` on the case-insensitive families.
@@ -217,12 +217,14 @@ _MASK_BODY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 def scrub(text: str) -> str:
     """The shared redaction plus masked-key forms; used on the input and on every output string."""
     if len(text) <= 4096:
-        return _scrub_cached(text)
+        return _scrub_cached(text, generation())
     return _scrub(text)
 
 
 @lru_cache(maxsize=16384)
-def _scrub_cached(text: str) -> str:
+def _scrub_cached(text: str, secrets: int) -> str:
+    # `secrets` (the redaction's generation) is part of the key: a secret configured after a text
+    # was first seen is scrubbed from it too.
     return _scrub(text)
 
 
