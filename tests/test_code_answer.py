@@ -302,3 +302,30 @@ def test_a_helper_that_sends_garbage_loses_nothing(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(scan_module, "_frame", garbled_in_the_child)
     serial, parallel = _scan_both(tmp_path, _many(tmp_path))
     assert serial == parallel
+
+
+def test_a_scan_that_fails_here_leaves_no_helper_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error in this process mid-walk reaches the caller, and the helper is reaped, not left a zombie."""
+    from model_access.code import scan as scan_module
+    from model_access.code import scan_sync
+
+    from .code_fixtures import make_state
+
+    _in_small_chunks(monkeypatch, scan_module)
+    parent = os.getpid()
+    real_read = scan_module._read
+    calls: list[int] = []
+
+    def read_fails_here(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == parent:
+            calls.append(1)
+            if len(calls) == 5:
+                raise RuntimeError("this process fails mid-scan")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "_read", read_fails_here)
+    proj = _many(tmp_path)
+    with pytest.raises(RuntimeError, match="mid-scan"):
+        scan_sync(make_state(tmp_path), str(proj), use_cache=False, parallel=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child of this process is left, running or unreaped

@@ -11,6 +11,7 @@ is listed with its reason.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
@@ -270,7 +271,7 @@ class _Frames:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.buf = b""
+        self.buf = bytearray()  # appended to, never copied whole: the backlog can be the whole walk
         self.pos = 0
         self.eof = False
         os.set_blocking(fd, False)
@@ -298,8 +299,11 @@ class _Frames:
                 break
             got.append(more)
         if got:
-            self.buf = self.buf[self.pos :] + b"".join(got)
-            self.pos = 0
+            if self.pos > len(self.buf) // 2:  # drop what was read, at most once per doubling
+                del self.buf[: self.pos]
+                self.pos = 0
+            for piece in got:
+                self.buf += piece
 
     def _fill(self, need: int) -> bool:
         while len(self.buf) - self.pos < need:
@@ -313,11 +317,11 @@ class _Frames:
 
         if not self._fill(5):
             return None
-        kind = self.buf[self.pos : self.pos + 1]
+        kind = bytes(self.buf[self.pos : self.pos + 1])
         size = int.from_bytes(self.buf[self.pos + 1 : self.pos + 5], "big")
         if not self._fill(5 + size):
             return None
-        payload = self.buf[self.pos + 5 : self.pos + 5 + size]
+        payload = bytes(self.buf[self.pos + 5 : self.pos + 5 + size])
         self.pos += 5 + size
         try:
             got = marshal.loads(payload)  # noqa: S302 - our own child's output
@@ -640,23 +644,30 @@ def _read_with_helper(
             slots[slot] = (rel, st, _read(file_path, rel, ftype, catalog, stats, size=st.st_size), False)
 
     broken = False
-    while not broken:
-        if end is None:  # during the walk: a frame, then (at most) one number, in step with the helper
-            if not take_frame():
-                broken = True
+    try:
+        while not broken:
+            if end is None:  # during the walk: a frame, then (at most) one number, in step with the helper
+                if not take_frame():
+                    broken = True
+                    break
+                if end is not None:
+                    continue
+            task = _next_task(helper.queue)
+            if task is None:
+                while end is None and take_frame():  # the queue ends only after the walk was sent
+                    pass
+                broken = end is None
                 break
-            if end is not None:
-                continue
-        task = _next_task(helper.queue)
-        if task is None:
-            while end is None and take_frame():  # the queue ends only after the walk was sent
-                pass
-            broken = end is None
-            break
-        while task not in chunks and not broken:
-            broken = end is not None or not take_frame()
-        if not broken:
-            read_chunk(task)
+            while task not in chunks and not broken:
+                broken = end is not None or not take_frame()
+            if not broken:
+                read_chunk(task)
+    except BaseException:  # this process failed: let the helper see its pipes close, and reap it
+        for fd in (helper.queue, helper.walk_end):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        _child_results(helper)
+        raise
     os.close(helper.queue)
     if end is not None and (end[0] != len(files) or frames.next() is not None):
         broken = True
