@@ -9,7 +9,7 @@ had two draws of its test part, in this order:
    rest and measured the test part once each. When fixing kinds from fresh batches stopped
    moving it, that test part was retired as *studied*: its misses were worked on like the
    development part's.
-2. **The second held-out set** (rows `r1400`–`r1599`): collected and labelled from public reports
+2. **The second held-out set** (rows `r1400`–`r1593`, sha256 of the frozen file `ad5fa9fc…`): collected and labelled from public reports
    by someone who never ran the engine on it, while the rules were being written, then frozen and
    measured once. Its groups that occur in no earlier (studied) row form today's test part; its
    texts from groups with studied siblings are development texts, like every earlier row.
@@ -31,9 +31,9 @@ CORPUS = HERE / "diagnosis_real.jsonl"
 SPLIT = HERE / "diagnosis_real.split.json"
 SEED = "model-access-diagnosis-split-2026-12-03"
 TEST_SHARE = 30  # percent of source groups, in the first split
-HELD_OUT = range(1400, 1600)  # row numbers of the second held-out set
+HELD_OUT = range(1400, 1594)  # row numbers of the second held-out set (r1400-r1593), no more
 RULE = (
-    "test = source groups whose every row is in the second held-out set (r1400-r1599); "
+    "test = source groups whose every row is in the second held-out set (r1400-r1593); "
     "dev = every other group (the first split's dev part, its studied test part, later rows)"
 )
 
