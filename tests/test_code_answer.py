@@ -324,8 +324,19 @@ def test_a_scan_that_fails_here_leaves_no_helper_behind(tmp_path: Path, monkeypa
         return real_read(*args, **kwargs)
 
     monkeypatch.setattr(scan_module, "_read", read_fails_here)
+    real_fork = scan_module._fork_helper
+    helpers: list[int] = []
+
+    def fork_noted(*args: Any) -> Any:
+        helper = real_fork(*args)
+        if helper is not None:
+            helpers.append(helper.pid)
+        return helper
+
+    monkeypatch.setattr(scan_module, "_fork_helper", fork_noted)
     proj = _many(tmp_path)
     with pytest.raises(RuntimeError, match="mid-scan"):
         scan_sync(make_state(tmp_path), str(proj), use_cache=False, parallel=True)
+    assert len(helpers) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child of this process is left, running or unreaped
+        os.waitpid(helpers[0], os.WNOHANG)  # the helper is gone: neither running nor left unreaped
