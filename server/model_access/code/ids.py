@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..catalog import Catalog, Resolution
+from ..textbytes import LastAscii
 
 # Known provider prefixes, then any other `word/` (github/, litellm/, azure_openai/, bedrock/…): one or two
 # levels. A prefix that is not a known provider needs an exact catalog id after it (Hugging Face repos).
@@ -154,21 +155,7 @@ def _text_fallback() -> re.Pattern[str]:
     return re.compile(PREFILTER_TEXT, re.IGNORECASE)
 
 
-_ascii_text: tuple[str | None, bytes | None] = (None, None)
-
-
-def ascii_bytes(text: str) -> bytes | None:
-    """`text` as bytes when it is ASCII, else None; the last text's answer is kept.
-
-    RE2's wrapper encodes a str to UTF-8 on every call and maps each offset back (O(len) each time).
-    An ASCII text is encoded once (kept for the next call on the same text) and searched as bytes,
-    where byte and character offsets agree."""
-    global _ascii_text
-    seen, data = _ascii_text
-    if seen is not text:
-        data = text.encode("ascii") if text.isascii() else None
-        _ascii_text = (text, data)  # one tuple, replaced at once: safe between threads
-    return data
+ascii_bytes = LastAscii()  # a scanned file's bytes when it is ASCII (textbytes.py)
 
 
 _mention_finders: dict[str, Any] = {}

@@ -24,6 +24,7 @@ from typing import Any, Protocol, cast
 
 from ..endpoints import canonical_endpoint as _canonical
 from ..redact import generation, redact
+from ..textbytes import LastAscii
 
 try:  # google-re2: a linear-time engine (no backtracking at all); benchmarks/bench_diagnosis.py
     import re2 as _re2  # shows it ~10× faster than `re` on the case-insensitive families.
@@ -93,7 +94,7 @@ class _RE2Pattern:
         endpos = size if endpos is None else max(0, min(endpos, size))
         if pos > endpos:
             return
-        data = _ascii_bytes(string)
+        data = _ascii_bytes(string)  # not None: the caller checked `string.isascii()`
         engine, unanchored = self._engine, _UNANCHORED
         while True:
             spans = engine.Match(unanchored, data, pos, endpos)
@@ -107,18 +108,7 @@ class _RE2Pattern:
 
 
 _UNANCHORED: Any = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
-_last_encoded: tuple[str, bytes] = ("", b"")
-
-
-def _ascii_bytes(text: str) -> bytes:
-    """`text` (ASCII) as bytes; the last one is kept, since a dozen patterns read the same text."""
-    global _last_encoded
-    last = _last_encoded
-    if last[0] is text:
-        return last[1]
-    data = text.encode("ascii")
-    _last_encoded = (text, data)
-    return data
+_ascii_bytes = LastAscii()  # a dozen patterns read the same paste (textbytes.py)
 
 
 class _AsciiMatch:
