@@ -26,7 +26,7 @@ _CALL_CAN_MOVE = frozenset({"completions", "chat.completions", "responses", "bat
 _NON_TEXT_FAMILIES = frozenset({"audio", "realtime", "image", "video", "moderation", "embedding"})
 
 
-@dataclass
+@dataclass(frozen=True)  # shared between callers by `_same_tier`'s memo: never changed in place
 class _Candidate:
     record: ModelRecord
     score: float
@@ -418,14 +418,14 @@ def _same_tier(catalog: Catalog, record: ModelRecord, endpoint: str | None, weig
     if memo is None or memo[0] != today:
         memo = (today, {})
         _SAME_TIER[catalog] = memo
-    key = (record.id, record.family, record.tier, record.endpoints[:1], endpoint, weight)  # all it reads of them
+    key = (record.id, endpoint, weight)  # within one catalog, the id decides every field of the record
     found = memo[1].get(key)
     if found is None:
         found = memo[1][key] = _same_tier_pool(catalog, record, endpoint, weight)
     return list(found)
 
 
-# Per catalog: (the day the answers were computed for, {the record's fields, endpoint, weight: candidates}).
+# Per catalog: (the day the answers were computed for, {(record id, endpoint, weight): candidates}).
 _SAME_TIER: weakref.WeakKeyDictionary[Catalog, tuple[date, dict[tuple[Any, ...], list[_Candidate]]]] = (
     weakref.WeakKeyDictionary()
 )
