@@ -398,12 +398,12 @@ def _helper_main(
     walk_feed, queue, queue_feed, results_feed = fds
     starts: list[int] = []  # where each chunk starts in the walk
     sent = 0  # files sent so far
+    end = size = 0  # the next chunk so far: files[sent:end], of `size` bytes (each file added once)
 
     def send(files: list[WalkedFile], last: bool = False) -> None:
         """Send the next whole chunks of the walk so far (with `last`, everything left)."""
-        nonlocal sent
+        nonlocal sent, end, size
         while sent < len(files):
-            end, size = sent, 0
             while end < len(files) and end - sent < WALK_CHUNK and size < WALK_CHUNK_BYTES:
                 size += files[end][2].st_size
                 end += 1
@@ -412,7 +412,7 @@ def _helper_main(
             _write_all(walk_feed, _frame(_CHUNK_FRAME, _chunk_payload(files[sent:end])))
             _write_all(queue_feed, len(starts).to_bytes(_TASK, "big"))
             starts.append(sent)
-            sent = end
+            sent, size = end, 0
 
     walked, from_cache = walker(send)
     send(walked.files, last=True)
