@@ -366,13 +366,15 @@ _CODE_PATTERNS = (
         r"(?i)[\"'\[{(\s,]?(?:error_?code|responseCode|code)" + _KEY_VALUE + r"[\"']?([A-Za-z][\w\-]{1,60})(?![\w.])"
     ),
 )
-_KNOWN_CODES = linear(
-    r"\b(model_not_found|insufficient_quota|invalid_api_key|rate_limit_exceeded|context_length_exceeded|"
-    r"unsupported_parameter|unsupported_value|DeploymentNotFound|ModelDeprecated|OperationNotSupported|"
-    r"mismatched_organization|unsupported_country_region_territory|invalid_prompt|model_not_supported|"
-    r"invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
-    r"model_not_available|invalid_organization|missing_scope|model_decommissioned)\b"
-)
+_KNOWN_CODE_WORDS = (
+    "model_not_found|insufficient_quota|invalid_api_key|rate_limit_exceeded|context_length_exceeded|"
+    "unsupported_parameter|unsupported_value|DeploymentNotFound|ModelDeprecated|OperationNotSupported|"
+    "mismatched_organization|unsupported_country_region_territory|invalid_prompt|model_not_supported|"
+    "invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
+    "model_not_available|invalid_organization|missing_scope|model_decommissioned"
+).split("|")
+_KNOWN_CODES = linear(r"\b(" + "|".join(_KNOWN_CODE_WORDS) + r")\b")
+_KNOWN_CODE_GATES = gates(*(word.lower() for word in _KNOWN_CODE_WORDS))  # one must occur for a match
 _TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"(?:[\"']([a-z_]{3,60})[\"']|([a-z]{2,30}_[a-z_]{2,40})\b)")
 _PARAM = re.compile(r"(?i)[\"'\s{,]param" + _KEY_VALUE + r"[\"']([^\"'\s]{1,80})[\"']")
 _PARAM_LOG = re.compile(r"error_param=([\w.\[\]]{1,80})")
@@ -424,7 +426,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             # xAI: "The model grok-2-image-1212 is an image model and is therefore not available on this endpoint"
             r"is\san?\s(?:image|embedding|audio|chat|completion|reasoning|vision)\smodel\sand)",
         ),
-        (("model",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
+        (("model is not",), r"(?i)the\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\smodel\sis\snot"),
         (("requested model",), r"(?i)requested\smodel,?\s?[`'\"](" + _ID + r"?)[`'\"]"),
         # "Model not found in the model list, uid: x" (the id comes after the list)
         (("uid",), r"(?i)model\snot\sfound[^.]{0,40}?\buid[:=]\s?(" + _IDG + r")"),
@@ -462,7 +464,7 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             + r"\snot exists?\b",
         ),
         (("valid model",), r"(?i)" + _Q + r"(" + _ID + r"?)" + _Q + r"\sis\snot\sa\svalid\smodel"),
-        (("model",), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
+        (('model "',), r"(?i)model\s\"(" + _ID + r"?)\"\s(?:not\sfound|is\snot\sin)"),
         (("no endpoints found for",), r"(?i)no\sendpoints\sfound\sfor\s" + _Q + r"(" + _IDG + r")"),
         (("invalid model identifier",), r"(?i)invalid\smodel\sidentifier\s?[:\s]\s?[`'\"]?(" + _QID + r"?)[`'\"]"),
         (("model=",), r"(?i)(?:invalid\smodel\sname\spassed\sin|you\spassed(?:\sin)?)\smodel=[`'\"]?(" + _IDG + r")"),
@@ -551,6 +553,33 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
         ),
     )
 )
+
+
+def _needs(start: str, *words: str) -> tuple[int, tuple[str, ...]]:
+    """A model pattern (the one whose source starts so) whose gate is a common word, and the words
+    one of which its mandatory tail also needs: when none occurs the pattern cannot match."""
+    [index] = [i for i, (_gate, pattern) in enumerate(_MODEL_PATTERNS) if pattern.pattern.startswith(start)]
+    return index, gates(*words)
+
+
+_TAILS = dict(
+    (
+        _needs(r"(?i)the\s(?:request", "has been", "does", "not found", "was not", "is ", "no longer"),
+        _needs(
+            r"(?i)\bmodel\s" + _Q + r"(" + _ID + r"?)" + _Q + r"\s(?:is\snot",
+            "is ",
+            "does not",
+            "doesn't",
+            "not found",
+            "has been",
+            "was not",
+            "no longer",
+        ),
+        _needs(r"(?i)\b(?:requests?|calls?)\sto", " to '", ' to "', " to `"),
+    )
+)
+# Per model pattern: words one of which must also occur (none: the gate alone decides).
+_MODEL_ALSO: tuple[tuple[str, ...], ...] = tuple(_TAILS.get(i, ()) for i in range(len(_MODEL_PATTERNS)))
 # A model id in a labelled field ("Model: x", "model=x", an env or config key ending in _model such
 # as "OPENAI_MODEL=x" or "llm_model: x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
@@ -649,6 +678,20 @@ _EP_SDK = linear(
     r"\bOpenAI(Chat|Responses|Completion|Embedding|Image)(?:Language|Embedding)?Model\b|"
     r"openai[/\\]resources[/\\]((?:chat[/\\]completions|responses|embeddings|completions|images|audio|moderations))[/\\]"
 )
+# One of these (case as written) occurs in every text _EP_SDK can match: a literal each branch needs.
+_EP_SDK_WORDS = (
+    "client.",
+    "openai.",
+    "oai.",
+    "OpenAI::",
+    "OpenAIChat",
+    "OpenAIResponses",
+    "OpenAICompletion",
+    "OpenAIEmbedding",
+    "OpenAIImage",
+    "openai/resources",
+    "openai\\resources",
+)
 _SDK_WORDS = {
     "ChatCompletion": "chat.completions",
     "Completion": "completions",
@@ -707,6 +750,28 @@ _EXCEPTION = linear(
     r"UND_ERR_[A-Z_]{2,30}|i/o timeout|dial tcp|no such host|connection refused|"
     r"Connection timed out|timed out|socket hang up|fetch failed)\b"
 )
+# One of these (case as written) occurs in every text _EXCEPTION can match: a literal each branch needs.
+_EXCEPTION_WORDS = (
+    "Error",
+    "Exception",
+    "Timeout",
+    "Failure",
+    "ECONN",
+    "ETIMEDOUT",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EPIPE",
+    "UND_ERR_",
+    "i/o timeout",
+    "dial tcp",
+    "no such host",
+    "connection refused",
+    "timed out",
+    "socket hang up",
+    "fetch failed",
+)
 _MAX_EXCEPTIONS = 64
 _GENERIC_EXCEPTIONS = frozenset({"Error", "Exception", "ValueError", "TypeError", "RuntimeError", "HTTPError"})
 
@@ -759,7 +824,7 @@ def parse(raw: str) -> Parsed:
     parsed = Parsed(text=text, flat=flat, lower=lower, present=present_gates(lower))
     anchor = _anchor(lower, parsed.present)
     parsed.status = _status(flat, anchor)
-    parsed.error_code = _code(flat, lower)
+    parsed.error_code = _code(flat, lower, parsed.present)
     if "type" in lower:
         match = _TYPE.search(flat)
         parsed.error_type = (match.group(1) or match.group(2)) if match else None
@@ -874,7 +939,7 @@ def _status_rank(flat: str, pos: int, end: int) -> int | None:
 _NULLS = frozenset({"none", "null", "nil", "undefined"})
 
 
-def _code(flat: str, lower: str) -> str | None:
+def _code(flat: str, lower: str, present: frozenset[str]) -> str | None:
     if "code" in lower:
         for pattern in _CODE_PATTERNS:
             for match in pattern.finditer(flat):
@@ -884,7 +949,7 @@ def _code(flat: str, lower: str) -> str | None:
                 if value.lower() in ("invalid_request_error", "error", "system"):
                     continue
                 return value.rstrip(".")
-    if "_" in flat or "deployment" in lower or "operation" in lower:
+    if not present.isdisjoint(_KNOWN_CODE_GATES):
         known = _KNOWN_CODES.search(flat)
         if known:
             before = flat[max(0, known.start() - 12) : known.start()].lower()
@@ -935,8 +1000,8 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     """The id the error names. When one phrasing names several ids (a log of attempts, or a
     wrapped line cut off before the full one), the last is the one the report ends on."""
-    for gate, pattern in _MODEL_PATTERNS:
-        if present.isdisjoint(gate):
+    for (gate, pattern), also in zip(_MODEL_PATTERNS, _MODEL_ALSO):
+        if present.isdisjoint(gate) or (also and present.isdisjoint(also)):
             continue
         last: str | None = None
         for count, match in enumerate(pattern.finditer(flat)):
@@ -1172,6 +1237,8 @@ def exception_in(flat: str) -> str | None:
     """The most specific exception class or transport code named (the last specific one wins:
     wrappers name the cause last, as in "APIConnectionError … caused by ConnectTimeout")."""
     found: str | None = None
+    if not any(word in flat for word in _EXCEPTION_WORDS):
+        return None
     for count, match in enumerate(_EXCEPTION.finditer(flat)):
         if count >= _MAX_EXCEPTIONS:
             break
@@ -1197,7 +1264,7 @@ def endpoint_in(flat: str, lower: str | None = None) -> str | None:
         for pattern, name in _EP_MESSAGE:
             if pattern.search(flat):
                 return name
-    if "/" in flat:
+    if "/v1" in lower or "post /" in lower or "get /" in lower:  # what _EP_PATH's two branches need
         for count, match in enumerate(_EP_PATH.finditer(flat)):
             if count >= 256:
                 break
@@ -1206,6 +1273,8 @@ def endpoint_in(flat: str, lower: str | None = None) -> str | None:
             if found:
                 return found
     if "openai" not in lower and "client" not in lower and "oai" not in lower:
+        return None
+    if not any(word in flat for word in _EP_SDK_WORDS):
         return None
     found = None
     for count, match in enumerate(_EP_SDK.finditer(flat)):
