@@ -202,7 +202,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     (
         "client_misconfigured",
         0.8,
-        ("not found", "/v1/"),
+        ("<title>404 not found</title>", "path", "/v1/"),
         r"<title>404 Not Found</title>|[\"']error[\"']:\s?[\"']Not Found[\"'],\s?[\"']path[\"']|/v\d/v1/",
         _ROUTE_404_LABEL,
     ),
@@ -306,7 +306,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
             "deactivated",
             "terminated",
             "authorization header",
-            "invalid",
+            "api-key",
             "キーが",
             "apiキー",
             "clave de api",
@@ -319,7 +319,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         r"Incorrect API key provided|invalid_api_key|api_key client option must be set|"
         r"OPENAI_API_KEY environment variable|invalid subscription key|Invalid Authentication|"
         r"You didn't provide an API key|No API key provided|No auth credentials found|invalid x-api-key|"
-        r"Authentication Fails|API key not valid|API key is invalid|invalid (?:\w{1,20} )?api[ _-]?key|"
+        r"Authentication Fails|API key not valid|API key is invalid|invalid (?:\w{1,20} )?(?:api key|api_key|api-key|apikey)|"
         r"api key (?:might|may) (?:be )?invalid|Missing Authentication header|missing (?:the )?authorization header|"
         r"associated with a deactivated account|account_deactivated|access was terminated|access_terminated|"
         r"API ?密钥(?:无效|错误|不正确)|无效的(?:API ?密钥|令牌)|令牌(?:无效|已过期)|API ?キーが(?:無効|正しくありません)|"
@@ -1219,7 +1219,12 @@ def _says_nothing(parsed: Parsed) -> bool:
         return False
     if _HTML_PAGE.search(parsed.text) or (parsed.error_code or "").lower() in _WRAPPER_CODES:
         return True
-    return any(_BARE_STATUS_LINE.search(line) for line in parsed.text.splitlines())
+    # (a line without either word cannot match: a substring test spares the search)
+    return any(
+        _BARE_STATUS_LINE.search(line)
+        for line in parsed.text.splitlines()
+        if "error" in (lowered := line.lower()) or "failed" in lowered
+    )
 
 
 # Below this, the answer rests on a bare status or a generic exception class alone: unknown.

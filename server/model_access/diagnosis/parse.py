@@ -367,12 +367,31 @@ _CODE_PATTERNS = (
     ),
 )
 _KNOWN_CODE_WORDS = (
-    "model_not_found|insufficient_quota|invalid_api_key|rate_limit_exceeded|context_length_exceeded|"
-    "unsupported_parameter|unsupported_value|DeploymentNotFound|ModelDeprecated|OperationNotSupported|"
-    "mismatched_organization|unsupported_country_region_territory|invalid_prompt|model_not_supported|"
-    "invalid_access_program|cyber_policy|invalid_request_body|invalid_value|invalid_type|billing_hard_limit_reached|"
-    "model_not_available|invalid_organization|missing_scope|model_decommissioned"
-).split("|")
+    "model_not_found",
+    "insufficient_quota",
+    "invalid_api_key",
+    "rate_limit_exceeded",
+    "context_length_exceeded",
+    "unsupported_parameter",
+    "unsupported_value",
+    "DeploymentNotFound",
+    "ModelDeprecated",
+    "OperationNotSupported",
+    "mismatched_organization",
+    "unsupported_country_region_territory",
+    "invalid_prompt",
+    "model_not_supported",
+    "invalid_access_program",
+    "cyber_policy",
+    "invalid_request_body",
+    "invalid_value",
+    "invalid_type",
+    "billing_hard_limit_reached",
+    "model_not_available",
+    "invalid_organization",
+    "missing_scope",
+    "model_decommissioned",
+)
 _KNOWN_CODES = linear(r"\b(" + "|".join(_KNOWN_CODE_WORDS) + r")\b")
 _KNOWN_CODE_GATES = gates(*(word.lower() for word in _KNOWN_CODE_WORDS))  # one must occur for a match
 _TYPE = re.compile(r"(?i)[\"'\s{,]type" + _KEY_VALUE + r"(?:[\"']([a-z_]{3,60})[\"']|([a-z]{2,30}_[a-z_]{2,40})\b)")
@@ -1000,7 +1019,7 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     """The id the error names. When one phrasing names several ids (a log of attempts, or a
     wrapped line cut off before the full one), the last is the one the report ends on."""
-    for (gate, pattern), also in zip(_MODEL_PATTERNS, _MODEL_ALSO):
+    for (gate, pattern), also in zip(_MODEL_PATTERNS, _MODEL_ALSO, strict=True):
         if present.isdisjoint(gate) or (also and present.isdisjoint(also)):
             continue
         last: str | None = None
