@@ -769,12 +769,10 @@ _EXCEPTION = linear(
     r"UND_ERR_[A-Z_]{2,30}|i/o timeout|dial tcp|no such host|connection refused|"
     r"Connection timed out|timed out|socket hang up|fetch failed)\b"
 )
-# One of these (case as written) occurs in every text _EXCEPTION can match: a literal each branch needs.
+# What _EXCEPTION needs (case as written): a class name ends in one of the suffixes right after a
+# letter or digit, and every code or phrase of its second branch holds one of the words.
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Timeout", "Failure")
 _EXCEPTION_WORDS = (
-    "Error",
-    "Exception",
-    "Timeout",
-    "Failure",
     "ECONN",
     "ETIMEDOUT",
     "ENOTFOUND",
@@ -791,7 +789,24 @@ _EXCEPTION_WORDS = (
     "socket hang up",
     "fetch failed",
 )
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _MAX_EXCEPTIONS = 64
+
+
+def _may_name_exception(flat: str) -> bool:
+    """False when _EXCEPTION cannot match (substring tests, no search): no suffix follows a letter or
+    digit and no code word occurs."""
+    if any(word in flat for word in _EXCEPTION_WORDS):
+        return True
+    for suffix in _EXCEPTION_SUFFIXES:
+        at = flat.find(suffix, 1)
+        while at != -1:
+            if flat[at - 1] in _ASCII_ALNUM:
+                return True
+            at = flat.find(suffix, at + 1)
+    return False
+
+
 _GENERIC_EXCEPTIONS = frozenset({"Error", "Exception", "ValueError", "TypeError", "RuntimeError", "HTTPError"})
 
 
@@ -1256,7 +1271,7 @@ def exception_in(flat: str) -> str | None:
     """The most specific exception class or transport code named (the last specific one wins:
     wrappers name the cause last, as in "APIConnectionError … caused by ConnectTimeout")."""
     found: str | None = None
-    if not any(word in flat for word in _EXCEPTION_WORDS):
+    if not _may_name_exception(flat):
         return None
     for count, match in enumerate(_EXCEPTION.finditer(flat)):
         if count >= _MAX_EXCEPTIONS:
