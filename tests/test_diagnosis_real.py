@@ -2,10 +2,10 @@
 
 tests/data/diagnosis_real.jsonl holds error texts from public reports, each with its source; the
 texts are split by source group into a development part (rules were written against it) and a
-test part (only ever measured). The test part is the second held-out set: texts collected and
-labelled by someone who never ran the engine on them, from sources no earlier text came from,
-measured once on the finished rules (tests/data/split.py tells the history of the first split,
-whose test part was studied). These tests hold the test part to the bars of issue 13.
+test part (only ever measured). The test part is drawn from two held-out sets: texts collected and
+labelled by someone who never ran the engine on them, from sources no studied text came from,
+measured on finished rules only (tests/data/split.py tells the history of the first split, whose
+test part was studied). These tests hold the test part to the bars of issue 13.
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def test_the_stored_split_is_the_rule_applied_to_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: 0.787 (63/80) on the test part, the second held-out set (texts from sources no "
-    "studied text came from), measured once before and once after pass 13j (unchanged); 0.835 (162/194) "
-    "on the whole held-out draw (0.768 before; its 114 dev texts were studied); the first split's test part, "
-    "studied since, reads 0.938; the bar stays 0.95",
+    reason="bar not met: 0.702 (92/131) on the test part at the commit that added the third held-out set "
+    "(second set 0.787, 63/80; third set, aimed at client stacks, 0.569, 29/51); an independent reader "
+    "labelling the second set's test texts from the text alone agreed with their labels on 0.90 (72/80); "
+    "the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
@@ -68,8 +68,8 @@ def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met on the held-out test part (80 texts), before and after pass 13j: invalid_api_key "
-    "0.80 (12/15), insufficient_quota 0.77 (10/13); no other category has 10 test texts; the bar stays 0.90",
+    reason="bar not met on the test part (131 texts): client_misconfigured 0.46 (12/26), invalid_api_key "
+    "0.79 (15/19), insufficient_quota 0.77 (10/13), unsupported_parameter 0.40 (4/10); the bar stays 0.90",
 )
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
     low = {c: g / t for c, (g, t) in test_part.per_category.items() if t >= 10 and g / t < 0.90}
@@ -78,8 +78,7 @@ def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: 0.923 (12/13) on the held-out test part (unchanged by pass 13j), 0.947 (36/38) "
-    "on the whole held-out draw (one and two ids missed); the bar stays 0.98",
+    reason="bar not met: 0.842 (16/19) on the test part (second set 12/13, third set 4/6); the bar stays 0.98",
 )
 def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> None:
     assert test_part.model_accuracy >= 0.98, test_part.table()
@@ -87,10 +86,8 @@ def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> No
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met on the held-out set: 0.955 (42/44) at confidence >= 0.8 on the test part after "
-    "pass 13j (0.958, 46/48 before: two confident misses before and after), 0.960 (96/100) on the whole held-out "
-    "draw (0.950, 96/101 before); the development part reads 0.995 (798/802), the studied first test part "
-    "192/192; the bar stays 0.97",
+    reason="bar not met: 0.921 (58/63) right at confidence >= 0.8 on the test part (second set 42/44, "
+    "third set 16/19); the development part reads 0.995; the bar stays 0.97",
 )
 def test_confident_answers_are_right_at_least_97_percent_of_the_time(test_part: evaluate.Report) -> None:
     good, total = test_part.confident(0.8)

@@ -38,6 +38,8 @@ class Report:
     model_misses: list[str] = field(default_factory=list)
     # Texts whose report is not also a source of the older corpus the first rules were written on.
     fresh: list[int] = field(default_factory=lambda: [0, 0])
+    # Right/total and confident-right/confident per held-out set ("second", "third"), for the test part.
+    by_set: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
 
     @property
     def total(self) -> int:
@@ -72,6 +74,11 @@ class Report:
             f"texts whose report is not a source of diagnosis_corpus.jsonl: {good}/{total} "
             f"({(good / total if total else 0):.3f})",
         ]
+        for name, (good, total, sure_good, sure_total) in sorted(self.by_set.items()):
+            lines.append(
+                f"held-out set {name}: {good}/{total} ({good / total:.3f}); "
+                f"confidence >= 0.8 right {sure_good}/{sure_total}"
+            )
         lines += ["", "| confidence | right | answers | accuracy |", "|---|---|---|---|"]
         for bucket in BUCKETS:
             good, total = self.buckets.get(bucket, [0, 0])
@@ -120,6 +127,10 @@ def evaluate(part: str, catalog: Any = None, rows: list[dict[str, Any]] | None =
         for line in (HERE / "diagnosis_corpus.jsonl").read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    from split import held_out_set
+
     for row in load(part) if rows is None else rows:
         result = diagnose_offline(catalog, row["text"])
         expected = row["category"]
@@ -133,6 +144,14 @@ def evaluate(part: str, catalog: Any = None, rows: list[dict[str, Any]] | None =
             if bucket[0] <= result.confidence < bucket[1]:
                 report.buckets[bucket][0] += ok
                 report.buckets[bucket][1] += 1
+        drawn = held_out_set(row)
+        if drawn is not None and part == "test":
+            counts = report.by_set[drawn]
+            counts[0] += ok
+            counts[1] += 1
+            if result.confidence >= 0.8:
+                counts[2] += ok
+                counts[3] += 1
         if not ok:
             report.misses.append(f"{row['id']}: got {result.category} {result.confidence:.2f}, want {expected}")
         if row.get("model"):
@@ -149,6 +168,12 @@ def evaluate(part: str, catalog: Any = None, rows: list[dict[str, Any]] | None =
     return report
 
 
+def _in_test_part(batch: list[dict[str, Any]]) -> bool:
+    """Whether a batch holds a text of the corpus's test part (its misses must stay unread)."""
+    test_texts = {str(row["text"]) for row in load("test")}
+    return any(str(row.get("text")) in test_texts for row in batch)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--part", choices=("dev", "test"), default="dev")
@@ -156,7 +181,11 @@ def main() -> int:
     parser.add_argument("--batch", type=Path, help="measure a JSONL batch of new texts instead of a part")
     args = parser.parse_args()
     if args.batch:
-        report = evaluate(args.batch.name, rows=load_batch(args.batch))
+        batch = load_batch(args.batch)
+        if args.misses and _in_test_part(batch):
+            print("misses are not listed for rows of the test part", file=sys.stderr)
+            return 2
+        report = evaluate(args.batch.name, rows=batch)
         print(report.table())
         if args.misses:
             print("", *report.misses, "", *report.model_misses, *report.leaks, sep="\n")

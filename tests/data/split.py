@@ -11,12 +11,16 @@ had two draws of its test part, in this order:
    development part's.
 2. **The second held-out set** (rows `r1400`–`r1593`, sha256 of the frozen file `ad5fa9fc…`): collected and labelled from public reports
    by someone who never ran the engine on it, while the rules were being written, then frozen and
-   measured once. Its groups that occur in no earlier (studied) row form today's test part; its
-   texts from groups with studied siblings are development texts, like every earlier row.
+   measured once. Its groups that occur in no earlier (studied) row form part of today's test part;
+   its texts from groups with studied siblings are development texts, like every earlier row.
+3. **The third held-out set** (rows `r1600`–`r1730`, sha256 `102cb331…`): drawn the same way with a
+   query list aimed at client stacks and runtimes (Java, Go, Rust, .NET, PHP, agents, gateways,
+   compatible servers) rather than at error kinds, frozen, then joined the test part by the same
+   rule: its groups with no studied sibling are test, the rest development.
 
 The result is stored next to the corpus and checked by the tests
 (`diagnosis_real.split.json`); run `python tests/data/split.py` after adding texts. Rows added
-after the held-out set belong to the development part until a new held-out set is drawn.
+after the held-out sets belong to the development part until a new held-out set is drawn.
 """
 
 from __future__ import annotations
@@ -31,9 +35,15 @@ CORPUS = HERE / "diagnosis_real.jsonl"
 SPLIT = HERE / "diagnosis_real.split.json"
 SEED = "model-access-diagnosis-split-2026-12-03"
 TEST_SHARE = 30  # percent of source groups, in the first split
-HELD_OUT = range(1400, 1594)  # row numbers of the second held-out set (r1400-r1593), no more
+# The held-out sets, each a frozen file collected by someone who never ran the engine on it:
+# its row numbers and the sha256 of the file as frozen.
+HELD_OUT_SETS: dict[str, tuple[range, str]] = {
+    "second": (range(1400, 1594), "ad5fa9fccf82c5ece434b45cacc0b0dda3026e11bbe63e52d6ce0cd2a548f831"),
+    "third": (range(1600, 1731), "102cb3316e5c7cd49f0144beb84c06aa091ec5ea48456f9e4d2f175e7e92b40e"),
+}
+HELD_OUT = frozenset(n for numbers, _sha in HELD_OUT_SETS.values() for n in numbers)
 RULE = (
-    "test = source groups whose every row is in the second held-out set (r1400-r1593); "
+    "test = source groups whose every row is in a held-out set (r1400-r1593, r1600-r1730); "
     "dev = every other group (the first split's dev part, its studied test part, later rows)"
 )
 
@@ -50,6 +60,12 @@ def first_part(source_group: str) -> str:
 
 def row_number(row: dict[str, object]) -> int:
     return int(str(row["id"]).lstrip("r"))
+
+
+def held_out_set(row: dict[str, object]) -> str | None:
+    """The name of the held-out set a row was drawn in, or None for a development-era row."""
+    number = row_number(row)
+    return next((name for name, (numbers, _sha) in HELD_OUT_SETS.items() if number in numbers), None)
 
 
 def rows(path: Path = CORPUS) -> list[dict[str, object]]:
