@@ -10,6 +10,7 @@ test part's rows are never read here. Gold labels are today's (later relabels in
 
     python tests/data/first_sight.py             # rewrites tests/data/first_sight.jsonl
     python tests/data/first_sight.py --summary   # precision of the confident answers per batch
+    python tests/data/first_sight.py --summary --kinds   # ... per kind of evidence, text, answer
 
 Each commit's `server/` is exported with `git archive` to a temporary directory and run with the
 same interpreter (PYTHONPATH first, so the installed checkout is not imported); the engine's call
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -164,15 +166,91 @@ def summary(records: list[dict[str, Any]], threshold: float = 0.8) -> str:
     return "\n".join(lines)
 
 
+_BODY_FIELD = re.compile(r"""["']?(?:code|type)["']?\s*[:=]""")
+_OPENAI_WORDING = re.compile(
+    r"does not exist or you do not have access|Incorrect API key provided|exceeded your current quota|"
+    r"The model `|model_not_found|invalid_request_error",
+    re.IGNORECASE,
+)
+_PROVIDER_LABEL = re.compile(r"(?:Azure|Bedrock|Gemini|OpenRouter|Anthropic|Ollama|LiteLLM|vLLM|Groq|the provider) ")
+
+
+def kind(record: dict[str, Any], text: str) -> str:
+    """What made the old engine answer as it did, read from its first piece of evidence."""
+    evidence = record["evidence"][0] if record["evidence"] else ""
+    joined = " ".join(record["evidence"])
+    if evidence.startswith(("error code", "error type", "code ")):
+        return "error code/type in a body" if _BODY_FIELD.search(text) else "error code named in prose"
+    if "the runtime raised" in evidence:
+        return "exception class only"
+    if "not a valid model id" in joined:
+        return "not-found, the server calls the id invalid"
+    if "not an OpenAI model id" in joined:
+        return "not-found, an id OpenAI's catalog does not know"
+    if "shut down" in joined or "current (" in joined or "has been deprecated" in joined:
+        return "not-found, OpenAI's lifecycle of the id decides"
+    if "the error names model" in joined or "not an exact" in joined:
+        return "not-found, other id facts (fine-tune, case, served list)"
+    if evidence.startswith(("HTTP ", "status ")) or not evidence:
+        return "status only"
+    if "“" in evidence:
+        return "a provider's own message" if _PROVIDER_LABEL.match(evidence) else "a message family"
+    return "other (refused key's shape, id punctuation)"
+
+
+def context(row: dict[str, Any]) -> list[str]:
+    """The kinds of text around the evidence (from the row's labels: provider, language)."""
+    provider, language = row.get("provider"), row.get("language")
+    out = []
+    if provider not in ("openai", "azure") and _OPENAI_WORDING.search(row["text"]):
+        out.append("a non-OpenAI provider using OpenAI wording")
+    if provider in ("other", "litellm", "openrouter"):
+        out.append("a relay, proxy or wrapper")
+    if provider == "other" and language == "zh":
+        out.append("a Chinese relay")
+    if language != "en":
+        out.append("not English")
+    return out or ["OpenAI or Azure, in English"]
+
+
+def kinds(records: list[dict[str, Any]], threshold: float = 0.8) -> str:
+    """Precision of the confident first-sight answers per kind of evidence, per kind of text and
+    per answered category (the texts are today's development rows)."""
+    dev = dev_rows()
+    tables: dict[str, dict[str, list[Any]]] = {"evidence": {}, "text": {}, "answered": {}}
+    for r in records:
+        if r["confidence"] < threshold:
+            continue
+        row = dev[r["id"]]
+        keys = {"evidence": [kind(r, row["text"])], "text": context(row), "answered": [r["answered"]]}
+        for table, names in keys.items():
+            for name in names:
+                cell = tables[table].setdefault(name, [0, 0, []])
+                cell[1] += 1
+                if r["answered"] == r["gold"]:
+                    cell[0] += 1
+                else:
+                    cell[2].append(r["id"])
+    lines = []
+    for table, cells in tables.items():
+        lines += ["", f"| {table} | right | confident | precision | wrong |", "|---|---|---|---|---|"]
+        for name, (good, total, wrong) in sorted(cells.items(), key=lambda kv: (kv[1][0] / kv[1][1], -kv[1][1])):
+            lines.append(f"| {name} | {good} | {total} | {good / total:.3f} | {' '.join(wrong)} |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--summary", action="store_true", help="print the stored record's precision per batch")
+    parser.add_argument("--kinds", action="store_true", help="and per kind of evidence, of text, of answer")
     args = parser.parse_args()
     if not args.summary:
         records = build()
         OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     records = [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
     print(summary(records))
+    if args.kinds:
+        print(kinds(records))
     return 0
 
 

@@ -1362,6 +1362,13 @@ _INVALID_ID_MSG = re.compile(
     r"Invalid model identifier|unknown model",
     _R,
 )
+# The same, in the wordings a server documents for its own list (OpenRouter, Ollama, LiteLLM, LM
+# Studio): not the bare "unknown model" a client's table or a wrapper also says.
+_SERVER_INVALID_ID_MSG = re.compile(
+    r"is not a valid model ID|try pulling it first|no endpoints found for|Invalid model name passed|"
+    r"Invalid model identifier",
+    _R,
+)
 # "Not served here" said by a relay or compatible server: the id is not one it serves.
 _NOT_SERVED = (
     r"no matching model|unsupported model|"
@@ -1840,13 +1847,15 @@ def _resolve_missing(
         and resolved is None
         and in_list is None
         and parsed.provider not in _SERVES_BY_NAME
-        and not _INVALID_ID_MSG.search(parsed.flat)
+        and not _SERVER_INVALID_ID_MSG.search(parsed.flat)
     ):
         # An id in OpenAI's own family form that the catalog does not know, refused in OpenAI's
         # words: a typo, a model newer than the catalog, another host's model under an OpenAI-style
         # name (open Whisper at Groq), or a cut-off line's id. Unknown likeliest, not surely
         # (first-sight answers of this kind: 10 of 13 right). A server that serves exactly the
-        # names it lists (Ollama, vLLM, OpenRouter…) decides by its own list and stays sure.
+        # names it lists (Ollama, vLLM, OpenRouter…) decides by its own list and stays sure, as
+        # does a server's documented "not a valid id" (29 of 29); a bare "unknown model" is any
+        # client's or wrapper's word (0 of 2).
         confidence = min(confidence, 0.78)
         alternatives = _with_alternative(
             _with_alternative(alternatives, ("account_access_denied", 0.3)), ("model_retired", 0.2)
