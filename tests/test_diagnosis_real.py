@@ -87,10 +87,11 @@ def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> No
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met on the held-out set: 0.955 (42/44) at confidence >= 0.8 on the test part after "
-    "pass 13j (0.958, 46/48 before: two confident misses before and after), 0.960 (96/100) on the whole held-out "
-    "draw (0.950, 96/101 before); the development part reads 0.995 (798/802), the studied first test part "
-    "192/192; the bar stays 0.97",
+    reason="bar not met on the held-out set: 0.955 (42/44) at confidence >= 0.8 on the test part before and "
+    "after pass 13v (calibration on first-sight answers, tests/data/first_sight.py: 762/781 = 0.976 over 12 "
+    "batches; the test part's aggregate table is unchanged, its two confident misses are of other kinds), 0.980 (96/98) on the "
+    "whole held-out draw (0.960, 96/100 before; its 114 dev texts were studied); the development part reads "
+    "0.999 (787/788; 0.995, 798/802 before); the bar stays 0.97",
 )
 def test_confident_answers_are_right_at_least_97_percent_of_the_time(test_part: evaluate.Report) -> None:
     good, total = test_part.confident(0.8)
