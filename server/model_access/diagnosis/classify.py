@@ -1835,8 +1835,12 @@ def _resolve_missing(
         confidence = confidence if resolved is None else 0.88
         if in_list is False:
             confidence = min(0.97, confidence + 0.05)
-    openai_words = _NOT_EXIST.search(parsed.flat) is not None or (parsed.error_code or "") == "model_not_found"
-    if key in ("current", "shut_down") and not openai_words and not _DEPRECATED_MSG.search(parsed.flat):
+    if (
+        key in ("current", "shut_down")
+        and (parsed.error_code or "") != "model_not_found"
+        and not _NOT_EXIST.search(parsed.flat)
+        and not _DEPRECATED_MSG.search(parsed.flat)
+    ):
         # A catalog id "not found" in words that are not OpenAI's own (a client's check, a relay,
         # Codex's "Model not found x", a server's "model 'x' not found"): what OpenAI's lifecycle
         # says is likelier, not sure; that server's own list may lack the id.
