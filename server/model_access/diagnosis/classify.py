@@ -1288,6 +1288,20 @@ _NEIGHBOURS: tuple[Category, ...] = ("connection_error", "server_error", "rate_l
 # Servers that serve exactly the names they list (a miss there is a name the server lacks).
 _SERVES_BY_NAME = frozenset({"openrouter", "litellm", "ollama", "vllm", "lmstudio"})
 
+# Hosts that serve their own models, not OpenAI's (a proxy such as LiteLLM or OpenRouter may
+# forward to OpenAI, whose lifecycle then applies): OpenAI's catalog does not say what they serve.
+_OWN_MODELS = frozenset({"groq", "deepseek", "anthropic", "gemini", "ollama", "vllm", "lmstudio"})
+
+
+def _with_alternative(
+    alternatives: tuple[tuple[Category, float], ...], extra: tuple[Category, float]
+) -> tuple[tuple[Category, float], ...]:
+    """The alternatives with one more (or the same category at the higher of the two figures)."""
+    out = tuple(a for a in alternatives if a[0] != extra[0])
+    old = next((a[1] for a in alternatives if a[0] == extra[0]), 0.0)
+    return (*out, (extra[0], max(old, extra[1])))
+
+
 # Providers whose "not found" means "not served here": no OpenAI account question to ask.
 _COMPATIBLE = frozenset(
     {"openrouter", "litellm", "ollama", "vllm", "lmstudio", "groq", "deepseek", "anthropic", "gemini"}
@@ -1346,6 +1360,13 @@ _DEPRECATED_MSG = re.compile(r"has been deprecated", _R)
 _INVALID_ID_MSG = re.compile(
     r"is not a valid model ID|try pulling it first|no endpoints found for|Invalid model name passed|"
     r"Invalid model identifier|unknown model",
+    _R,
+)
+# The same, in the wordings a server documents for its own list (OpenRouter, Ollama, LiteLLM, LM
+# Studio): not the bare "unknown model" a client's table or a wrapper also says.
+_SERVER_INVALID_ID_MSG = re.compile(
+    r"is not a valid model ID|try pulling it first|no endpoints found for|Invalid model name passed|"
+    r"Invalid model identifier",
     _R,
 )
 # "Not served here" said by a relay or compatible server: the id is not one it serves.
@@ -1513,6 +1534,18 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
             conf, evidence = hits["wrong_endpoint"]
             hits["wrong_endpoint"] = (min(conf, 0.7), evidence + f"; but {named.id} is a chat model")
 
+    if route_404 and "path" in present:
+        named_path = _ROUTE_404_OPERATION.search(flat)
+        if named_path is not None:
+            # The 404 page names the path it lacks, and that path is an API operation: the host
+            # may serve the API but not this operation (a legacy completions call, embeddings at a
+            # chat-only server), or the base URL is wrong. Either, not surely.
+            conf, evidence = hits["client_misconfigured"]
+            hits["client_misconfigured"] = (min(conf, 0.75), evidence)
+            hits.setdefault(
+                "wrong_endpoint",
+                (0.6, f"the 404 page names the operation's path {named_path.group(1)!r}: the host may not serve it"),
+            )
     if "invalid_api_key" in hits and not refined and "or wrong api endpoint" in lower:
         # Azure's 401 names two causes itself ("invalid subscription key or wrong API endpoint"):
         # the likelier one, not surely; the other stays in view.
@@ -1623,6 +1656,13 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
         checked_live=checked_live,
         note=note,
     )
+
+
+# A web server's 404 body that names the missing path, when the path ends in an API operation.
+_ROUTE_404_OPERATION = linear(
+    r"[\"']path[\"']:\s?[\"'](/[\w./-]{0,80}?/(?:chat/completions|completions|embeddings|responses|"
+    r"audio/\w{1,20}|images/\w{1,20}|moderations))[\"']"
+)
 
 
 # A top-level request argument as the error's param field names it (not a path inside the body).
@@ -1795,17 +1835,47 @@ def _resolve_missing(
         confidence = confidence if resolved is None else 0.88
         if in_list is False:
             confidence = min(0.97, confidence + 0.05)
-    if key == "current" and not _NOT_EXIST.search(parsed.flat) and (parsed.error_code or "") != "model_not_found":
-        # A current OpenAI id "not found" in words that are not OpenAI's own (a client's check, a
-        # relay, Codex's "Model not found x"): likely the account, but not surely.
+    if (
+        key in ("current", "shut_down")
+        and (parsed.error_code or "") != "model_not_found"
+        and not _NOT_EXIST.search(parsed.flat)
+        and not _DEPRECATED_MSG.search(parsed.flat)
+    ):
+        # A catalog id "not found" in words that are not OpenAI's own (a client's check, a relay,
+        # Codex's "Model not found x", a server's "model 'x' not found"): what OpenAI's lifecycle
+        # says is likelier, not sure; that server's own list may lack the id.
         confidence = min(confidence, 0.75)
+        alternatives = _with_alternative(alternatives, ("unknown_model_name", 0.4))
+    if (
+        key == "not_an_id"
+        and resolved is None
+        and in_list is None
+        and parsed.provider not in _SERVES_BY_NAME
+        and not _SERVER_INVALID_ID_MSG.search(parsed.flat)
+    ):
+        # An id in OpenAI's own family form that the catalog does not know, refused in OpenAI's
+        # words: a typo, a model newer than the catalog, another host's model under an OpenAI-style
+        # name (open Whisper at Groq), or a cut-off line's id. Unknown likeliest, not surely
+        # (first-sight answers of this kind: 10 of 13 right). A server that serves exactly the
+        # names it lists (Ollama, vLLM, OpenRouter…) decides by its own list and stays sure, as
+        # does a server's documented "not a valid id" (29 of 29); a bare "unknown model" is any
+        # client's or wrapper's word (0 of 2).
+        confidence = min(confidence, 0.78)
+        alternatives = _with_alternative(
+            _with_alternative(alternatives, ("account_access_denied", 0.3)), ("model_retired", 0.2)
+        )
+    if key in ("shut_down", "current") and parsed.provider in _OWN_MODELS and in_list is None:
+        # The text names a host that serves its own models (Groq, DeepSeek, Ollama…): OpenAI's
+        # lifecycle of an OpenAI id says nothing of that host's list (first sight: 0 of 1).
+        confidence = min(confidence, 0.75)
+        alternatives = _with_alternative(alternatives, ("unknown_model_name", 0.5))
     said = f"the error names model {model!r}"
     mode = permissions.mode if permissions is not None else ""
     return Classification(
         category,
         confidence,
         [evidence.format(said=said, why=why, resolved=resolved, lifecycle=lifecycle, mode=mode)],
-        alternatives=list(alternatives),
+        alternatives=sorted(alternatives, key=lambda a: -a[1]),
         checked_live=checked == "yes" or (checked == "if listed" and listed is not None),
     )
 
