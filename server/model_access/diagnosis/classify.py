@@ -1300,6 +1300,16 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
         r"No (?:assistant|thread|run|file|vector store|message|batch|upload|response) found with id",
         _NO_OBJECT_LABEL,
     ),
+    # A negative max_tokens is a remainder the client or server computed (context window minus the
+    # prompt): the prompt alone fills the window. vLLM's SamplingParams check says "max_tokens must
+    # be at least 1, got -53."; a value of 0 or 1 is only a bad setting.
+    (
+        "context_length_exceeded",
+        0.78,
+        ("must be at least 1, got -",),
+        r"max_(?:completion_)?tokens must be at least 1, got -\d",
+        "the prompt alone fills the context window (max_tokens came out negative)",
+    ),
     # LangChain4j's tokenizer (jtokkit) refuses an id before any request, as tiktoken does:
     # OpenAiTokenizer's "Model '%s' is unknown to jtokkit".
     (
@@ -1803,6 +1813,11 @@ def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parse
         # a gRPC backend's failure passed on by the server: its transport words are the server's
         conf, evidence = hits["connection_error"]
         hits["connection_error"] = (min(conf, 0.6), evidence)
+    if "invalid_request" in hits and hits["invalid_request"][1].startswith(_NO_OBJECT_LABEL):
+        hits.setdefault(
+            "client_misconfigured",
+            (0.5, "the object may belong to another project: the key in use is another project's"),
+        )
     said = hits.get("client_misconfigured")
     if said is None:
         return
@@ -1822,11 +1837,6 @@ def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parse
         )
     elif said[1].startswith(_HTML_ANSWER_LABEL):
         hits.setdefault("server_error", (0.4, "an HTML page is also what a failing proxy answers"))
-    if "invalid_request" in hits and hits["invalid_request"][1].startswith(_NO_OBJECT_LABEL):
-        hits.setdefault(
-            "client_misconfigured",
-            (0.5, "the object may belong to another project: the key in use is another project's"),
-        )
 
 
 # A top-level request argument as the error's param field names it (not a path inside the body).
