@@ -862,6 +862,9 @@ def test_an_attribute_error_that_does_not_name_the_sdk_is_not_a_setup_answer(cat
     "text",
     [
         "Error: GROQ_API_KEY is not set",
+        "java.lang.IllegalArgumentException: OpenAI API key must be set. Use the connection property: "
+        "spring.ai.openai.api-key",
+        "System.ArgumentException: apiKey cannot be null or empty. (Parameter 'apiKey')",
         "Missing API key for provider 'mistral'. Add it in Settings",
         "The API key is missing: open the extension settings and paste one",
         "请求失败：API Key 为空，请在设置中填写后重试",

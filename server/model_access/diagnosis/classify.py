@@ -1198,6 +1198,11 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
             "key is required",
             "key is empty",
             "missing api",
+            "key must be set",
+            "key cannot be null",
+            "key cannot be empty",
+            "key must not be null",
+            "key must not be empty",
             "不正确",
             "为空",
             "未设置",
@@ -1205,6 +1210,7 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
         ),
         r"API[ _-]?key (?:is )?(?:not provided|not set|not configured)\b|"
         r"API[ _-]?(?:key is missing|key is required|key is empty)|\bMissing API[ _-]?key|"
+        r"API[ _-]?(?:key must be set|key cannot be null|key cannot be empty|key must not be null|key must not be empty)|"
         r"\bAPI ?Key ?(?:不正确|为空|未设置|未配置)",
         "the API key is not set: the client had no key to send",
     ),
