@@ -838,6 +838,10 @@ def test_a_keys_own_spending_cap_is_quota(catalog: Catalog, text: str) -> None:
         "AttributeError: module 'openai' has no attribute 'ChatCompletion'",
         "NoMethodError: undefined method `chat' for #<OpenAI::Client:0x000055d5c>",
         "TypeError: OpenAIApi is not a constructor\n    at Object.<anonymous> (/app/index.js:4:16)",
+        "java.lang.NoSuchMethodError: 'com.theokanning.openai.completion.chat.ChatCompletionRequest$Builder "
+        "com.theokanning.openai.completion.chat.ChatCompletionRequest$Builder.tools(java.util.List)'",
+        "PHP Fatal error:  Uncaught Error: Call to undefined method OpenAI\\Client::responses() in /app/src/Chat.php:12",
+        "./main.go:18:22: undefined: openai.GPT4o",
     ],
 )
 def test_a_client_library_without_what_the_code_calls_is_the_clients_setup(catalog: Catalog, text: str) -> None:
@@ -886,6 +890,8 @@ def test_a_set_key_that_hits_a_rate_limit_is_not_a_key_problem(catalog: Catalog)
         "404 Unknown request URL: GET /v1/model. Please check the URL for typos",
         'HTTP 404: {"message":"no Route matched with those values"}',
         'Not Found: {"success":false,"errors":[{"code":7000,"message":"No route for that URI"}]}',
+        'HTTP 404 {"timestamp":"2025-02-01T10:00:00","status":404,"error":"Not Found","message":"No static resource '
+        'v1/chat/completions."}',
         # a relay's type around the host's 404: the route decides
         '404 {"error":{"message":"Unknown request URL: POST /api/chat/completions. Please check the URL",'
         '"type":"server_error"}}',

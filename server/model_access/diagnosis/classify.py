@@ -1167,8 +1167,9 @@ _NO_OBJECT_LABEL = "the request names an object (assistant, thread, file…) thi
 # two or more development texts, or in one and a documented format (cited in the row's comment).
 _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     # The installed client library lacks what the code calls: Python's AttributeError/ImportError,
-    # Ruby's NoMethodError and JavaScript's TypeError, each naming the openai package (an SDK
-    # version the code was not written for, or a missing install).
+    # Ruby's NoMethodError, JavaScript's TypeError, the JVM's linkage errors, PHP's and Go's
+    # undefined names, each naming the openai package (an SDK version the code was not written
+    # for, or a missing install).
     (
         "client_misconfigured",
         0.85,
@@ -1179,10 +1180,17 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
             "undefined method",
             "is not a constructor",
             "please install openai",
+            "nosuchmethoderror",
+            "noclassdeffounderror",
+            "classnotfoundexception",
+            "call to undefined method openai",
+            "undefined: openai.",
         ),
         r"module '[\w.]{0,40}openai[\w.]{0,40}' has no attribute|No module named '?[\w.]{0,40}openai|"
         r"cannot import name '\w{1,60}' from '?[\w.]{0,40}openai|undefined method [`']\w{1,60}' for (?:#<)?OpenAI\b|"
-        r"\b(?:OpenAIApi|OpenAI)\W{0,3} is not a constructor|please install openai\b",
+        r"\b(?:OpenAIApi|OpenAI)\W{0,3} is not a constructor|please install openai\b|"
+        r"(?:NoSuchMethodError|NoClassDefFoundError|ClassNotFoundException):? '?[\w.$/]{0,80}openai|"
+        r"Call to undefined method OpenAI\\|undefined: openai\.\w",
         "the installed client library does not have what the code calls (an SDK version or install mismatch)",
     ),
     # The client found no key to send (LangChain's "OPENAI_API_KEY is not set", an app's "API Key is
@@ -1215,7 +1223,8 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
         "the API key is not set: the client had no key to send",
     ),
     # A host's own "no such route" (OpenAI's and Groq's "Unknown request URL", xAI's "No handler found
-    # on route", Cloudflare's API code 7003/7000, Kong's documented "no Route matched"): the path
+    # on route", Cloudflare's API code 7003/7000, Kong's documented "no Route matched", Spring's
+    # NoResourceFoundException "No static resource …"): the path
     # or base URL is wrong, whatever type a relay wraps it in.
     (
         "client_misconfigured",
@@ -1226,9 +1235,10 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
             "could not route to",
             "no route for that uri",
             "no route matched",
+            "no static resource",
         ),
         r"Unknown request URL: (?:POST|GET|PUT|DELETE|PATCH) /|No handler found on route|Could not route to /|"
-        r"No route for that URI|no Route matched with those values",
+        r"No route for that URI|no Route matched with those values|No static resource \S",
         _NO_ROUTE_LABEL,
     ),
     # A 404 whose body is an HTML page (nginx, a web app, a proxy): a web server's page, not an API's
