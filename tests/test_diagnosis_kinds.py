@@ -1031,6 +1031,19 @@ def test_a_429s_name_does_not_hide_the_quota_said_inside_it(catalog: Catalog, te
     assert diagnose_offline(catalog, text).category == category
 
 
+def test_a_quota_message_under_a_429s_name_is_sure_only_with_openais_marks(catalog: Catalog) -> None:
+    said = (
+        "The service is receiving too many requests from you. You exceeded your current quota, please check your "
+        "plan and billing details."
+    )
+    bare = diagnose_offline(catalog, said)
+    assert bare.category == "insufficient_quota"
+    assert bare.confidence < 0.8  # Gemini words its rate limits the same way
+    openai = diagnose_offline(catalog, said + " Read the docs: https://platform.openai.com/docs/guides/error-codes")
+    assert openai.category == "insufficient_quota"
+    assert openai.confidence >= 0.8
+
+
 def test_an_invalid_url_naming_a_path_the_api_serves_is_not_sure(catalog: Catalog) -> None:
     served = "openai.NotFoundError: Error code: 404 - {'error': {'message': 'Invalid URL (POST /v1/chat/completions)'}}"
     result = diagnose_offline(catalog, served)

@@ -1825,6 +1825,11 @@ def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parse
         # a 429's name around a quota message: the quota is the cause
         conf, evidence = hits["rate_limited"]
         hits["rate_limited"] = (min(conf, 0.6), evidence)
+        if parsed.provider != "openai":
+            # Gemini words its per-minute limits the same way ("You exceeded your current quota"):
+            # without OpenAI's own marks the quota reading is likelier, not sure
+            conf, evidence = hits["insufficient_quota"]
+            hits["insufficient_quota"] = (min(conf, 0.78), evidence)
     if "rpc error: code =" in present and "server_error" in hits and "connection_error" in hits:
         # a gRPC backend's failure passed on by the server: its transport words are the server's
         conf, evidence = hits["connection_error"]
