@@ -942,6 +942,18 @@ def test_an_answer_that_is_not_json_is_read_by_its_first_character_not_surely(
         assert other in {a.category for a in result.alternatives}
 
 
+def test_an_html_answer_with_a_403_or_5xx_is_not_read_as_a_base_url(catalog: Catalog) -> None:
+    # a firewall's 403 page: the status alone speaks, weakly
+    blocked = diagnose_offline(
+        catalog, "403 Forbidden: SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"
+    )
+    assert blocked.category != "client_misconfigured"
+    assert blocked.confidence < 0.5
+    # a failing proxy's 502 page
+    failing = diagnose_offline(catalog, "502: invalid character '<' looking for beginning of value")
+    assert failing.category == "server_error"
+
+
 def test_a_rust_servers_body_rejection_is_a_malformed_request(catalog: Catalog) -> None:
     text = (
         '400 {"error":{"message":"Failed to deserialize the JSON body into the target type: tools[0].type: '

@@ -1857,7 +1857,12 @@ def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parse
             "server_error", (0.45, "a host that serves this path refused it (a relay without it, or a passing fault)")
         )
     elif said[1].startswith(_HTML_ANSWER_LABEL):
-        hits.setdefault("server_error", (0.4, "an HTML page is also what a failing proxy answers"))
+        if parsed.status == 403 or (parsed.status or 0) >= 500:
+            # a 403 or 5xx page is a firewall's or a failing proxy's, not a web page at the base URL:
+            # the status decides (or the text is an honest unknown)
+            del hits["client_misconfigured"]
+        else:
+            hits.setdefault("server_error", (0.4, "an HTML page is also what a failing proxy answers"))
 
 
 # A top-level request argument as the error's param field names it (not a path inside the body).
