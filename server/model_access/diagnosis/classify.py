@@ -1224,8 +1224,8 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
     ),
     # A host's own "no such route" (OpenAI's and Groq's "Unknown request URL", xAI's "No handler found
     # on route", Cloudflare's API code 7003/7000, Kong's documented "no Route matched", Spring's
-    # NoResourceFoundException "No static resource …"): the path
-    # or base URL is wrong, whatever type a relay wraps it in.
+    # NoResourceFoundException "No static resource …"): the path or base URL is wrong, whatever
+    # type a relay wraps it in.
     (
         "client_misconfigured",
         0.9,
