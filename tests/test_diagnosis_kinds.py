@@ -828,3 +828,258 @@ def test_litellms_provider_wrapper_name_does_not_hide_the_mapped_error(catalog: 
 )
 def test_a_keys_own_spending_cap_is_quota(catalog: Catalog, text: str) -> None:
     assert diagnose_offline(catalog, text).category == "insufficient_quota"
+
+
+# ---- the client-stack pass: kinds seen in Java, Go, .NET, Ruby, Rust and agent/gateway reports
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ImportError: cannot import name 'OpenAI' from 'openai' (/usr/lib/python3.11/site-packages/openai/__init__.py)",
+        "ModuleNotFoundError: No module named 'langchain_openai'",
+        "AttributeError: module 'openai' has no attribute 'ChatCompletion'",
+        "NoMethodError: undefined method `chat' for #<OpenAI::Client:0x000055d5c>",
+        "TypeError: OpenAIApi is not a constructor\n    at Object.<anonymous> (/app/index.js:4:16)",
+        "java.lang.NoSuchMethodError: 'com.theokanning.openai.completion.chat.ChatCompletionRequest$Builder "
+        "com.theokanning.openai.completion.chat.ChatCompletionRequest$Builder.tools(java.util.List)'",
+        "PHP Fatal error:  Uncaught Error: Call to undefined method OpenAI\\Client::responses() in /app/src/Chat.php:12",
+        "./main.go:18:22: undefined: openai.GPT4o",
+    ],
+)
+def test_a_client_library_without_what_the_code_calls_is_the_clients_setup(catalog: Catalog, text: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == "client_misconfigured", result.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an attribute missing on a value (the app read an error as a response), or another package
+        "AttributeError: 'NoneType' object has no attribute 'choices'",
+        "AttributeError: module 'numpy' has no attribute 'float'",
+    ],
+)
+def test_an_attribute_error_that_does_not_name_the_sdk_is_not_a_setup_answer(catalog: Catalog, text: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category != "client_misconfigured" or result.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Error: GROQ_API_KEY is not set",
+        "java.lang.IllegalArgumentException: OpenAI API key must be set. Use the connection property: "
+        "spring.ai.openai.api-key",
+        "System.ArgumentException: apiKey cannot be null or empty. (Parameter 'apiKey')",
+        "Missing API key for provider 'mistral'. Add it in Settings",
+        "The API key is missing: open the extension settings and paste one",
+        "请求失败：API Key 为空，请在设置中填写后重试",
+    ],
+)
+def test_a_key_the_client_never_had_is_a_key_problem(catalog: Catalog, text: str) -> None:
+    assert diagnose_offline(catalog, text).category == "invalid_api_key"
+
+
+def test_a_set_key_that_hits_a_rate_limit_is_not_a_key_problem(catalog: Catalog) -> None:
+    text = "429 Too Many Requests: Rate limit reached for gpt-4o in organization org-abc on tokens per min"
+    assert diagnose_offline(catalog, text).category == "rate_limited"
+    assert diagnose_offline(catalog, "warning: the cache key is not set, using defaults").category != "invalid_api_key"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "404 Unknown request URL: GET /v1/model. Please check the URL for typos",
+        'HTTP 404: {"message":"no Route matched with those values"}',
+        'Not Found: {"success":false,"errors":[{"code":7000,"message":"No route for that URI"}]}',
+        'HTTP 404 {"timestamp":"2025-02-01T10:00:00","status":404,"error":"Not Found","message":"No static resource '
+        'v1/chat/completions."}',
+        # a relay's type around the host's 404: the route decides
+        '404 {"error":{"message":"Unknown request URL: POST /api/chat/completions. Please check the URL",'
+        '"type":"server_error"}}',
+    ],
+)
+def test_a_hosts_no_such_route_is_the_base_url(catalog: Catalog, text: str) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == "client_misconfigured", result.evidence
+    assert result.confidence >= 0.8
+
+
+def test_a_server_error_type_without_route_words_stays_a_server_error(catalog: Catalog) -> None:
+    text = '500 {"error":{"message":"upstream failed","type":"server_error"}}'
+    assert diagnose_offline(catalog, text).category == "server_error"
+
+
+def test_a_404_html_page_is_a_route_and_a_502_page_is_not(catalog: Catalog) -> None:
+    # (the model named around it is shut down: the page still says the path is missing, not the model)
+    page = 'model: text-davinci-003\nrequest failed: 404 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"/>'
+    assert diagnose_offline(catalog, page).category == "client_misconfigured"
+    bad_gateway = "502 <!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>"
+    assert diagnose_offline(catalog, bad_gateway).category == "server_error"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "other"),
+    [
+        (
+            "channel test failed: invalid character '<' looking for beginning of value",
+            "client_misconfigured",
+            "server_error",
+        ),
+        (
+            "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON",
+            "client_misconfigured",
+            "server_error",
+        ),
+        ("SyntaxError: Unexpected token 'I', \"Internal s\"... is not valid JSON", "server_error", None),
+    ],
+)
+def test_an_answer_that_is_not_json_is_read_by_its_first_character_not_surely(
+    catalog: Catalog, text: str, category: str, other: str | None
+) -> None:
+    result = diagnose_offline(catalog, text)
+    assert result.category == category, result.evidence
+    assert result.confidence < 0.8
+    if other:
+        assert other in {a.category for a in result.alternatives}
+
+
+def test_an_html_answer_with_a_403_or_5xx_is_not_read_as_a_base_url(catalog: Catalog) -> None:
+    # a firewall's 403 page: the status alone speaks, weakly
+    blocked = diagnose_offline(
+        catalog, "403 Forbidden: SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON"
+    )
+    assert blocked.category != "client_misconfigured"
+    assert blocked.confidence < 0.5
+    # a failing proxy's 502 page
+    failing = diagnose_offline(catalog, "502: invalid character '<' looking for beginning of value")
+    assert failing.category == "server_error"
+
+
+def test_a_rust_servers_body_rejection_is_a_malformed_request(catalog: Catalog) -> None:
+    text = (
+        '400 {"error":{"message":"Failed to deserialize the JSON body into the target type: tools[0].type: '
+        'unknown variant `web_search`, expected `function` at line 1 column 210"}}'
+    )
+    assert diagnose_offline(catalog, text).category == "invalid_request"
+    # the client failing to read a server's answer is not the request's body
+    answer = "Failed to parse models response as JSON. Error: missing field `object` at line 1 column 96"
+    result = diagnose_offline(catalog, answer)
+    assert result.category != "invalid_request" or result.confidence < 0.8
+
+
+def test_a_grpc_backend_failure_passed_on_by_the_server_is_the_servers(catalog: Catalog) -> None:
+    text = (
+        'level=error msg="rpc error: code = Unavailable desc = connection error: desc = \\"transport: Error while '
+        'dialing: dial unix /tmp/backend.sock: connect: connection refused\\""'
+    )
+    result = diagnose_offline(catalog, text)
+    assert result.category == "server_error"
+    assert "connection_error" in {a.category for a in result.alternatives}
+    # the client's own dial is the client's connection
+    assert (
+        diagnose_offline(catalog, "dial tcp 10.0.0.5:443: connect: connection refused").category == "connection_error"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"error":{"code":"PermissionDenied","message":"Principal does not have access to API/Operation."}}',
+        "Azure.RequestFailedException: Status: 401 (PermissionDenied) The principal `0f1e2d3c-aaaa-bbbb-cccc-"
+        "1234567890ab` lacks the required data action `Microsoft.CognitiveServices/accounts/OpenAI/deployments/"
+        "chat/completions/action` to perform `POST /openai/deployments/{deployment-id}/chat/completions` operation.",
+    ],
+)
+def test_an_identity_without_the_role_is_a_permission_not_a_bad_key(catalog: Catalog, text: str) -> None:
+    assert diagnose_offline(catalog, text).category == "key_permission_denied"
+
+
+def test_an_api_gateway_without_its_subscription_key_header_is_the_clients_setup(catalog: Catalog) -> None:
+    missing = (
+        '{ "statusCode": 401, "message": "Access denied due to missing subscription key. Make sure to include '
+        'subscription key when making requests to an API." }'
+    )
+    assert diagnose_offline(catalog, missing).category == "client_misconfigured"
+    # a key that was sent and refused is the key
+    invalid = '{ "statusCode": 401, "message": "Access denied due to invalid subscription key." }'
+    assert diagnose_offline(catalog, invalid).category == "invalid_api_key"
+
+
+def test_an_object_id_not_found_is_a_request_problem_not_surely(catalog: Catalog) -> None:
+    result = diagnose_offline(catalog, "Error: 404 No thread found with id 'thread_abc123'.")
+    assert result.category == "invalid_request"
+    assert result.confidence < 0.8
+    assert "client_misconfigured" in {a.category for a in result.alternatives}
+    model = diagnose_offline(catalog, "404 The model `gpt-9-ultra` does not exist")
+    assert model.category == "unknown_model_name"
+
+
+def test_a_java_tokenizer_refusing_an_id_is_the_clients_table(catalog: Catalog) -> None:
+    text = "java.lang.IllegalArgumentException: Model 'acme-local-7b' is unknown to jtokkit"
+    assert diagnose_offline(catalog, text).category == "client_misconfigured"
+    served = "404 The model `acme-local-7b` does not exist"
+    assert diagnose_offline(catalog, served).category != "client_misconfigured"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a client's name for any 429 around the quota message: the quota is the cause
+        (
+            "NodeApiError: The service is receiving too many requests from you. You exceeded your current quota, "
+            "please check your plan and billing details.",
+            "insufficient_quota",
+        ),
+        ("HTTP 429 Too Many Requests: insufficient credits for this request", "insufficient_quota"),
+        # a rate limit said in words stays one; Google's quota messages are its rate limits
+        ("429 Too Many Requests: Rate limit reached for gpt-4o-mini on requests per min", "rate_limited"),
+        (
+            "got status: 429 Too Many Requests. You exceeded your current quota. For more information on this "
+            "error, head to: https://ai.google.dev/gemini-api/docs/rate-limits",
+            "rate_limited",
+        ),
+    ],
+)
+def test_a_429s_name_does_not_hide_the_quota_said_inside_it(catalog: Catalog, text: str, category: str) -> None:
+    assert diagnose_offline(catalog, text).category == category
+
+
+def test_a_quota_message_under_a_429s_name_is_sure_only_with_openais_marks(catalog: Catalog) -> None:
+    said = (
+        "The service is receiving too many requests from you. You exceeded your current quota, please check your "
+        "plan and billing details."
+    )
+    bare = diagnose_offline(catalog, said)
+    assert bare.category == "insufficient_quota"
+    assert bare.confidence < 0.8  # Gemini words its rate limits the same way
+    openai = diagnose_offline(catalog, said + " Read the docs: https://platform.openai.com/docs/guides/error-codes")
+    assert openai.category == "insufficient_quota"
+    assert openai.confidence >= 0.8
+
+
+def test_an_invalid_url_naming_a_path_the_api_serves_is_not_sure(catalog: Catalog) -> None:
+    served = "openai.NotFoundError: Error code: 404 - {'error': {'message': 'Invalid URL (POST /v1/chat/completions)'}}"
+    result = diagnose_offline(catalog, served)
+    assert result.category == "client_misconfigured"
+    assert result.confidence < 0.8
+    assert "server_error" in {a.category for a in result.alternatives}
+    doubled = "{'error': {'message': 'Invalid URL (POST /v1/chat/completions/chat/completions)'}}"
+    assert diagnose_offline(catalog, doubled).confidence >= 0.8
+
+
+def test_a_negative_max_tokens_is_a_full_context_window(catalog: Catalog) -> None:
+    text = '400 {"object":"error","message":"max_tokens must be at least 1, got -1204.","type":"BadRequestError"}'
+    assert diagnose_offline(catalog, text).category == "context_length_exceeded"
+    zero = '400 {"object":"error","message":"max_tokens must be at least 1, got 0.","type":"BadRequestError"}'
+    assert diagnose_offline(catalog, zero).category != "context_length_exceeded"
+
+
+def test_a_capability_named_in_title_case_still_names_the_model(catalog: Catalog) -> None:
+    text = "Error code: 400 - {'error': {'message': 'acme-r1-distill does not support Function Calling'}}"
+    result = diagnose_offline(catalog, text)
+    assert result.category == "unsupported_parameter"
+    assert result.facts.model == "acme-r1-distill"
+    plain = diagnose_offline(catalog, "Error code: 400 - {'error': {'message': 'This model does not support Tools'}}")
+    assert plain.facts.model is None

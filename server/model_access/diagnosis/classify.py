@@ -1160,6 +1160,183 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
         "the error says the model was not found, without naming it",
     ),
 )
+_NO_ROUTE_LABEL = "the host has no such route: the base URL or path is wrong"
+_HTML_ANSWER_LABEL = "the server answered with an HTML page, not JSON (most often a base URL that serves a web page)"
+_NO_OBJECT_LABEL = "the request names an object (assistant, thread, file…) this project does not have"
+# ---- client stacks' own wordings (issue 13, the client-stack pass): each row is a kind seen in
+# two or more development texts, or in one and a documented format (cited in the row's comment).
+_STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
+    # The installed client library lacks what the code calls: Python's AttributeError/ImportError,
+    # Ruby's NoMethodError, JavaScript's TypeError, the JVM's linkage errors, PHP's and Go's
+    # undefined names, each naming the openai package (an SDK version the code was not written
+    # for, or a missing install).
+    (
+        "client_misconfigured",
+        0.85,
+        (
+            "has no attribute",
+            "no module named",
+            "cannot import name",
+            "undefined method",
+            "is not a constructor",
+            "please install openai",
+            "nosuchmethoderror",
+            "noclassdeffounderror",
+            "classnotfoundexception",
+            "call to undefined method openai",
+            "undefined: openai.",
+        ),
+        r"module '[\w.]{0,40}openai[\w.]{0,40}' has no attribute|No module named '?[\w.]{0,40}openai|"
+        r"cannot import name '\w{1,60}' from '?[\w.]{0,40}openai|undefined method [`']\w{1,60}' for (?:#<)?OpenAI\b|"
+        r"\b(?:OpenAIApi|OpenAI)\W{0,3} is not a constructor|please install openai\b|"
+        r"(?:NoSuchMethodError|NoClassDefFoundError|ClassNotFoundException):? '?[\w.$/]{0,80}openai|"
+        r"Call to undefined method OpenAI\\|undefined: openai\.\w",
+        "the installed client library does not have what the code calls (an SDK version or install mismatch)",
+    ),
+    # The client found no key to send (LangChain's "OPENAI_API_KEY is not set", an app's "API Key is
+    # not provided", a relay's "Missing API key", LobeChat's "API Key 不正确或为空").
+    (
+        "invalid_api_key",
+        0.85,
+        (
+            "not provided",
+            "not set",
+            "not configured",
+            "key is missing",
+            "key is required",
+            "key is empty",
+            "missing api",
+            "key must be set",
+            "key cannot be null",
+            "key cannot be empty",
+            "key must not be null",
+            "key must not be empty",
+            "不正确",
+            "为空",
+            "未设置",
+            "未配置",
+        ),
+        r"API[ _-]?key (?:is )?(?:not provided|not set|not configured)\b|"
+        r"API[ _-]?(?:key is missing|key is required|key is empty)|\bMissing API[ _-]?key|"
+        r"API[ _-]?(?:key must be set|key cannot be null|key cannot be empty|key must not be null|key must not be empty)|"
+        r"\bAPI ?Key ?(?:不正确|为空|未设置|未配置)",
+        "the API key is not set: the client had no key to send",
+    ),
+    # A host's own "no such route" (OpenAI's and Groq's "Unknown request URL", xAI's "No handler found
+    # on route", Cloudflare's API code 7003/7000, Kong's documented "no Route matched", Spring's
+    # NoResourceFoundException "No static resource …"): the path or base URL is wrong, whatever
+    # type a relay wraps it in.
+    (
+        "client_misconfigured",
+        0.9,
+        (
+            "unknown request url",
+            "no handler found on route",
+            "could not route to",
+            "no route for that uri",
+            "no route matched",
+            "no static resource",
+        ),
+        r"Unknown request URL: (?:POST|GET|PUT|DELETE|PATCH) /|No handler found on route|Could not route to /|"
+        r"No route for that URI|no Route matched with those values|No static resource \S",
+        _NO_ROUTE_LABEL,
+    ),
+    # A 404 whose body is an HTML page (nginx, a web app, a proxy): a web server's page, not an API's
+    # error body.
+    (
+        "client_misconfigured",
+        0.75,
+        ("<!doctype html", "<html"),
+        r"\b404\b[^<]{0,80}(?:<!doctype html|<html)",
+        _ROUTE_404_LABEL,
+    ),
+    # The answer was not JSON. Go's encoding/json ("invalid character '<' looking for beginning of
+    # value") and V8's JSON.parse ("Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON") show
+    # its first character: '<' is an HTML page (most often a base URL that serves a web page);
+    # other text is a server's or proxy's plain-text failure. Neither is sure.
+    (
+        "client_misconfigured",
+        0.65,
+        ("looking for beginning of value", "unexpected token"),
+        r"invalid character '(?:<|\\u003c)' looking for beginning of value|Unexpected token '?<'?(?:,| in JSON)",
+        _HTML_ANSWER_LABEL,
+    ),
+    (
+        "server_error",
+        0.6,
+        ("looking for beginning of value", "is not valid json", "expecting value: line 1 column 1"),
+        r"invalid character '[A-Za-z]' looking for beginning of value|"
+        r"Unexpected token '?[A-Za-z]'?, \"[^\"]{0,40}\"(?:\.\.\.)? is not valid JSON|"
+        r"JSONDecodeError: Expecting value: line 1 column 1 \(char 0\)",
+        "the server answered with text that is not JSON (an error page or a proxy's message)",
+    ),
+    # A Rust server (axum's JsonRejection, as DeepSeek and relays built on it answer) could not read
+    # the request body: the body is malformed.
+    (
+        "invalid_request",
+        0.85,
+        ("failed to deserialize the json body", "failed to parse the request body"),
+        r"Failed to deserialize the JSON body into the target type|Failed to parse the request body as JSON",
+        "the server could not read the request body (a field of the wrong type or value, or broken JSON)",
+    ),
+    # gRPC's status string ("rpc error: code = Unavailable desc = …", grpc-go): a backend behind the
+    # API server failed (LocalAI's model backends); transport words inside it are the server's.
+    (
+        "server_error",
+        0.78,
+        ("rpc error: code =",),
+        r"rpc error: code = (?:Unavailable|Internal|Unknown|DeadlineExceeded|Aborted|DataLoss)\b",
+        "a backend behind the API server failed (a gRPC error the server passed on)",
+    ),
+    # Azure RBAC: the Entra ID identity has no data-plane role on the resource (documented 401
+    # PermissionDenied "Principal does not have access to API/Operation").
+    (
+        "key_permission_denied",
+        0.85,
+        ("principal does not have access", "lacks the required data action"),
+        r"Principal does not have access to API/Operation|principal \S{1,120} lacks the required data action",
+        "the signed-in identity has no role that allows this call (Azure: Cognitive Services OpenAI User)",
+    ),
+    # Azure API Management got no subscription key in the header it reads (its documented 401): the
+    # client sends the key under another header (api-key, Authorization) or not at all.
+    (
+        "client_misconfigured",
+        0.8,
+        ("missing subscription key", "missing application credentials"),
+        r"due to (?:a )?(?:missing subscription key|missing application credentials)",
+        "an API gateway (Azure API Management) found no subscription key in the header it reads: "
+        "send the key in the header the gateway expects",
+    ),
+    # OpenAI's "No assistant found with id 'asst_…'" (threads, runs, files, vector stores alike): an
+    # object id this key's project does not have; another project's key is the other reading.
+    (
+        "invalid_request",
+        0.7,
+        ("found with id",),
+        r"No (?:assistant|thread|run|file|vector store|message|batch|upload|response) found with id",
+        _NO_OBJECT_LABEL,
+    ),
+    # A negative max_tokens is a remainder the client or server computed (context window minus the
+    # prompt): the prompt alone fills the window. vLLM's SamplingParams check says "max_tokens must
+    # be at least 1, got -53."; a value of 0 or 1 is only a bad setting.
+    (
+        "context_length_exceeded",
+        0.78,
+        ("must be at least 1, got -",),
+        r"max_(?:completion_)?tokens must be at least 1, got -\d",
+        "the prompt alone fills the context window (max_tokens came out negative)",
+    ),
+    # LangChain4j's tokenizer (jtokkit) refuses an id before any request, as tiktoken does:
+    # OpenAiTokenizer's "Model '%s' is unknown to jtokkit".
+    (
+        "client_misconfigured",
+        0.94,
+        ("unknown to jtokkit",),
+        r"is unknown to jtokkit",
+        "the client library's own model table does not know this id (no request was sent)",
+    ),
+)
+_FAMILIES = _FAMILIES + _STACK_FAMILIES
 # Compiled for RE2 when installed (linear time; ~10× faster than `re` on these case-insensitive
 # alternations), else for `re`: the families use only the syntax both engines share.
 _RULES: tuple[tuple[Category, float, tuple[str, ...], Pattern, str], ...] = tuple(
@@ -1485,6 +1662,7 @@ def classify(catalog: Catalog, parsed: Parsed, live: LiveFacts | None) -> Classi
         by_code = _code_fact(fact, bool(parsed.model))
         if by_code is not None and (by_code[0] not in hits or hits[by_code[0]][0] < by_code[1]):
             hits[by_code[0]] = (by_code[1], f"{label} {fact}")
+    _weigh_stack_readings(hits, parsed, present)
 
     model = parsed.model
     resolved = lifecycle = None
@@ -1663,6 +1841,68 @@ _ROUTE_404_OPERATION = linear(
     r"[\"']path[\"']:\s?[\"'](/[\w./-]{0,80}?/(?:chat/completions|completions|embeddings|responses|"
     r"audio/\w{1,20}|images/\w{1,20}|moderations))[\"']"
 )
+
+
+# The rate-limit rows' own words: with none of them, "Too Many Requests" (or n8n's "The service is
+# receiving too many requests from you") is only the name of a 429, which OpenAI also sends for quota.
+_RATE_GATES = frozenset(w for cat, _c, words, _p, _l in _FAMILIES if cat == "rate_limited" for w in words) - {
+    "too many requests"
+}
+# "Invalid URL" naming a route the API serves as written: the path is right, so the host lacked it
+# (a relay without this route) or failed for a while; not surely the client's path.
+_SERVED_ROUTE_INVALID = linear(
+    r"Invalid URL \((?:POST|GET) /v1/(?:chat/completions|completions|responses|embeddings|models|moderations|"
+    r"images/generations|audio/speech|audio/transcriptions|audio/translations)\)"
+)
+_INVALID_URL_LABEL = "the request went to a path the API does not have"
+
+
+def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parsed, present: frozenset[str]) -> None:
+    """Where a client stack's wrapper and the body inside it read two ways, the body's specific
+    words decide (or the answer stays below 0.8, with the other reading in view)."""
+    quota_and_rate = "insufficient_quota" in hits and "rate_limited" in hits
+    if quota_and_rate and "too many requests" in present and present.isdisjoint(_RATE_GATES):
+        # a 429's name around a quota message: the quota is the cause
+        conf, evidence = hits["rate_limited"]
+        hits["rate_limited"] = (min(conf, 0.6), evidence)
+        if parsed.provider != "openai":
+            # Gemini words its per-minute limits the same way ("You exceeded your current quota"):
+            # without OpenAI's own marks the quota reading is likelier, not sure
+            conf, evidence = hits["insufficient_quota"]
+            hits["insufficient_quota"] = (min(conf, 0.78), evidence)
+    if "rpc error: code =" in present and "server_error" in hits and "connection_error" in hits:
+        # a gRPC backend's failure passed on by the server: its transport words are the server's
+        conf, evidence = hits["connection_error"]
+        hits["connection_error"] = (min(conf, 0.6), evidence)
+    if "invalid_request" in hits and hits["invalid_request"][1].startswith(_NO_OBJECT_LABEL):
+        hits.setdefault(
+            "client_misconfigured",
+            (0.5, "the object may belong to another project: the key in use is another project's"),
+        )
+    said = hits.get("client_misconfigured")
+    if said is None:
+        return
+    if said[1].startswith(_NO_ROUTE_LABEL) and parsed.status == 404 and "server_error" in hits:
+        # a relay's type ("server_error") around a host's 404 for a missing route: the route decides
+        conf, evidence = hits["server_error"]
+        if evidence.startswith(("error type", "error code")):
+            hits["server_error"] = (min(conf, 0.6), evidence)
+    elif (
+        said[1].startswith(_INVALID_URL_LABEL)
+        and "invalid url" in present
+        and _SERVED_ROUTE_INVALID.search(parsed.flat)
+    ):
+        hits["client_misconfigured"] = (min(said[0], 0.7), said[1] + "; but the path named is one the API serves")
+        hits.setdefault(
+            "server_error", (0.45, "a host that serves this path refused it (a relay without it, or a passing fault)")
+        )
+    elif said[1].startswith(_HTML_ANSWER_LABEL):
+        if parsed.status == 403 or (parsed.status or 0) >= 500:
+            # a 403 or 5xx page is a firewall's or a failing proxy's, not a web page at the base URL:
+            # the status decides (or the text is an honest unknown)
+            del hits["client_misconfigured"]
+        else:
+            hits.setdefault("server_error", (0.4, "an HTML page is also what a failing proxy answers"))
 
 
 # A top-level request argument as the error's param field names it (not a path inside the body).

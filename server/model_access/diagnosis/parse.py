@@ -570,6 +570,14 @@ _MODEL_PATTERNS: tuple[tuple[tuple[str, ...], Pattern], ...] = tuple(
             r"existiert nicht|wurde nicht gefunden|n'existe pas|est introuvable|n'a pas été trouvé|"
             r"introuvable|não foi encontrado|no fue encontrado|no se encontró|не найдена|не существует)",
         ),
+        # "deepseek-reasoner does not support Function Calling": a capability named in any case (the
+        # earlier "does not support" pattern reads lower-case ones); the id must look like one (a
+        # digit, dash, dot or slash).
+        (
+            ("does not support",),
+            r"(?i)(?:^|[\s\"'`])[`'\"]?([A-Za-z0-9~][\w.:/@\-]{0,150}[\d.:/\-][\w.:/@\-]{0,150})[`'\"]?"
+            r"\sdoes\snot\ssupport\s(?:function\scalling|tool\scalling|tool\suse|tools|vision|images?)\b",
+        ),
     )
 )
 
