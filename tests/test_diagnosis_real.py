@@ -57,10 +57,10 @@ def test_the_stored_split_is_the_rule_applied_to_every_source_group() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: 0.702 (92/131) on the test part at the commit that added the third held-out set "
-    "(second set 0.787, 63/80; third set, aimed at client stacks, 0.569, 29/51); an independent reader "
-    "labelling the second set's test texts from the text alone agreed with their labels on 0.90 (72/80); "
-    "the bar stays 0.95",
+    reason="bar not met: 0.725 (95/131) on the test part (second held-out set 0.787, 63/80; third, drawn "
+    "around client stacks, 0.627, 32/51; 0.702 before passes 13v/13aa); an independent reader labelling the "
+    "same texts from the text alone agreed with their labels on 0.847 (111/131), and on those 111 the "
+    "engine is right on 94 (0.847); the bar stays 0.95",
 )
 def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
     assert test_part.accuracy >= 0.95, test_part.table()
@@ -68,7 +68,7 @@ def test_test_part_accuracy_is_at_least_095(test_part: evaluate.Report) -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met on the test part (131 texts): client_misconfigured 0.46 (12/26), invalid_api_key "
+    reason="bar not met on the test part (131 texts): client_misconfigured 0.58 (15/26), invalid_api_key "
     "0.79 (15/19), insufficient_quota 0.77 (10/13), unsupported_parameter 0.40 (4/10); the bar stays 0.90",
 )
 def test_every_category_with_ten_test_texts_is_at_least_090(test_part: evaluate.Report) -> None:
@@ -86,8 +86,10 @@ def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> No
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: 0.921 (58/63) right at confidence >= 0.8 on the test part (second set 42/44, "
-    "third set 16/19); the development part reads 0.995; the bar stays 0.97",
+    reason="bar not met: 0.912 (62/68) right at confidence >= 0.8 on the test part (second set 42/44, "
+    "third set 20/24; 58/63 before passes 13v/13aa); on the texts an independent reader labelled as the "
+    "corpus does 61/62, five of the six misses are texts the two labellers read differently; the "
+    "development part reads 0.998 (827/829); the bar stays 0.97",
 )
 def test_confident_answers_are_right_at_least_97_percent_of_the_time(test_part: evaluate.Report) -> None:
     good, total = test_part.confident(0.8)
