@@ -100,3 +100,21 @@ def test_no_key_fragment_is_echoed(catalog: Catalog) -> None:
     for part in ("dev", "test"):
         report = evaluate.evaluate(part, catalog)
         assert not report.leaks, report.leaks
+
+
+def test_the_second_reading_and_its_adjudication_name_corpus_rows_and_design_categories() -> None:
+    from model_access.vocab import CATEGORIES
+
+    ids = {r["id"] for r in _rows()}
+    readings = [json.loads(line) for line in (DATA / "second_reader.jsonl").read_text(encoding="utf-8").splitlines()]
+    verdicts = [json.loads(line) for line in (DATA / "adjudication.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in readings}) == len(readings) >= 300
+    assert all(r["id"] in ids and r["category"] in CATEGORIES for r in readings)
+    assert all(r["decidable"] in {"sure", "likely", "cannot_tell"} for r in readings)
+    # only texts the two readings name differently were adjudicated
+    labels = {r["id"]: r["category"] for r in _rows()}
+    second = {r["id"]: r["category"] for r in readings}
+    assert {v["id"] for v in verdicts} == {i for i, c in second.items() if c != labels[i]}
+    assert all(
+        v["category"] in CATEGORIES and v["sides_with"] in {"corpus", "second_reader", "neither"} for v in verdicts
+    )
