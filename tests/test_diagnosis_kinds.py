@@ -1083,3 +1083,48 @@ def test_a_capability_named_in_title_case_still_names_the_model(catalog: Catalog
     assert result.facts.model == "acme-r1-distill"
     plain = diagnose_offline(catalog, "Error code: 400 - {'error': {'message': 'This model does not support Tools'}}")
     assert plain.facts.model is None
+
+
+def test_another_services_key_warning_beside_the_error_does_not_decide(catalog: Catalog) -> None:
+    # Agent tools print "LANGSMITH_API_KEY is not set" above the real error: an answer from the API
+    # means a key was sent, so the warning is not the cause.
+    context = (
+        "LANGSMITH_API_KEY is not set\nError code: 400 - {'error': {'message': \"This model's maximum "
+        "context length is 8192 tokens. However, your messages resulted in 9000 tokens.\", 'type': "
+        "'invalid_request_error', 'param': 'messages', 'code': 'context_length_exceeded'}}"
+    )
+    result = diagnose_offline(catalog, context)
+    assert (result.category, result.confidence >= 0.8) == ("context_length_exceeded", True)
+    access = (
+        "Tavily API key is not set\nError code: 404 - {'error': {'message': 'The model `gpt-4.1` does not "
+        "exist or you do not have access to it.', 'type': 'invalid_request_error', 'code': 'model_not_found'}}"
+    )
+    assert diagnose_offline(catalog, access).category != "invalid_api_key"
+    # with nothing else said, or the API's own refusal, the missing key is the cause
+    for alone in ("Error: OPENAI_API_KEY is not set", '401 {"error": "API key not provided"}', "API Key 不正确或为空"):
+        result = diagnose_offline(catalog, alone)
+        assert (result.category, result.confidence >= 0.8) == ("invalid_api_key", True), alone
+
+
+def test_a_grpc_failure_that_says_only_unknown_is_not_sure(catalog: Catalog) -> None:
+    # a model file the server lacks looks the same: the answer stays well below a sure one
+    vague = "rpc error: code = Unknown desc = stat /build/models/gpt-4: no such file or directory"
+    assert diagnose_offline(catalog, vague).confidence <= 0.6
+    down = "rpc error: code = Unavailable desc = connection refused"
+    assert diagnose_offline(catalog, down).category == "server_error"
+
+
+def test_a_quota_code_under_a_429_name_stays_sure(catalog: Catalog) -> None:
+    text = (
+        "429 Too Many Requests: {'error': {'message': 'You exceeded your current quota, please check your "
+        "plan and billing details.', 'type': 'insufficient_quota', 'code': 'insufficient_quota'}}"
+    )
+    result = diagnose_offline(catalog, text)
+    assert (result.category, result.confidence >= 0.8) == ("insufficient_quota", True)
+
+
+def test_a_401_html_answer_is_a_login_wall_not_a_base_url(catalog: Catalog) -> None:
+    text = "status 401: invalid character '<' looking for beginning of value"
+    assert diagnose_offline(catalog, text).category != "client_misconfigured"
+    plain = "invalid character '<' looking for beginning of value"
+    assert diagnose_offline(catalog, plain).category == "client_misconfigured"

@@ -118,3 +118,12 @@ def test_the_second_reading_and_its_adjudication_name_corpus_rows_and_design_cat
     assert all(
         v["category"] in CATEGORIES and v["sides_with"] in {"corpus", "second_reader", "neither"} for v in verdicts
     )
+
+
+def test_a_row_joining_a_test_group_from_outside_the_held_out_sets_is_caught() -> None:
+    rows = _rows()
+    test_row = next(r for r in rows if split.part_of(r["source_group"], split.stored_parts()) == "test")
+    late = dict(test_row, id="r9999", text="a later text from the same source")
+    grown = split.build_from([*rows, late])
+    assert split.leaving_test_groups(grown, split.stored_parts()) == [split._key(test_row["source_group"])]
+    assert split.leaving_test_groups(split.build(), split.stored_parts()) == []

@@ -65,7 +65,7 @@ def test_the_catalog_day_moving_on_changes_the_answer() -> None:
 
 
 def test_a_secret_configured_after_an_answer_was_remembered_is_not_echoed() -> None:
-    secret = "gsk_Q7fZp2LmV9xKc4RtY8wB3nHd"
+    secret = "zq9_Q7fZp2LmV9xKc4RtY8wB3nHd"
     text = f"The model `{secret}` does not exist"
     catalog = load_catalog(TODAY)
     try:

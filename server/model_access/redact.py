@@ -41,6 +41,13 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{4,}"),
     # Ephemeral realtime client secrets.
     re.compile(r"(?<![A-Za-z0-9])ek_[A-Za-z0-9]{16,}"),
+    # Other providers' keys, pasted into an error text sent to an OpenAI-compatible host: Groq
+    # (gsk_), Google AI (AIza), xAI (xai-), Perplexity (pplx-), Hugging Face (hf_), NVIDIA (nvapi-),
+    # Replicate (r8_). Lengths below their real ones, above a masked echo's or a code name's.
+    re.compile(
+        r"(?<![A-Za-z0-9])(?:gsk_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_\-]{30,}|xai-[A-Za-z0-9]{20,}|"
+        r"pplx-[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{30,}|nvapi-[A-Za-z0-9_\-]{20,}|r8_[A-Za-z0-9]{30,})"
+    ),
 )
 
 
@@ -67,6 +74,7 @@ _GATES: tuple[tuple[str, ...] | None, ...] = (
     None,
     ("eyj",),
     ("ek_",),
+    ("gsk_", "aiza", "xai-", "pplx-", "hf_", "nvapi-", "r8_"),
 )
 
 

@@ -170,8 +170,18 @@ def evaluate(part: str, catalog: Any = None, rows: list[dict[str, Any]] | None =
 
 def _in_test_part(batch: list[dict[str, Any]]) -> bool:
     """Whether a batch holds a text of the corpus's test part (its misses must stay unread)."""
-    test_texts = {str(row["text"]) for row in load("test")}
-    return any(str(row.get("text")) in test_texts for row in batch)
+    from split import _key, stored_parts
+
+    test_rows = load("test")
+    texts = {" ".join(str(row["text"]).split()) for row in test_rows}
+    ids = {str(row["id"]) for row in test_rows}
+    test_groups = {group for group, part in stored_parts().items() if part == "test"}
+    return any(
+        " ".join(str(row.get("text", "")).split()) in texts
+        or str(row.get("id")) in ids
+        or _key(str(row.get("source_group", ""))) in test_groups
+        for row in batch
+    )
 
 
 def main() -> int:

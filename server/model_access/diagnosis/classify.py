@@ -1161,6 +1161,7 @@ _FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] = (
     ),
 )
 _NO_ROUTE_LABEL = "the host has no such route: the base URL or path is wrong"
+_KEY_UNSET_LABEL = "the client reports its API key missing, empty or wrong, before any answer from the API"
 _HTML_ANSWER_LABEL = "the server answered with an HTML page, not JSON (most often a base URL that serves a web page)"
 _NO_OBJECT_LABEL = "the request names an object (assistant, thread, file…) this project does not have"
 # ---- client stacks' own wordings (issue 13, the client-stack pass): each row is a kind seen in
@@ -1220,7 +1221,7 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
         r"API[ _-]?(?:key is missing|key is required|key is empty)|\bMissing API[ _-]?key|"
         r"API[ _-]?(?:key must be set|key cannot be null|key cannot be empty|key must not be null|key must not be empty)|"
         r"\bAPI ?Key ?(?:不正确|为空|未设置|未配置)",
-        "the API key is not set: the client had no key to send",
+        _KEY_UNSET_LABEL,
     ),
     # A host's own "no such route" (OpenAI's and Groq's "Unknown request URL", xAI's "No handler found
     # on route", Cloudflare's API code 7003/7000, Kong's documented "no Route matched", Spring's
@@ -1285,8 +1286,17 @@ _STACK_FAMILIES: tuple[tuple[Category, float, tuple[str, ...], str, str], ...] =
         "server_error",
         0.78,
         ("rpc error: code =",),
-        r"rpc error: code = (?:Unavailable|Internal|Unknown|DeadlineExceeded|Aborted|DataLoss)\b",
+        r"rpc error: code = (?:Unavailable|Internal|DeadlineExceeded|Aborted|DataLoss)\b",
         "a backend behind the API server failed (a gRPC error the server passed on)",
+    ),
+    # gRPC's "code = Unknown": the backend said no more than that it failed, which is also what a
+    # model file the server does not have, or a call the backend does not implement, looks like.
+    (
+        "server_error",
+        0.55,
+        ("rpc error: code =",),
+        r"rpc error: code = Unknown\b",
+        "a backend behind the API server failed without saying why (a gRPC error the server passed on)",
     ),
     # Azure RBAC: the Entra ID identity has no data-plane role on the resource (documented 401
     # PermissionDenied "Principal does not have access to API/Operation").
@@ -1860,12 +1870,21 @@ _INVALID_URL_LABEL = "the request went to a path the API does not have"
 def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parsed, present: frozenset[str]) -> None:
     """Where a client stack's wrapper and the body inside it read two ways, the body's specific
     words decide (or the answer stays below 0.8, with the other reading in view)."""
+    key_unset = hits.get("invalid_api_key")
+    if key_unset is not None and key_unset[1].startswith(_KEY_UNSET_LABEL):
+        # a client that had no key gets no answer from the API: with an answer (a status other than
+        # an auth refusal) or another confident reading, the words are a warning printed beside the
+        # error (often another service's key: "LANGSMITH_API_KEY is not set"), not its cause
+        answered = parsed.status is not None and parsed.status not in (401, 403)
+        if answered or any(c != "invalid_api_key" and v[0] >= 0.8 for c, v in hits.items()):
+            hits["invalid_api_key"] = (min(key_unset[0], 0.4), key_unset[1])
     quota_and_rate = "insufficient_quota" in hits and "rate_limited" in hits
+    quota_coded = "insufficient_quota" in (parsed.error_code, parsed.error_type)
     if quota_and_rate and "too many requests" in present and present.isdisjoint(_RATE_GATES):
         # a 429's name around a quota message: the quota is the cause
         conf, evidence = hits["rate_limited"]
         hits["rate_limited"] = (min(conf, 0.6), evidence)
-        if parsed.provider != "openai":
+        if parsed.provider != "openai" and not quota_coded:
             # Gemini words its per-minute limits the same way ("You exceeded your current quota"):
             # without OpenAI's own marks the quota reading is likelier, not sure
             conf, evidence = hits["insufficient_quota"]
@@ -1897,8 +1916,8 @@ def _weigh_stack_readings(hits: dict[Category, tuple[float, str]], parsed: Parse
             "server_error", (0.45, "a host that serves this path refused it (a relay without it, or a passing fault)")
         )
     elif said[1].startswith(_HTML_ANSWER_LABEL):
-        if parsed.status == 403 or (parsed.status or 0) >= 500:
-            # a 403 or 5xx page is a firewall's or a failing proxy's, not a web page at the base URL:
+        if parsed.status in (401, 403) or (parsed.status or 0) >= 500:
+            # a 401, 403 or 5xx page is a login wall's, a firewall's or a failing proxy's, not a web page at the base URL:
             # the status decides (or the text is an honest unknown)
             del hits["client_misconfigured"]
         else:
