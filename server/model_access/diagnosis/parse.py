@@ -151,6 +151,7 @@ class GateScanner:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(sorted(set(words)))
         self._set: Any = None
+        self._match: Any = None
         if _re2 is not None and self.words:
             options = _re2.Options()
             options.case_sensitive = True
@@ -159,10 +160,17 @@ class GateScanner:
                 gate_set.Add(_re2.escape(word))
             gate_set.Compile()
             self._set = gate_set
+            # The binding's own set, called with the encoded text as its `Match` would (checked, not
+            # assumed: a later google-re2 may move it, then the public `Match` is used).
+            inner: Any = getattr(gate_set, "_set", None)
+            self._match = inner.Match if hasattr(inner, "Match") else None
+        self._word = self.words.__getitem__
 
     def present(self, lower: str) -> frozenset[str]:
         if self._set is not None:
-            return frozenset(self.words[i] for i in self._set.Match(lower) or ())
+            if self._match is not None:
+                return frozenset(map(self._word, self._match(lower.encode("utf-8")) or ()))
+            return frozenset(map(self._word, self._set.Match(lower) or ()))
         return frozenset(w for w in self.words if w in lower)
 
 
@@ -599,6 +607,13 @@ _TAILS = dict(
 )
 # Per model pattern: words one of which must also occur (none: the gate alone decides).
 _MODEL_ALSO: tuple[tuple[str, ...], ...] = tuple(_TAILS.get(i, ()) for i in range(len(_MODEL_PATTERNS)))
+# Gate word → the model patterns it opens, so a text visits only the patterns one of its words opens
+# (a handful of ~70), in the same order.
+_MODEL_BY_GATE: dict[str, tuple[int, ...]] = {}
+for _index, (_gate, _pattern) in enumerate(_MODEL_PATTERNS):
+    for _word in _gate:
+        _MODEL_BY_GATE[_word] = (*_MODEL_BY_GATE.get(_word, ()), _index)
+_MODEL_GATE_WORDS = frozenset(_MODEL_BY_GATE)
 # A model id in a labelled field ("Model: x", "model=x", an env or config key ending in _model such
 # as "OPENAI_MODEL=x" or "llm_model: x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
@@ -1034,9 +1049,19 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     """The id the error names. When one phrasing names several ids (a log of attempts, or a
     wrapped line cut off before the full one), the last is the one the report ends on."""
-    for (gate, pattern), also in zip(_MODEL_PATTERNS, _MODEL_ALSO, strict=True):
-        if present.isdisjoint(gate) or (also and present.isdisjoint(also)):
+    opened = present & _MODEL_GATE_WORDS
+    if not opened:
+        return None, False
+    indices = (
+        _MODEL_BY_GATE[next(iter(opened))]
+        if len(opened) == 1
+        else sorted({i for word in opened for i in _MODEL_BY_GATE[word]})
+    )
+    for index in indices:
+        also = _MODEL_ALSO[index]
+        if also and present.isdisjoint(also):
             continue
+        pattern = _MODEL_PATTERNS[index][1]
         last: str | None = None
         for count, match in enumerate(pattern.finditer(flat)):
             if count >= 16:
