@@ -621,6 +621,28 @@ _MODEL_LABEL = re.compile(
     r"(?i)(?:(?:(?<![\w-])[\"']?(?:(?:[a-z][a-z0-9]{0,24}(?:_[a-z0-9]{1,24}){0,3}_)?model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
+# What every match of _MODEL_LABEL holds in an ASCII text: the label word, its separator and the first
+# character of the id (the CJK labels cannot occur there). One linear search says whether the
+# backtracking pattern can match at all, and where its first match can begin at the earliest: the
+# label word starts at most _LABEL_REACH characters after the match (quote and a config key's
+# prefix, `[a-z][a-z0-9]{0,24}(?:_[a-z0-9]{1,24}){0,3}_`).
+_LABEL_CORE = linear(
+    r"(?:(?:model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?\**\s?[:=|：]|--model[=\s]|"
+    r"model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?[A-Za-z0-9~]",
+    ignore_case=True,
+)
+_LABEL_REACH = 128
+
+
+def _label_from(flat: str) -> int | None:
+    """Where _MODEL_LABEL's search may start in `flat` (whitespace collapsed to single spaces), or
+    None when it cannot match."""
+    if not flat.isascii():
+        return 0
+    core = _LABEL_CORE.search(flat)
+    return None if core is None else max(0, core.start() - _LABEL_REACH)
+
+
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # The AI SDK's (and similar) provider call names the model: openai('gpt-4o'), google("gemini-x").
 _SDK_CALL = re.compile(
@@ -1089,7 +1111,8 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         if block:
             return block.group(1).strip("*` ")
     if "model" in flat.lower() or "模型" in flat or "モデル" in flat or "모델" in flat:
-        for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
+        start = _label_from(flat)
+        for count, match in enumerate(_MODEL_LABEL.finditer(flat, start or 0) if start is not None else ()):
             if count >= 64:
                 break
             value = _clean_id(match.group(1), False)
