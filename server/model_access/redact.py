@@ -126,8 +126,47 @@ def _redact(text: str) -> str:
     for pattern, gate in zip(_PATTERNS, _GATES, strict=True):
         if gate is not None and not any(word in lower for word in gate):
             continue
+        if pattern is _ASSIGNMENT and len(text) <= _ASSIGNMENT_BY_WORD and text.isascii():
+            text = _redact_assignments(text)
+            continue
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
     return redact_side_doors(text)
+
+
+# The header/assignment pattern starts with one of these words (any case); in an ASCII text of a
+# screenful it is tried only where one occurs, instead of at every character (5-10× less work).
+_ASSIGNMENT = _PATTERNS[3]
+_ASSIGNMENT_WORDS = ("api", "subscription", "access", "secret", "password", "token")
+_ASSIGNMENT_BY_WORD = 16 * 1024  # longer texts: one C-speed `sub` beats a Python loop over many words
+
+
+def _redact_assignments(text: str) -> str:
+    """`_ASSIGNMENT.sub(_replace_secret, text)` for an ASCII text: the same matches, left to right and
+    not overlapping, tried only at the positions where a match can start."""
+    lower = text.lower()
+    starts: set[int] = set()
+    for word in _ASSIGNMENT_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            starts.add(at)
+            at = lower.find(word, at + 1)
+    if not starts:
+        return text
+    out: list[str] = []
+    last = 0
+    for start in sorted(starts):
+        if start < last:
+            continue
+        match = _ASSIGNMENT.match(text, start)
+        if match is None:
+            continue
+        out.append(text[last:start])
+        out.append(_replace_secret(match))
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 # Longer than any secret the patterns know (84-character keys, JWTs of a few hundred): a window
