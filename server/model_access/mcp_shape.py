@@ -234,18 +234,21 @@ def drop_null_fields(value: Any) -> Any:
     output schema ever keeps a null branch.
     """
     if isinstance(value, dict):
-        return {k: drop_null_fields(v) for k, v in value.items() if v is not None}
+        return {k: v if type(v) in _LEAVES else drop_null_fields(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [drop_null_fields(v) for v in value]
+        return [v if type(v) in _LEAVES else drop_null_fields(v) for v in value]
     return value
+
+
+_LEAVES = frozenset({str, int, float, bool})  # returned as they are, without a call per value
 
 
 def drop_nulls(value: Any) -> Any:
     """Without nulls and empty lists: in the text an absent key reads the same and costs nothing."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None and v != []}
+        return {k: v if type(v) in _LEAVES else drop_nulls(v) for k, v in value.items() if v is not None and v != []}
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
+        return [v if type(v) in _LEAVES else drop_nulls(v) for v in value]
     return value
 
 

@@ -212,20 +212,38 @@ def redact_obj_within(value: T, limit: int) -> tuple[bool, T]:
         return False, value
 
 
+_ATOMS = frozenset({int, float, bool, type(None)})  # values with no string inside, returned as they are
+
+
 def _walk(value: Any, budget: list[int] | None) -> Any:
-    if isinstance(value, str):
-        if budget is not None:
-            budget[0] -= len(value)
-            if budget[0] < 0:
-                raise _OverBudget
-        if _seen.get(value) is _UNCHANGED:  # the common case, without the call
-            return value
-        return redact(value)
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        return _leaf(value, budget)
+    if kind in _ATOMS:
+        return value
     if isinstance(value, dict):
         out: dict[Any, Any] | None = None  # a copy, begun at the first item that changes
         for index, (key, item) in enumerate(value.items()):
-            new_key = _walk(key, budget) if isinstance(key, str) else key
-            new_item = _walk(item, budget)
+            # Strings and atoms, nearly every item of a result, are handled here without a call.
+            if type(key) is str:
+                if budget is not None:
+                    budget[0] -= len(key)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_key = key if _seen.get(key) is _UNCHANGED else redact(key)
+            else:
+                new_key = _leaf(key, budget) if isinstance(key, str) else key
+            kind = type(item)
+            if kind is str:
+                if budget is not None:
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_item = item if _seen.get(item) is _UNCHANGED else redact(item)
+            elif kind in _ATOMS:
+                new_item = item
+            else:
+                new_item = _walk(item, budget)
             if out is None:
                 if new_key is key and new_item is item:
                     continue
@@ -235,7 +253,17 @@ def _walk(value: Any, budget: list[int] | None) -> Any:
     if isinstance(value, list | tuple):
         items: list[Any] | None = None
         for index, item in enumerate(value):
-            new_item = _walk(item, budget)
+            kind = type(item)
+            if kind is str:
+                if budget is not None:
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_item = item if _seen.get(item) is _UNCHANGED else redact(item)
+            elif kind in _ATOMS:
+                new_item = item
+            else:
+                new_item = _walk(item, budget)
             if items is None:
                 if new_item is item:
                     continue
@@ -254,6 +282,16 @@ def _walk(value: Any, budget: list[int] | None) -> Any:
                 updates[name] = new
         return value.model_copy(update=updates) if updates else value
     return value
+
+
+def _leaf(value: str, budget: list[int] | None) -> str:
+    if budget is not None:
+        budget[0] -= len(value)
+        if budget[0] < 0:
+            raise _OverBudget
+    if _seen.get(value) is _UNCHANGED:  # the common case, without the call
+        return value
+    return redact(value)
 
 
 # ---------------------------------------------------------------------- side doors
