@@ -352,7 +352,9 @@ _STATUSES = frozenset(
 )
 # Status numbers are found in one pass; each candidate is then ranked by the few characters
 # around it (bounded slices, at most _MAX_NUMBERS candidates).
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])([45]\d\d)(?![A-Za-z0-9_]|\.\d)")
+# (The look-behind after the first digit: `(?<![A-Za-z0-9_.])[45]`, written so that the engine can skip
+# to the next 4 or 5 instead of trying every position.)
+_NUMBER = re.compile(r"([45](?<![A-Za-z0-9_.][45])\d\d)(?![A-Za-z0-9_]|\.\d)")
 # Chinese, Japanese and Korean write a status next to the words around it ("一直429了",
 # "返回404错误"); a count ("500个", "400元") is not a status.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -364,6 +366,9 @@ _BEFORE_KEYWORD = re.compile(
     r"código de estado|código de status|code d'état|код ошибки|код состояния|statuscode|code|codigo|código|statut|fehler)"
     r"[\"']?\s?[:=：]?\s?[\"']?\(?\[?<?$"
 )
+# Every ASCII keyword of _BEFORE_KEYWORD holds one of these (lower-case): an ASCII text with none
+# cannot match it.
+_KEYWORD_WORDS = ("error", "status", "http", "code", "codigo", "statut", "fehler")
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
 _AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
@@ -1001,7 +1006,9 @@ def _status(flat: str, anchor: int) -> int | None:
 def _status_rank(flat: str, pos: int, end: int) -> int | None:
     """How sure the characters around a 4xx/5xx number make it a status: 0 best, None not one."""
     before = flat[max(0, pos - 24) : pos]
-    if _BEFORE_KEYWORD.search(before):
+    if (not before.isascii() or any(word in before.lower() for word in _KEYWORD_WORDS)) and _BEFORE_KEYWORD.search(
+        before
+    ):
         return 0
     after = flat[end : end + 16]
     left = flat[pos - 1] if pos else " "
