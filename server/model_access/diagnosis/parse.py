@@ -420,6 +420,17 @@ _REQUEST_ID = linear(
     r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s?(?::|=|is)?\s?[\"']?([A-Za-z0-9_\-]{8,80})"
 )
 _REQUEST_WORDS = ("request-id", "request id", "request_id", "requestid")
+
+
+def _request_id(flat: str, lower: str) -> Match | None:
+    """`_REQUEST_ID.search(flat)`, begun where its first match can start: every match holds "request"
+    (any case) at most 5 characters in ("apim-request-id")."""
+    if not flat.isascii():
+        return _REQUEST_ID.search(flat)
+    at = lower.find("request")
+    return None if at == -1 else _REQUEST_ID.search(flat, max(0, at - 5))
+
+
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 
 _MISSING_AFTER = r"\s(?:not\sfound|does\snot\sexist|doesn't\sexist|is\snot\s(?:found|available|supported))"
@@ -642,9 +653,8 @@ _LABEL_REACH = 128
 
 
 def _label_from(flat: str) -> int | None:
-    """Where _MODEL_LABEL's search may start in `flat` (whitespace collapsed to single spaces), or
-    None when it cannot match."""
-    if not flat.isascii():
+    """Where _MODEL_LABEL's search may start in `flat`, or None when it cannot match."""
+    if not (flat.isascii() and flat.isprintable()):  # (then its only whitespace is the space)
         return 0
     core = _LABEL_CORE.search(flat)
     return None if core is None else max(0, core.start() - _LABEL_REACH)
@@ -733,6 +743,17 @@ _EP_MESSAGE = (
     ),
     (re.compile(r"(?i)Missing\sscopes?:\s?api\.responses"), "responses"),
     (re.compile(r"(?i)generate\sembeddings\sfrom\sthis\smodel"), "embeddings"),
+)
+# Per _EP_MESSAGE pattern, a lower-case phrase each of its matches holds in a printable ASCII text
+# (whose only whitespace is the space): a pattern whose phrase is absent is not searched.
+_EP_MESSAGE_WORDS = (
+    "not supported in the v1/completions",
+    "not supported in the v1/chat/completions",
+    "only supported in v1/responses and not in ",
+    "v1/chat/completions is not supported",
+    "responses api",
+    "missing scope",
+    "generate embeddings from this model",
 )
 _EP_PATH = linear(
     r"(?i)(?:https?://[^\s/\"']{1,200})?(?:/\s?[\w.\-]{1,60}){0,6}?/v1((?:/[\w.\-]{1,80}){1,6})|"
@@ -923,7 +944,7 @@ def parse(raw: str) -> Parsed:
         org = _ORG_HEADER.search(flat) or _ORG.search(flat)
         parsed.organization_id = (org.group(1) if org.re is _ORG_HEADER else org.group(0)) if org else None
     if "req_" in flat or any(w in lower for w in _REQUEST_WORDS):
-        req = _REQUEST_ID.search(flat)
+        req = _request_id(flat, lower)
         if req and not req.group(1).isalpha():
             parsed.request_id = req.group(1)
         else:
@@ -1360,8 +1381,9 @@ def exception_in(flat: str) -> str | None:
 def endpoint_in(flat: str, lower: str | None = None) -> str | None:
     lower = flat.lower() if lower is None else lower
     if "support" in lower or "scope" in lower or "embeddings" in lower:
-        for pattern, name in _EP_MESSAGE:
-            if pattern.search(flat):
+        plain = flat.isascii() and flat.isprintable()  # its only whitespace is the space
+        for (pattern, name), word in zip(_EP_MESSAGE, _EP_MESSAGE_WORDS, strict=True):
+            if (not plain or word in lower) and pattern.search(flat):
                 return name
     if "/v1" in lower or "post /" in lower or "get /" in lower:  # what _EP_PATH's two branches need
         for count, match in enumerate(_EP_PATH.finditer(flat)):
