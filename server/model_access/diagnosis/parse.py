@@ -423,7 +423,7 @@ _REQUEST_ID_AT = re.compile(_REQUEST_ID.pattern)  # tried at given positions onl
 _REQUEST_WORDS = ("request-id", "request id", "request_id", "requestid")
 
 
-def _request_id(flat: str, lower: str) -> Match | None:
+def _request_id(flat: str, lower: str) -> Match | re.Match[str] | None:
     """`_REQUEST_ID.search(flat)`. In a printable ASCII text, the same pattern is tried only where a
     match can start: at "request" (any case), 2 characters before it ("x-") or 5 ("apim-"). (The
     linear engine's search is several times slower here: it extracts the id through the bounded
