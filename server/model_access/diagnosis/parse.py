@@ -1058,16 +1058,38 @@ def _status_rank(flat: str, pos: int, end: int) -> int | None:
 _NULLS = frozenset({"none", "null", "nil", "undefined"})
 
 
+def _code_matches(flat: str, lower: str) -> Iterator[re.Match[str]]:
+    """`_CODE_PATTERNS[0].finditer(flat)`. In an ASCII text the pattern is tried only where a match can
+    start: at each "code" (any case), or 5, 6 or 8 characters before it ("errorcode", "error_code",
+    "responsecode"), left to right and not overlapping, as finditer would."""
+    [pattern] = _CODE_PATTERNS
+    if not flat.isascii():
+        yield from pattern.finditer(flat)
+        return
+    starts: set[int] = set()
+    at = lower.find("code")
+    while at != -1:
+        starts.update((at - 8, at - 6, at - 5, at))
+        at = lower.find("code", at + 1)
+    last = 0
+    for start in sorted(starts):
+        if start < last:
+            continue
+        match = pattern.match(flat, start)
+        if match is not None:
+            yield match
+            last = match.end()
+
+
 def _code(flat: str, lower: str, present: frozenset[str]) -> str | None:
     if "code" in lower:
-        for pattern in _CODE_PATTERNS:
-            for match in pattern.finditer(flat):
-                value = match.group(1)
-                if value.lower() in _NULLS or value.isdigit():
-                    continue
-                if value.lower() in ("invalid_request_error", "error", "system"):
-                    continue
-                return value.rstrip(".")
+        for match in _code_matches(flat, lower):
+            value = match.group(1)
+            if value.lower() in _NULLS or value.isdigit():
+                continue
+            if value.lower() in ("invalid_request_error", "error", "system"):
+                continue
+            return value.rstrip(".")
     if not present.isdisjoint(_KNOWN_CODE_GATES):
         known = _KNOWN_CODES.search(flat)
         if known:
