@@ -23,6 +23,7 @@ from ..catalog import Catalog, strip_provider
 from ..catalog.ids import family_of
 from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
+from ..providers import PROFILES, profile  # (judgment imports providers already: no start-up cost)
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
 from ..vocab import MODEL_CATEGORIES
 from .classify import Classification, LiveFacts, classify
@@ -316,8 +317,6 @@ def _for_provider(fixes: list[Fix], provider: str) -> list[Fix]:
     """Another provider's error is fixed at that provider: no OpenAI console page, no switch to OpenAI."""
     if provider in ("openai", "none"):
         return fixes
-    from ..providers import profile
-
     p = profile(provider)
     out: list[Fix] = []
     for fix in fixes:
@@ -334,8 +333,6 @@ _CATALOG_WORDS = re.compile(r"catalog|OpenAI model id|current \(|current model",
 
 def _answered_by(parsed: Parsed, configured: str) -> str:
     """The provider whose answer the text is: the one it names, else the configured one."""
-    from ..providers import PROFILES
-
     named = parsed.provider
     if named and named in PROFILES and named != configured and named != "openai":
         return named

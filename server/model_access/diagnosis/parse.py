@@ -732,6 +732,18 @@ _GEMINI_METHOD = re.compile(
 _PREFIXED_USED = re.compile(
     r"(?i)\b(?:using|with)\s(?:the\s)?(?:model\s)?[`'\"]?([A-Za-z][\w.\-]{1,30}/[\w.:/\-]{3,120})"
 )
+
+
+def _prefixed_from(flat: str) -> int | None:
+    """Where _PREFIXED_USED's first match can start, or None when it cannot match: in a printable ASCII
+    text (whose only whitespace is the space), at the first "using " or "with "."""
+    if not (flat.isascii() and flat.isprintable()):
+        return 0
+    lower = flat.lower()
+    found = [at for at in (lower.find("using "), lower.find("with ")) if at != -1]
+    return min(found) if found else None
+
+
 _MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
     r"^(?:ft:)?(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
@@ -1201,7 +1213,8 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
     if "/" in flat:
         # Another provider's id, written with its provider prefix, that the report says it used
         # ("using xai/grok-3-mini", "Processing with Groq/meta-llama/llama-4-…").
-        used = _PREFIXED_USED.search(flat)
+        start = _prefixed_from(flat)
+        used = _PREFIXED_USED.search(flat, start) if start is not None else None
         name = _clean_id(used.group(1), False) if used else ""
         tail = name.split("/", 1)[-1]
         if "-" in tail and any(ch.isdigit() for ch in tail) and "//" not in name:
