@@ -78,7 +78,14 @@ class _RE2Pattern:
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
         if self._engine is None or not string.isascii():
             return next(iter(self._compiled.finditer(string, pos, endpos)), None)
-        return next(self._ascii_matches(string, pos, endpos), None)
+        # The first step of _ascii_matches, without a generator (most searches want one match).
+        size = len(string)
+        pos = max(0, min(pos, size))
+        endpos = size if endpos is None else max(0, min(endpos, size))
+        if pos > endpos:
+            return None
+        spans = self._engine.Match(_UNANCHORED, _ascii_bytes(string), pos, endpos)
+        return None if spans[0][0] == -1 else _AsciiMatch(string, spans, self._compiled)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
         if self._engine is None or not string.isascii():
