@@ -357,7 +357,10 @@ def redact_side_doors(text: str) -> str:
     """Configured secret literals, URL credentials and secret query parameters (linear time)."""
     if not text:
         return text
-    if "://" in text:  # before the literals: a redacted password must not hide the user name
+    scheme = text.find("://")
+    # (before the literals: a redacted password must not hide the user name; every match has an "@"
+    # after its "://")
+    if scheme != -1 and text.find("@", scheme) != -1:
         text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
     text = _redact_literals(text)
     if "=" in text and ("?" in text or "&" in text or ";" in text):
@@ -373,6 +376,8 @@ def _replace_query_value(match: re.Match[str]) -> str:
 
 
 def _redact_literals(text: str) -> str:
+    if not _SECRET_LITERALS:  # none configured (a registration racing this call is seen by the next)
+        return text
     with _LITERALS_LOCK:
         needles = [n for group in _SECRET_LITERALS.values() for n in group]
         masks = list(_SECRET_MASKS.values())
