@@ -76,8 +76,10 @@ class _RE2Pattern:
         self.pattern: str = compiled.pattern
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
-        if self._engine is None or not string.isascii():
+        if self._engine is None:
             return next(iter(self._compiled.finditer(string, pos, endpos)), None)
+        if not string.isascii():
+            return next(self._utf8_matches(string, pos, endpos), None)
         # The first step of _ascii_matches, without a generator (most searches want one match).
         size = len(string)
         pos = max(0, min(pos, size))
@@ -88,10 +90,50 @@ class _RE2Pattern:
         return None if spans[0][0] == -1 else _AsciiMatch(string, spans, self._compiled)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
-        if self._engine is None or not string.isascii():
+        if self._engine is None:
             found: Iterator[Match] = self._compiled.finditer(string, pos, endpos)
             return found
+        if not string.isascii():
+            return self._utf8_matches(string, pos, endpos)
         return self._ascii_matches(string, pos, endpos)
+
+    def _utf8_matches(self, string: str, pos: int | None, endpos: int | None) -> Iterator[Match]:
+        """The binding's own loop for a text with other characters, the same offsets mapped the same
+        way, but over UTF-8 encoded once for all the patterns that read the text (the binding encodes
+        it again on every call)."""
+        size = len(string)
+        pos = 0 if pos is None else max(0, min(pos, size))
+        endpos = size if endpos is None else max(0, min(endpos, size))
+        if pos > endpos:
+            return
+        data = _utf8_bytes(string)
+        encoded_pos = _CHARS_TO_BYTES(data, 0, pos)
+        encoded_endpos = len(data) if endpos == size else encoded_pos + _CHARS_TO_BYTES(data, encoded_pos, endpos - pos)
+        decoded = {0: 0}
+        last = 0
+        engine, unanchored = self._engine, _UNANCHORED
+        while True:
+            spans = engine.Match(unanchored, data, encoded_pos, encoded_endpos)
+            if spans[0] == _NULL_SPAN:
+                return
+            offsets = sorted({offset for span in spans for offset in span})
+            if offsets[0] == -1:
+                offsets = offsets[1:]
+            decoded = {last: decoded[last]}
+            for offset in offsets:
+                decoded[offset] = decoded[last] + _BYTES_TO_CHARS(data, last, offset)
+                last = offset
+            yield _AsciiMatch(
+                string,
+                [span if span == _NULL_SPAN else (decoded[span[0]], decoded[span[1]]) for span in spans],
+                self._compiled,
+            )
+            if encoded_pos == encoded_endpos:
+                return
+            if encoded_pos == spans[0][1]:
+                encoded_pos += _CHARS_TO_BYTES(data, encoded_pos, 1)
+            else:
+                encoded_pos = spans[0][1]
 
     def _ascii_matches(self, string: str, pos: int | None, endpos: int | None) -> Iterator[Match]:
         """The binding's own loop (re2/__init__.py `_Regexp._match`) for a text whose characters are
@@ -116,6 +158,31 @@ class _RE2Pattern:
 
 _UNANCHORED: Any = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
 _ascii_bytes = LastAscii()  # a dozen patterns read the same paste (textbytes.py)
+_NULL_SPAN = (-1, -1)
+# The binding's offset helpers (characters ↔ UTF-8 bytes); without them every pattern uses the binding.
+_CHARS_TO_BYTES: Any = getattr(getattr(_re2, "_re2", None), "CharLenToBytes", None)
+_BYTES_TO_CHARS: Any = getattr(getattr(_re2, "_re2", None), "BytesToCharLen", None)
+if _CHARS_TO_BYTES is None or _BYTES_TO_CHARS is None:  # pragma: no cover - a google-re2 that moved them
+    _UNANCHORED = None
+
+
+class _LastUtf8:
+    """The last text's UTF-8 bytes (kept by identity; one tuple, replaced at once: thread-safe)."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[str | None, bytes] = (None, b"")
+
+    def __call__(self, text: str) -> bytes:
+        seen, data = self._last
+        if seen is not text:
+            data = text.encode("utf-8")
+            self._last = (text, data)
+        return data
+
+
+_utf8_bytes = _LastUtf8()
 
 
 class _AsciiMatch:
