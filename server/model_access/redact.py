@@ -129,6 +129,8 @@ def _redact(text: str) -> str:
         if pattern is _ASSIGNMENT and len(text) <= _ASSIGNMENT_BY_WORD and text.isascii():
             text = _redact_assignments(text)
             continue
+        if pattern is _LONG_KEY and not _may_hold_long_key(text):
+            continue
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
     return redact_side_doors(text)
 
@@ -138,6 +140,19 @@ def _redact(text: str) -> str:
 _ASSIGNMENT = _PATTERNS[3]
 _ASSIGNMENT_WORDS = ("api", "subscription", "access", "secret", "password", "token")
 _ASSIGNMENT_BY_WORD = 16 * 1024  # longer texts: one C-speed `sub` beats a Python loop over many words
+
+
+# The 84-character keys: a run of 84 key characters starts before a multiple of 42 and covers the
+# next 42 characters from there, so a text where no multiple of 42 starts such a stretch has none.
+_LONG_KEY = _PATTERNS[6]
+_HALF_KEY = re.compile(r"[A-Za-z0-9]{42}")
+
+
+def _may_hold_long_key(text: str) -> bool:
+    if len(text) > _ASSIGNMENT_BY_WORD:
+        return True  # one C-speed `sub` beats a Python loop over thousands of positions
+    match = _HALF_KEY.match
+    return any(match(text, at) for at in range(0, len(text) - 41, 42))
 
 
 def _redact_assignments(text: str) -> str:
