@@ -461,19 +461,21 @@ def _finish(
         explanation=scrub(explanation),
         facts=facts,
         evidence=[scrub(e)[:400] for e in verdict.evidence if e],
-        fixes=[
-            Fix(
-                title=scrub(f.title),
-                detail=scrub(f.detail),
-                url=f.url,
-                code=scrub(f.code) if f.code else None,
-            )
-            for f in fixes
-        ],
+        fixes=[_scrubbed_fix(f) for f in fixes],
         alternatives=[Alternative(category=c, confidence=max(0.0, min(1.0, p))) for c, p in verdict.alternatives],
         suggested_models=[scrub(m) for m in suggested],
         checked_live=verdict.checked_live,
     )
+
+
+def _scrubbed_fix(fix: Fix) -> Fix:
+    """The fix with its texts scrubbed: the same object when scrubbing changes none of them (most
+    fixes are the engine's own words), a new one otherwise."""
+    title, detail = scrub(fix.title), scrub(fix.detail)
+    code = scrub(fix.code) if fix.code else None
+    if type(fix) is Fix and title == fix.title and detail == fix.detail and code == fix.code:
+        return fix
+    return Fix(title=title, detail=detail, url=fix.url, code=code)
 
 
 def _s(value: str | None) -> str | None:
