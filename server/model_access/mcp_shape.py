@@ -278,13 +278,17 @@ def shape_result(name: str, result: Any, data: dict[str, Any]) -> Any:
     return {**result, "content": [{"type": "text", "text": text}], "structuredContent": structured}
 
 
+# What `json.dumps(value, separators=(",", ":"), ensure_ascii=False)` builds on every call, built once.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def result_text(name: str, data: dict[str, Any]) -> str:
     lead = _LEADS.get(name, _no_lead)
     try:
         line, view = lead(data)
     except (KeyError, TypeError, ValueError, IndexError):  # a lead must never cost the answer
         line, view = "", data
-    body = json.dumps(drop_nulls(view), separators=(",", ":"), ensure_ascii=False)
+    body = _COMPACT.encode(drop_nulls(view))
     return f"{line}\n{body}" if line else body
 
 
@@ -473,7 +477,7 @@ _LEADS: dict[str, Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]] = {
 
 
 def render(value: Any) -> str:
-    return json.dumps(drop_nulls(value), separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(drop_nulls(value))
 
 
 def catalog_page(records: list[dict[str, Any]], as_of: str, page: str) -> str:
