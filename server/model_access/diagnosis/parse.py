@@ -957,22 +957,18 @@ _EXCEPTION_WORDS = (
     "socket hang up",
     "fetch failed",
 )
-_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _MAX_EXCEPTIONS = 64
 
 
+# The same condition as one linear search: a suffix right after an ASCII letter or digit, or a code word
+# (the words hold no character the engine reads as syntax).
+_EXCEPTION_NEEDS = linear("[A-Za-z0-9](?:" + "|".join(_EXCEPTION_SUFFIXES) + ")|" + "|".join(_EXCEPTION_WORDS))
+
+
 def _may_name_exception(flat: str) -> bool:
-    """False when _EXCEPTION cannot match (substring tests, no search): no suffix follows a letter or
-    digit and no code word occurs."""
-    if any(word in flat for word in _EXCEPTION_WORDS):
-        return True
-    for suffix in _EXCEPTION_SUFFIXES:
-        at = flat.find(suffix, 1)
-        while at != -1:
-            if flat[at - 1] in _ASCII_ALNUM:
-                return True
-            at = flat.find(suffix, at + 1)
-    return False
+    """False when _EXCEPTION cannot match: no suffix follows a letter or digit and no code word
+    occurs (one linear search, not a substring test per word)."""
+    return _EXCEPTION_NEEDS.search(flat) is not None
 
 
 _GENERIC_EXCEPTIONS = frozenset({"Error", "Exception", "ValueError", "TypeError", "RuntimeError", "HTTPError"})
