@@ -79,6 +79,12 @@ class _RE2Pattern:
         if self._engine is None:
             return next(iter(self._compiled.finditer(string, pos, endpos)), None)
         if not string.isascii():
+            if pos == 0 and endpos is None:  # nearly every search: the loop's first step, in place
+                data = _utf8_bytes(string)
+                spans = self._engine.Match(_UNANCHORED, data, 0, len(data))
+                if spans[0] == _NULL_SPAN:
+                    return None
+                return _AsciiMatch(string, _char_spans(data, spans, {0: 0}, 0)[0], self._compiled)
             return next(self._utf8_matches(string, pos, endpos), None)
         # The first step of _ascii_matches, without a generator (most searches want one match).
         size = len(string)
@@ -116,18 +122,8 @@ class _RE2Pattern:
             spans = engine.Match(unanchored, data, encoded_pos, encoded_endpos)
             if spans[0] == _NULL_SPAN:
                 return
-            offsets = sorted({offset for span in spans for offset in span})
-            if offsets[0] == -1:
-                offsets = offsets[1:]
-            decoded = {last: decoded[last]}
-            for offset in offsets:
-                decoded[offset] = decoded[last] + _BYTES_TO_CHARS(data, last, offset)
-                last = offset
-            yield _AsciiMatch(
-                string,
-                [span if span == _NULL_SPAN else (decoded[span[0]], decoded[span[1]]) for span in spans],
-                self._compiled,
-            )
+            char_spans, decoded, last = _char_spans(data, spans, decoded, last)
+            yield _AsciiMatch(string, char_spans, self._compiled)
             if encoded_pos == encoded_endpos:
                 return
             if encoded_pos == spans[0][1]:
@@ -154,6 +150,21 @@ class _RE2Pattern:
             if pos == endpos:
                 return
             pos = pos + 1 if pos == end else end
+
+
+def _char_spans(
+    data: bytes, spans: list[tuple[int, int]], decoded: dict[int, int], last: int
+) -> tuple[list[tuple[int, int]], dict[int, int], int]:
+    """A match's byte spans as character spans, counting characters from the last mapped offset on
+    (the binding's own single pass); also the offsets now known and the last of them."""
+    offsets = sorted({offset for span in spans for offset in span})
+    if offsets[0] == -1:
+        offsets = offsets[1:]
+    decoded = {last: decoded[last]}
+    for offset in offsets:
+        decoded[offset] = decoded[last] + _BYTES_TO_CHARS(data, last, offset)
+        last = offset
+    return [span if span == _NULL_SPAN else (decoded[span[0]], decoded[span[1]]) for span in spans], decoded, last
 
 
 _UNANCHORED: Any = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
