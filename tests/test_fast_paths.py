@@ -64,6 +64,8 @@ _FACTS = [
     "responseCode: 404 ", "errorCode => quota_exceeded ", "x-request-id: req_0123456789abcdef ",
     "Request ID: 9f1e2d3c4b5a ", "apim-request-id: 0a1b2c3d-4e5f ", "model: gpt-4o-mini ", "The model `gpt-4o` ",
     "openai.APIConnectionError: Connection error. ", "ConnectTimeout ", "dial tcp 1.2.3.4:443: i/o timeout ",
+    '"model": "gpt-4o" ', "model='o3' ", "/deployments/my-gpt/ ", "/v1/models/gpt-4o ", "using gpt-4.1 ",
+    "the gpt-4o model ", "gpt-5 goes ", "`o4-mini` ",
 ]  # fmt: skip
 
 
@@ -79,6 +81,10 @@ def test_fact_searches_find_what_the_plain_searches_find(raw: str) -> None:
     start = parse._label_from(flat)
     first = next(parse._MODEL_LABEL.finditer(flat), None)
     assert (first is None) if start is None else (first is None or first.start() >= start)
+    if flat.isascii() and flat.isprintable():
+        for (pattern, _multiline), needs in zip(parse._MODEL_CONTEXT_FLAGS, parse._MODEL_CONTEXT_NEEDS, strict=True):
+            if needs is not None and pattern.search(flat):
+                assert all(any(word in lower for word in group) for group in needs)
     assert parse._may_name_exception(flat) == _suffix_or_word(flat)
     if parse._EXCEPTION.search(flat):
         assert parse._may_name_exception(flat)

@@ -796,6 +796,19 @@ _MODEL_CONTEXT = tuple(
         r"(?i)(?:^|\s)(" + _IDG + r")\s(?:goes|causes|model)\b",
     )
 )
+# Per _MODEL_CONTEXT pattern, what each of its matches holds in a printable ASCII text (whose only
+# whitespace is the space), lower-cased: one word of every group. None: no such test (multi-line).
+_MODEL_CONTEXT_NEEDS: tuple[tuple[tuple[str, ...], ...] | None, ...] = (
+    (('"model', "'model"), ('model"', "model'")),
+    (("model=", "model ="),),
+    None,
+    (("/engines/", "/deployments/"),),
+    (("/v1/models/",),),
+    (("use ", "using ", "picked ", "selected ", "tried "),),
+    (("`", "'", '"'),),
+    (("the ",), (" model",)),
+    ((" goes", " causes", " model"),),
+)
 # How every OpenAI model id starts (tests/test_diagnosis_rules.py checks the catalog against it):
 # a text with none of these has no id for the context search to find, which spares the search.
 _FAMILY_START = re.compile(
@@ -1305,7 +1318,11 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
         return _last_resort(flat)
     seen: set[str] = set()  # a paste repeats its words; each is looked up once
-    for pattern, multiline in _MODEL_CONTEXT_FLAGS:
+    plain = flat.isascii() and flat.isprintable()
+    lower = flat.lower()
+    for (pattern, multiline), needs in zip(_MODEL_CONTEXT_FLAGS, _MODEL_CONTEXT_NEEDS, strict=True):
+        if plain and needs is not None and not all(any(word in lower for word in group) for group in needs):
+            continue  # a word every match holds is absent
         for source in (text, flat) if multiline else (flat,):
             for count, match in enumerate(pattern.finditer(source)):
                 if count >= 512:
