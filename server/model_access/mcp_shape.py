@@ -234,18 +234,21 @@ def drop_null_fields(value: Any) -> Any:
     output schema ever keeps a null branch.
     """
     if isinstance(value, dict):
-        return {k: drop_null_fields(v) for k, v in value.items() if v is not None}
+        return {k: v if type(v) in _LEAVES else drop_null_fields(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [drop_null_fields(v) for v in value]
+        return [v if type(v) in _LEAVES else drop_null_fields(v) for v in value]
     return value
+
+
+_LEAVES = frozenset({str, int, float, bool})  # returned as they are, without a call per value
 
 
 def drop_nulls(value: Any) -> Any:
     """Without nulls and empty lists: in the text an absent key reads the same and costs nothing."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None and v != []}
+        return {k: v if type(v) in _LEAVES else drop_nulls(v) for k, v in value.items() if v is not None and v != []}
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
+        return [v if type(v) in _LEAVES else drop_nulls(v) for v in value]
     return value
 
 
@@ -275,13 +278,17 @@ def shape_result(name: str, result: Any, data: dict[str, Any]) -> Any:
     return {**result, "content": [{"type": "text", "text": text}], "structuredContent": structured}
 
 
+# What `json.dumps(value, separators=(",", ":"), ensure_ascii=False)` builds on every call, built once.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def result_text(name: str, data: dict[str, Any]) -> str:
     lead = _LEADS.get(name, _no_lead)
     try:
         line, view = lead(data)
     except (KeyError, TypeError, ValueError, IndexError):  # a lead must never cost the answer
         line, view = "", data
-    body = json.dumps(drop_nulls(view), separators=(",", ":"), ensure_ascii=False)
+    body = _COMPACT.encode(drop_nulls(view))
     return f"{line}\n{body}" if line else body
 
 
@@ -470,7 +477,7 @@ _LEADS: dict[str, Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]] = {
 
 
 def render(value: Any) -> str:
-    return json.dumps(drop_nulls(value), separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(drop_nulls(value))
 
 
 def catalog_page(records: list[dict[str, Any]], as_of: str, page: str) -> str:

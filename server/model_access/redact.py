@@ -134,8 +134,62 @@ def _redact(text: str) -> str:
     for pattern, gate in zip(_PATTERNS, _GATES, strict=True):
         if gate is not None and not any(word in lower for word in gate):
             continue
+        if pattern is _ASSIGNMENT and len(text) <= _ASSIGNMENT_BY_WORD and text.isascii():
+            text = _redact_assignments(text)
+            continue
+        if pattern is _LONG_KEY and not _may_hold_long_key(text):
+            continue
         text = pattern.sub(_replace_secret if "s" in pattern.groupindex else REDACTED, text)
     return redact_side_doors(text)
+
+
+# The header/assignment pattern starts with one of these words (any case); in an ASCII text of a
+# screenful it is tried only where one occurs, instead of at every character (5-10× less work).
+_ASSIGNMENT = _PATTERNS[3]
+_ASSIGNMENT_WORDS = ("api", "subscription", "access", "secret", "password", "token")
+_ASSIGNMENT_BY_WORD = 16 * 1024  # longer texts: one C-speed `sub` beats a Python loop over many words
+
+
+# The 84-character keys: a run of 84 key characters starts before a multiple of 42 and covers the
+# next 42 characters from there, so a text where no multiple of 42 starts such a stretch has none.
+_LONG_KEY = _PATTERNS[6]
+_HALF_KEY = re.compile(r"[A-Za-z0-9]{42}")
+
+
+def _may_hold_long_key(text: str) -> bool:
+    if len(text) > _ASSIGNMENT_BY_WORD:
+        return True  # one C-speed `sub` beats a Python loop over thousands of positions
+    match = _HALF_KEY.match
+    return any(match(text, at) for at in range(0, len(text) - 41, 42))
+
+
+def _redact_assignments(text: str) -> str:
+    """`_ASSIGNMENT.sub(_replace_secret, text)` for an ASCII text: the same matches, left to right and
+    not overlapping, tried only at the positions where a match can start."""
+    lower = text.lower()
+    starts: set[int] = set()
+    for word in _ASSIGNMENT_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            starts.add(at)
+            at = lower.find(word, at + 1)
+    if not starts:
+        return text
+    out: list[str] = []
+    last = 0
+    for start in sorted(starts):
+        if start < last:
+            continue
+        match = _ASSIGNMENT.match(text, start)
+        if match is None:
+            continue
+        out.append(text[last:start])
+        out.append(_replace_secret(match))
+        last = match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 # Longer than any secret the patterns know (84-character keys, JWTs of a few hundred): a window
@@ -181,20 +235,38 @@ def redact_obj_within(value: T, limit: int) -> tuple[bool, T]:
         return False, value
 
 
+_ATOMS = frozenset({int, float, bool, type(None)})  # values with no string inside, returned as they are
+
+
 def _walk(value: Any, budget: list[int] | None) -> Any:
-    if isinstance(value, str):
-        if budget is not None:
-            budget[0] -= len(value)
-            if budget[0] < 0:
-                raise _OverBudget
-        if _seen.get(value) is _UNCHANGED:  # the common case, without the call
-            return value
-        return redact(value)
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        return _leaf(value, budget)
+    if kind in _ATOMS:
+        return value
     if isinstance(value, dict):
         out: dict[Any, Any] | None = None  # a copy, begun at the first item that changes
         for index, (key, item) in enumerate(value.items()):
-            new_key = _walk(key, budget) if isinstance(key, str) else key
-            new_item = _walk(item, budget)
+            # Strings and atoms, nearly every item of a result, are handled here without a call.
+            if type(key) is str:
+                if budget is not None:
+                    budget[0] -= len(key)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_key = key if _seen.get(key) is _UNCHANGED else redact(key)
+            else:
+                new_key = _leaf(key, budget) if isinstance(key, str) else key
+            kind = type(item)
+            if kind is str:
+                if budget is not None:
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_item = item if _seen.get(item) is _UNCHANGED else redact(item)
+            elif kind in _ATOMS:
+                new_item = item
+            else:
+                new_item = _walk(item, budget)
             if out is None:
                 if new_key is key and new_item is item:
                     continue
@@ -204,7 +276,17 @@ def _walk(value: Any, budget: list[int] | None) -> Any:
     if isinstance(value, list | tuple):
         items: list[Any] | None = None
         for index, item in enumerate(value):
-            new_item = _walk(item, budget)
+            kind = type(item)
+            if kind is str:
+                if budget is not None:
+                    budget[0] -= len(item)
+                    if budget[0] < 0:
+                        raise _OverBudget
+                new_item = item if _seen.get(item) is _UNCHANGED else redact(item)
+            elif kind in _ATOMS:
+                new_item = item
+            else:
+                new_item = _walk(item, budget)
             if items is None:
                 if new_item is item:
                     continue
@@ -223,6 +305,16 @@ def _walk(value: Any, budget: list[int] | None) -> Any:
                 updates[name] = new
         return value.model_copy(update=updates) if updates else value
     return value
+
+
+def _leaf(value: str, budget: list[int] | None) -> str:
+    if budget is not None:
+        budget[0] -= len(value)
+        if budget[0] < 0:
+            raise _OverBudget
+    if _seen.get(value) is _UNCHANGED:  # the common case, without the call
+        return value
+    return redact(value)
 
 
 # ---------------------------------------------------------------------- side doors
@@ -288,7 +380,10 @@ def redact_side_doors(text: str) -> str:
     """Configured secret literals, URL credentials and secret query parameters (linear time)."""
     if not text:
         return text
-    if "://" in text:  # before the literals: a redacted password must not hide the user name
+    scheme = text.find("://")
+    # (before the literals: a redacted password must not hide the user name; every match has an "@"
+    # after its "://")
+    if scheme != -1 and text.find("@", scheme) != -1:
         text = _URL_CREDENTIALS.sub(lambda m: m.group(1) + REDACTED + "@", text)
     text = _redact_literals(text)
     if "=" in text and ("?" in text or "&" in text or ";" in text):
@@ -304,6 +399,8 @@ def _replace_query_value(match: re.Match[str]) -> str:
 
 
 def _redact_literals(text: str) -> str:
+    if not _SECRET_LITERALS:  # none configured (a registration racing this call is seen by the next)
+        return text
     with _LITERALS_LOCK:
         needles = [n for group in _SECRET_LITERALS.values() for n in group]
         masks = list(_SECRET_MASKS.values())

@@ -23,6 +23,7 @@ from ..catalog import Catalog, strip_provider
 from ..catalog.ids import family_of
 from ..endpoints import parse_endpoint
 from ..errors import InvalidInput, UnknownEndpointError
+from ..providers import PROFILES, profile  # (judgment imports providers already: no start-up cost)
 from ..results import Alternative, Diagnosis, ErrorFacts, Fix, Suggestion
 from ..vocab import MODEL_CATEGORIES
 from .classify import Classification, LiveFacts, classify
@@ -316,8 +317,6 @@ def _for_provider(fixes: list[Fix], provider: str) -> list[Fix]:
     """Another provider's error is fixed at that provider: no OpenAI console page, no switch to OpenAI."""
     if provider in ("openai", "none"):
         return fixes
-    from ..providers import profile
-
     p = profile(provider)
     out: list[Fix] = []
     for fix in fixes:
@@ -334,8 +333,6 @@ _CATALOG_WORDS = re.compile(r"catalog|OpenAI model id|current \(|current model",
 
 def _answered_by(parsed: Parsed, configured: str) -> str:
     """The provider whose answer the text is: the one it names, else the configured one."""
-    from ..providers import PROFILES
-
     named = parsed.provider
     if named and named in PROFILES and named != configured and named != "openai":
         return named
@@ -464,19 +461,21 @@ def _finish(
         explanation=scrub(explanation),
         facts=facts,
         evidence=[scrub(e)[:400] for e in verdict.evidence if e],
-        fixes=[
-            Fix(
-                title=scrub(f.title),
-                detail=scrub(f.detail),
-                url=f.url,
-                code=scrub(f.code) if f.code else None,
-            )
-            for f in fixes
-        ],
+        fixes=[_scrubbed_fix(f) for f in fixes],
         alternatives=[Alternative(category=c, confidence=max(0.0, min(1.0, p))) for c, p in verdict.alternatives],
         suggested_models=[scrub(m) for m in suggested],
         checked_live=verdict.checked_live,
     )
+
+
+def _scrubbed_fix(fix: Fix) -> Fix:
+    """The fix with its texts scrubbed: the same object when scrubbing changes none of them (most
+    fixes are the engine's own words), a new one otherwise."""
+    title, detail = scrub(fix.title), scrub(fix.detail)
+    code = scrub(fix.code) if fix.code else None
+    if type(fix) is Fix and title == fix.title and detail == fix.detail and code == fix.code:
+        return fix
+    return Fix(title=title, detail=detail, url=fix.url, code=code)
 
 
 def _s(value: str | None) -> str | None:

@@ -76,15 +76,60 @@ class _RE2Pattern:
         self.pattern: str = compiled.pattern
 
     def search(self, string: str, pos: int = 0, endpos: int | None = None) -> Match | None:
-        if self._engine is None or not string.isascii():
+        if self._engine is None:
             return next(iter(self._compiled.finditer(string, pos, endpos)), None)
-        return next(self._ascii_matches(string, pos, endpos), None)
+        if not string.isascii():
+            if pos == 0 and endpos is None:  # nearly every search: the loop's first step, in place
+                data = _utf8_bytes(string)
+                spans = self._engine.Match(_UNANCHORED, data, 0, len(data))
+                if spans[0] == _NULL_SPAN:
+                    return None
+                return _AsciiMatch(string, _char_spans(data, spans, {0: 0}, 0)[0], self._compiled)
+            return next(self._utf8_matches(string, pos, endpos), None)
+        # The first step of _ascii_matches, without a generator (most searches want one match).
+        size = len(string)
+        pos = max(0, min(pos, size))
+        endpos = size if endpos is None else max(0, min(endpos, size))
+        if pos > endpos:
+            return None
+        spans = self._engine.Match(_UNANCHORED, _ascii_bytes(string), pos, endpos)
+        return None if spans[0][0] == -1 else _AsciiMatch(string, spans, self._compiled)
 
     def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
-        if self._engine is None or not string.isascii():
+        if self._engine is None:
             found: Iterator[Match] = self._compiled.finditer(string, pos, endpos)
             return found
+        if not string.isascii():
+            return self._utf8_matches(string, pos, endpos)
         return self._ascii_matches(string, pos, endpos)
+
+    def _utf8_matches(self, string: str, pos: int | None, endpos: int | None) -> Iterator[Match]:
+        """The binding's own loop for a text with other characters, the same offsets mapped the same
+        way, but over UTF-8 encoded once for all the patterns that read the text (the binding encodes
+        it again on every call)."""
+        size = len(string)
+        pos = 0 if pos is None else max(0, min(pos, size))
+        endpos = size if endpos is None else max(0, min(endpos, size))
+        if pos > endpos:
+            return
+        data = _utf8_bytes(string)
+        encoded_pos = _CHARS_TO_BYTES(data, 0, pos)
+        encoded_endpos = len(data) if endpos == size else encoded_pos + _CHARS_TO_BYTES(data, encoded_pos, endpos - pos)
+        decoded = {0: 0}
+        last = 0
+        engine, unanchored = self._engine, _UNANCHORED
+        while True:
+            spans = engine.Match(unanchored, data, encoded_pos, encoded_endpos)
+            if spans[0] == _NULL_SPAN:
+                return
+            char_spans, decoded, last = _char_spans(data, spans, decoded, last)
+            yield _AsciiMatch(string, char_spans, self._compiled)
+            if encoded_pos == encoded_endpos:
+                return
+            if encoded_pos == spans[0][1]:
+                encoded_pos += _CHARS_TO_BYTES(data, encoded_pos, 1)
+            else:
+                encoded_pos = spans[0][1]
 
     def _ascii_matches(self, string: str, pos: int | None, endpos: int | None) -> Iterator[Match]:
         """The binding's own loop (re2/__init__.py `_Regexp._match`) for a text whose characters are
@@ -107,8 +152,48 @@ class _RE2Pattern:
             pos = pos + 1 if pos == end else end
 
 
+def _char_spans(
+    data: bytes, spans: list[tuple[int, int]], decoded: dict[int, int], last: int
+) -> tuple[list[tuple[int, int]], dict[int, int], int]:
+    """A match's byte spans as character spans, counting characters from the last mapped offset on
+    (the binding's own single pass); also the offsets now known and the last of them."""
+    offsets = sorted({offset for span in spans for offset in span})
+    if offsets[0] == -1:
+        offsets = offsets[1:]
+    decoded = {last: decoded[last]}
+    for offset in offsets:
+        decoded[offset] = decoded[last] + _BYTES_TO_CHARS(data, last, offset)
+        last = offset
+    return [span if span == _NULL_SPAN else (decoded[span[0]], decoded[span[1]]) for span in spans], decoded, last
+
+
 _UNANCHORED: Any = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
 _ascii_bytes = LastAscii()  # a dozen patterns read the same paste (textbytes.py)
+_NULL_SPAN = (-1, -1)
+# The binding's offset helpers (characters ↔ UTF-8 bytes); without them every pattern uses the binding.
+_CHARS_TO_BYTES: Any = getattr(getattr(_re2, "_re2", None), "CharLenToBytes", None)
+_BYTES_TO_CHARS: Any = getattr(getattr(_re2, "_re2", None), "BytesToCharLen", None)
+if _CHARS_TO_BYTES is None or _BYTES_TO_CHARS is None:  # pragma: no cover - a google-re2 that moved them
+    _UNANCHORED = None
+
+
+class _LastUtf8:
+    """The last text's UTF-8 bytes (kept by identity; one tuple, replaced at once: thread-safe)."""
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[str | None, bytes] = (None, b"")
+
+    def __call__(self, text: str) -> bytes:
+        seen, data = self._last
+        if seen is not text:
+            data = text.encode("utf-8")
+            self._last = (text, data)
+        return data
+
+
+_utf8_bytes = _LastUtf8()
 
 
 class _AsciiMatch:
@@ -151,6 +236,7 @@ class GateScanner:
     def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(sorted(set(words)))
         self._set: Any = None
+        self._match: Any = None
         if _re2 is not None and self.words:
             options = _re2.Options()
             options.case_sensitive = True
@@ -159,10 +245,17 @@ class GateScanner:
                 gate_set.Add(_re2.escape(word))
             gate_set.Compile()
             self._set = gate_set
+            # The binding's own set, called with the encoded text as its `Match` would (checked, not
+            # assumed: a later google-re2 may move it, then the public `Match` is used).
+            inner: Any = getattr(gate_set, "_set", None)
+            self._match = inner.Match if hasattr(inner, "Match") else None
+        self._word = self.words.__getitem__
 
     def present(self, lower: str) -> frozenset[str]:
         if self._set is not None:
-            return frozenset(self.words[i] for i in self._set.Match(lower) or ())
+            if self._match is not None:
+                return frozenset(map(self._word, self._match(lower.encode("utf-8")) or ()))
+            return frozenset(map(self._word, self._set.Match(lower) or ()))
         return frozenset(w for w in self.words if w in lower)
 
 
@@ -187,7 +280,9 @@ TAIL = 65_536
 _MAX_WINDOW = HEAD + TAIL
 
 _WS = re.compile(r"\s")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "`", "\u00a0": " "})
+# Smart quotes and no-break spaces, as plain ones: one C-speed `str.replace` per character that occurs
+# (`str.translate` with a table looks every character of a non-ASCII text up in a dict, ~4× slower).
+_QUOTES = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " "))
 _BACKSLASHES = re.compile(r"\\{2,}")
 _SPACES = re.compile(r"\s+")
 
@@ -342,7 +437,9 @@ _STATUSES = frozenset(
 )
 # Status numbers are found in one pass; each candidate is then ranked by the few characters
 # around it (bounded slices, at most _MAX_NUMBERS candidates).
-_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])([45]\d\d)(?![A-Za-z0-9_]|\.\d)")
+# (The look-behind after the first digit: `(?<![A-Za-z0-9_.])[45]`, written so that the engine can skip
+# to the next 4 or 5 instead of trying every position.)
+_NUMBER = re.compile(r"([45](?<![A-Za-z0-9_.][45])\d\d)(?![A-Za-z0-9_]|\.\d)")
 # Chinese, Japanese and Korean write a status next to the words around it ("一直429了",
 # "返回404错误"); a count ("500个", "400元") is not a status.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -354,6 +451,9 @@ _BEFORE_KEYWORD = re.compile(
     r"código de estado|código de status|code d'état|код ошибки|код состояния|statuscode|code|codigo|código|statut|fehler)"
     r"[\"']?\s?[:=：]?\s?[\"']?\(?\[?<?$"
 )
+# Every ASCII keyword of _BEFORE_KEYWORD holds one of these (lower-case): an ASCII text with none
+# cannot match it.
+_KEYWORD_WORDS = ("error", "status", "http", "code", "codigo", "statut", "fehler")
 _BEFORE_METHOD = re.compile(r"(?:POST|GET|PUT|DELETE|PATCH) /\S{1,200} $")
 _BEFORE_WEAK = re.compile(r"(?i)\b(?:a|with|returned|returns|got)\s$")
 _AFTER_STOP = re.compile(r"\s(?:in|tokens?|of|and|or|ms|to|per|the)\b")
@@ -361,10 +461,10 @@ _AFTER_GOOD = re.compile(r"\s[A-Za-z{<\"'(]|:\s|\s?-\s|[\])>`]|$")
 _STATUS_LEFT = frozenset(" >■:([{,|\"'`<：，、（")
 
 _KEY_VALUE = r"[\"']?\s?(?:=>|:|=)\s?"
+# (No optional character before the key word: it never changes what is captured, and without it the
+# engine tries far fewer starting points.)
 _CODE_PATTERNS = (
-    re.compile(
-        r"(?i)[\"'\[{(\s,]?(?:error_?code|responseCode|code)" + _KEY_VALUE + r"[\"']?([A-Za-z][\w\-]{1,60})(?![\w.])"
-    ),
+    re.compile(r"(?i)(?:error_?code|responseCode|code)" + _KEY_VALUE + r"[\"']?([A-Za-z][\w\-]{1,60})(?![\w.])"),
 )
 _KNOWN_CODE_WORDS = (
     "model_not_found",
@@ -404,7 +504,28 @@ _ORG_HEADER = re.compile(r"(?i)openai-organization[\"']?\s?[:=]\s?[\"']?(org-[A-
 _REQUEST_ID = linear(
     r"(?i)(?:x-request-id|request[ _-]?id|apim-request-id)[\"']?\s?(?::|=|is)?\s?[\"']?([A-Za-z0-9_\-]{8,80})"
 )
+_REQUEST_ID_AT = re.compile(_REQUEST_ID.pattern)  # tried at given positions only (see _request_id)
 _REQUEST_WORDS = ("request-id", "request id", "request_id", "requestid")
+
+
+def _request_id(flat: str, lower: str) -> Match | re.Match[str] | None:
+    """`_REQUEST_ID.search(flat)`. In a printable ASCII text, the same pattern is tried only where a
+    match can start: at "request" (any case), 2 characters before it ("x-") or 5 ("apim-"). (The
+    linear engine's search is several times slower here: it extracts the id through the bounded
+    repetition's 80 states; the pattern cannot backtrack beyond its bounds.)"""
+    if not (flat.isascii() and flat.isprintable()):
+        return _REQUEST_ID.search(flat)
+    at = lower.find("request")
+    while at != -1:
+        for start in (at - 5, at - 2, at):
+            if start >= 0:
+                match = _REQUEST_ID_AT.match(flat, start)
+                if match is not None:
+                    return match
+        at = lower.find("request", at + 7)
+    return None
+
+
 _REQ = re.compile(r"\breq_[A-Za-z0-9]{8,64}\b")
 
 _MISSING_AFTER = r"\s(?:not\sfound|does\snot\sexist|doesn't\sexist|is\snot\s(?:found|available|supported))"
@@ -607,6 +728,13 @@ _TAILS = dict(
 )
 # Per model pattern: words one of which must also occur (none: the gate alone decides).
 _MODEL_ALSO: tuple[tuple[str, ...], ...] = tuple(_TAILS.get(i, ()) for i in range(len(_MODEL_PATTERNS)))
+# Gate word → the model patterns it opens, so a text visits only the patterns one of its words opens
+# (a handful of ~70), in the same order.
+_MODEL_BY_GATE: dict[str, tuple[int, ...]] = {}
+for _index, (_gate, _pattern) in enumerate(_MODEL_PATTERNS):
+    for _word in _gate:
+        _MODEL_BY_GATE[_word] = (*_MODEL_BY_GATE.get(_word, ()), _index)
+_MODEL_GATE_WORDS = frozenset(_MODEL_BY_GATE)
 # A model id in a labelled field ("Model: x", "model=x", an env or config key ending in _model such
 # as "OPENAI_MODEL=x" or "llm_model: x"): taken as written even when the catalog
 # does not know it, as long as it looks like an id (a digit, a dash or a slash).
@@ -614,6 +742,27 @@ _MODEL_LABEL = re.compile(
     r"(?i)(?:(?:(?<![\w-])[\"']?(?:(?:[a-z][a-z0-9]{0,24}(?:_[a-z0-9]{1,24}){0,3}_)?model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?|模型(?:名称|名)?|モデル名?|모델)"
     r"\**\s?[:=|：]|--model[=\s]|(?<![\w-])model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?(" + _IDG + r")"
 )
+# What every match of _MODEL_LABEL holds in an ASCII text: the label word, its separator and the first
+# character of the id (the CJK labels cannot occur there). One linear search says whether the
+# backtracking pattern can match at all, and where its first match can begin at the earliest: the
+# label word starts at most _LABEL_REACH characters after the match (quote and a config key's
+# prefix, `[a-z][a-z0-9]{0,24}(?:_[a-z0-9]{1,24}){0,3}_`).
+_LABEL_CORE = linear(
+    r"(?:(?:model(?:[\s_]?(?:name|id))?|deployment[\s_]?(?:name|id))[\"']?\**\s?[:=|：]|--model[=\s]|"
+    r"model(?:\s(?:id|name))?\s(?:as|set\sto)\s)\s?\**\s?[`'\"]?[A-Za-z0-9~]",
+    ignore_case=True,
+)
+_LABEL_REACH = 128
+
+
+def _label_from(flat: str) -> int | None:
+    """Where _MODEL_LABEL's search may start in `flat`, or None when it cannot match."""
+    if not (flat.isascii() and flat.isprintable()):  # (then its only whitespace is the space)
+        return 0
+    core = _LABEL_CORE.search(flat)
+    return None if core is None else max(0, core.start() - _LABEL_REACH)
+
+
 _LABEL_SHAPE = re.compile(r"[\d/\-]")
 # The AI SDK's (and similar) provider call names the model: openai('gpt-4o'), google("gemini-x").
 _SDK_CALL = re.compile(
@@ -655,11 +804,30 @@ _MODEL_CONTEXT = tuple(
         r"(?i)(?:^|\s)(" + _IDG + r")\s(?:goes|causes|model)\b",
     )
 )
+# Per _MODEL_CONTEXT pattern, what each of its matches holds in a printable ASCII text (whose only
+# whitespace is the space), lower-cased: one word of every group. None: no such test (multi-line).
+_MODEL_CONTEXT_NEEDS: tuple[tuple[tuple[str, ...], ...] | None, ...] = (
+    (('"model', "'model"), ('model"', "model'")),
+    (("model=", "model ="),),
+    None,
+    (("/engines/", "/deployments/"),),
+    (("/v1/models/",),),
+    (("use ", "using ", "picked ", "selected ", "tried "),),
+    (("`", "'", '"'),),
+    (("the ",), (" model",)),
+    ((" goes", " causes", " model"),),
+)
 # How every OpenAI model id starts (tests/test_diagnosis_rules.py checks the catalog against it):
 # a text with none of these has no id for the context search to find, which spares the search.
 _FAMILY_START = re.compile(
     r"(?<![a-z0-9])(?:gpt|text-|o\d|code-|sora|babbage|chat-|chatgpt|computer-use|dall|davinci|omni|tts|"
     r"ada(?![a-z])|codex|curie|whisper|ft:)"
+)
+# Whether _FAMILY_START occurs at all, in one linear search: the look-arounds written as characters
+# (or the text's edge), and `\d` as Python reads it (any decimal digit).
+_FAMILY_ANYWHERE = linear(
+    r"(?:^|[^a-z0-9])(?:gpt|text-|o\p{Nd}|code-|sora|babbage|chat-|chatgpt|computer-use|dall|davinci|omni|tts|"
+    r"ada(?:[^a-z]|$)|codex|curie|whisper|ft:)"
 )
 _SPACED_ID = re.compile(
     r"(?i)(?<![A-Za-z0-9_.\-])(gpt-\d(?:\.\d)?o?\s(?:turbo|mini|nano|instruct|preview))(?![A-Za-z0-9_\-])"
@@ -670,6 +838,18 @@ _GEMINI_METHOD = re.compile(
 _PREFIXED_USED = re.compile(
     r"(?i)\b(?:using|with)\s(?:the\s)?(?:model\s)?[`'\"]?([A-Za-z][\w.\-]{1,30}/[\w.:/\-]{3,120})"
 )
+
+
+def _prefixed_from(flat: str) -> int | None:
+    """Where _PREFIXED_USED's first match can start, or None when it cannot match: in a printable ASCII
+    text (whose only whitespace is the space), at the first "using " or "with "."""
+    if not (flat.isascii() and flat.isprintable()):
+        return 0
+    lower = flat.lower()
+    found = [at for at in (lower.find("using "), lower.find("with ")) if at != -1]
+    return min(found) if found else None
+
+
 _MODEL_CONTEXT_FLAGS = tuple((p, bool(p.flags & re.MULTILINE)) for p in _MODEL_CONTEXT)
 _ID_SHAPED = re.compile(
     r"^(?:ft:)?(?:gpt|o\d|text-|dall-e|whisper|tts|chatgpt|davinci|babbage|curie|codex|computer-use|omni|sora)[\w.\-]{0,80}$"
@@ -691,6 +871,17 @@ _EP_MESSAGE = (
     ),
     (re.compile(r"(?i)Missing\sscopes?:\s?api\.responses"), "responses"),
     (re.compile(r"(?i)generate\sembeddings\sfrom\sthis\smodel"), "embeddings"),
+)
+# Per _EP_MESSAGE pattern, a lower-case phrase each of its matches holds in a printable ASCII text
+# (whose only whitespace is the space): a pattern whose phrase is absent is not searched.
+_EP_MESSAGE_WORDS = (
+    "not supported in the v1/completions",
+    "not supported in the v1/chat/completions",
+    "only supported in v1/responses and not in ",
+    "v1/chat/completions is not supported",
+    "responses api",
+    "missing scope",
+    "generate embeddings from this model",
 )
 _EP_PATH = linear(
     r"(?i)(?:https?://[^\s/\"']{1,200})?(?:/\s?[\w.\-]{1,60}){0,6}?/v1((?:/[\w.\-]{1,80}){1,6})|"
@@ -770,10 +961,11 @@ _PROVIDERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("openai", gates("api.openai.com", "platform.openai.com", "openai.com/", "help.openai.com")),
 )
 
-# The runtime's exception class or error code, when the text names one.
+# The runtime's exception class or error code, when the text names one: the whole match (no capture
+# groups: the engine then finds the match without tracking submatches, ~30% faster).
 _EXCEPTION = linear(
-    r"\b((?:[a-z][\w]{0,40}\.){0,6}[A-Z][A-Za-z0-9]{1,60}(?:Error|Exception|Timeout|Failure))\b|"
-    r"\b(E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE)|"
+    r"\b(?:(?:[a-z][\w]{0,40}\.){0,6}[A-Z][A-Za-z0-9]{1,60}(?:Error|Exception|Timeout|Failure))\b|"
+    r"\b(?:E(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND|AI_AGAIN|HOSTUNREACH|NETUNREACH|PIPE)|"
     r"UND_ERR_[A-Z_]{2,30}|i/o timeout|dial tcp|no such host|connection refused|"
     r"Connection timed out|timed out|socket hang up|fetch failed)\b"
 )
@@ -797,22 +989,18 @@ _EXCEPTION_WORDS = (
     "socket hang up",
     "fetch failed",
 )
-_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _MAX_EXCEPTIONS = 64
 
 
+# The same condition as one linear search: a suffix right after an ASCII letter or digit, or a code word
+# (the words hold no character the engine reads as syntax).
+_EXCEPTION_NEEDS = linear("[A-Za-z0-9](?:" + "|".join(_EXCEPTION_SUFFIXES) + ")|" + "|".join(_EXCEPTION_WORDS))
+
+
 def _may_name_exception(flat: str) -> bool:
-    """False when _EXCEPTION cannot match (substring tests, no search): no suffix follows a letter or
-    digit and no code word occurs."""
-    if any(word in flat for word in _EXCEPTION_WORDS):
-        return True
-    for suffix in _EXCEPTION_SUFFIXES:
-        at = flat.find(suffix, 1)
-        while at != -1:
-            if flat[at - 1] in _ASCII_ALNUM:
-                return True
-            at = flat.find(suffix, at + 1)
-    return False
+    """False when _EXCEPTION cannot match: no suffix follows a letter or digit and no code word
+    occurs (one linear search, not a substring test per word)."""
+    return _EXCEPTION_NEEDS.search(flat) is not None
 
 
 _GENERIC_EXCEPTIONS = frozenset({"Error", "Exception", "ValueError", "TypeError", "RuntimeError", "HTTPError"})
@@ -844,7 +1032,9 @@ class Parsed:
 
 def normalize(text: str) -> tuple[str, str]:
     if not text.isascii():  # every character _QUOTES changes is outside ASCII
-        text = text.translate(_QUOTES)
+        for smart, plain in _QUOTES:
+            if smart in text:
+                text = text.replace(smart, plain)
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: no engine can read them, and no error has them
@@ -879,7 +1069,7 @@ def parse(raw: str) -> Parsed:
         org = _ORG_HEADER.search(flat) or _ORG.search(flat)
         parsed.organization_id = (org.group(1) if org.re is _ORG_HEADER else org.group(0)) if org else None
     if "req_" in flat or any(w in lower for w in _REQUEST_WORDS):
-        req = _REQUEST_ID.search(flat)
+        req = _request_id(flat, lower)
         if req and not req.group(1).isalpha():
             parsed.request_id = req.group(1)
         else:
@@ -962,7 +1152,9 @@ def _status(flat: str, anchor: int) -> int | None:
 def _status_rank(flat: str, pos: int, end: int) -> int | None:
     """How sure the characters around a 4xx/5xx number make it a status: 0 best, None not one."""
     before = flat[max(0, pos - 24) : pos]
-    if _BEFORE_KEYWORD.search(before):
+    if (not before.isascii() or any(word in before.lower() for word in _KEYWORD_WORDS)) and _BEFORE_KEYWORD.search(
+        before
+    ):
         return 0
     after = flat[end : end + 16]
     left = flat[pos - 1] if pos else " "
@@ -981,16 +1173,38 @@ def _status_rank(flat: str, pos: int, end: int) -> int | None:
 _NULLS = frozenset({"none", "null", "nil", "undefined"})
 
 
+def _code_matches(flat: str, lower: str) -> Iterator[re.Match[str]]:
+    """`_CODE_PATTERNS[0].finditer(flat)`. In an ASCII text the pattern is tried only where a match can
+    start: at each "code" (any case), or 5, 6 or 8 characters before it ("errorcode", "error_code",
+    "responsecode"), left to right and not overlapping, as finditer would."""
+    [pattern] = _CODE_PATTERNS
+    if not flat.isascii():
+        yield from pattern.finditer(flat)
+        return
+    starts: set[int] = set()
+    at = lower.find("code")
+    while at != -1:
+        starts.update((at - 8, at - 6, at - 5, at))
+        at = lower.find("code", at + 1)
+    last = 0
+    for start in sorted(starts):
+        if start < last:
+            continue
+        match = pattern.match(flat, start)
+        if match is not None:
+            yield match
+            last = match.end()
+
+
 def _code(flat: str, lower: str, present: frozenset[str]) -> str | None:
     if "code" in lower:
-        for pattern in _CODE_PATTERNS:
-            for match in pattern.finditer(flat):
-                value = match.group(1)
-                if value.lower() in _NULLS or value.isdigit():
-                    continue
-                if value.lower() in ("invalid_request_error", "error", "system"):
-                    continue
-                return value.rstrip(".")
+        for match in _code_matches(flat, lower):
+            value = match.group(1)
+            if value.lower() in _NULLS or value.isdigit():
+                continue
+            if value.lower() in ("invalid_request_error", "error", "system"):
+                continue
+            return value.rstrip(".")
     if not present.isdisjoint(_KNOWN_CODE_GATES):
         known = _KNOWN_CODES.search(flat)
         if known:
@@ -1042,9 +1256,19 @@ _PUBLISHER_MODEL = re.compile(r"projects/[^/]+/locations/[^/]+/publishers/[^/]+/
 def _model(flat: str, present: frozenset[str]) -> tuple[str | None, bool]:
     """The id the error names. When one phrasing names several ids (a log of attempts, or a
     wrapped line cut off before the full one), the last is the one the report ends on."""
-    for (gate, pattern), also in zip(_MODEL_PATTERNS, _MODEL_ALSO, strict=True):
-        if present.isdisjoint(gate) or (also and present.isdisjoint(also)):
+    opened = present & _MODEL_GATE_WORDS
+    if not opened:
+        return None, False
+    indices = (
+        _MODEL_BY_GATE[next(iter(opened))]
+        if len(opened) == 1
+        else sorted({i for word in opened for i in _MODEL_BY_GATE[word]})
+    )
+    for index in indices:
+        also = _MODEL_ALSO[index]
+        if also and present.isdisjoint(also):
             continue
+        pattern = _MODEL_PATTERNS[index][1]
         last: str | None = None
         for count, match in enumerate(pattern.finditer(flat)):
             if count >= 16:
@@ -1072,7 +1296,8 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
         if block:
             return block.group(1).strip("*` ")
     if "model" in flat.lower() or "模型" in flat or "モデル" in flat or "모델" in flat:
-        for count, match in enumerate(_MODEL_LABEL.finditer(flat)):
+        start = _label_from(flat)
+        for count, match in enumerate(_MODEL_LABEL.finditer(flat, start or 0) if start is not None else ()):
             if count >= 64:
                 break
             value = _clean_id(match.group(1), False)
@@ -1091,16 +1316,21 @@ def context_model(text: str, flat: str, is_known: object) -> str | None:
     if "/" in flat:
         # Another provider's id, written with its provider prefix, that the report says it used
         # ("using xai/grok-3-mini", "Processing with Groq/meta-llama/llama-4-…").
-        used = _PREFIXED_USED.search(flat)
+        start = _prefixed_from(flat)
+        used = _PREFIXED_USED.search(flat, start) if start is not None else None
         name = _clean_id(used.group(1), False) if used else ""
         tail = name.split("/", 1)[-1]
         if "-" in tail and any(ch.isdigit() for ch in tail) and "//" not in name:
             return name
-    if not _FAMILY_START.search(flat.lower()):
+    if not _FAMILY_ANYWHERE.search(flat.lower()):
         # No word starts like an OpenAI model id: only another provider's quoted id can be it.
         return _last_resort(flat)
     seen: set[str] = set()  # a paste repeats its words; each is looked up once
-    for pattern, multiline in _MODEL_CONTEXT_FLAGS:
+    plain = flat.isascii() and flat.isprintable()
+    lower = flat.lower()
+    for (pattern, multiline), needs in zip(_MODEL_CONTEXT_FLAGS, _MODEL_CONTEXT_NEEDS, strict=True):
+        if plain and needs is not None and not all(any(word in lower for word in group) for group in needs):
+            continue  # a word every match holds is absent
         for source in (text, flat) if multiline else (flat,):
             for count, match in enumerate(pattern.finditer(source)):
                 if count >= 512:
@@ -1284,7 +1514,7 @@ def exception_in(flat: str) -> str | None:
     for count, match in enumerate(_EXCEPTION.finditer(flat)):
         if count >= _MAX_EXCEPTIONS:
             break
-        name = match.group(1) or match.group(2)
+        name = str(match.group(0))
         short = name.rsplit(".", 1)[-1]
         if short in _GENERIC_EXCEPTIONS and found is not None:
             continue
@@ -1303,8 +1533,9 @@ def exception_in(flat: str) -> str | None:
 def endpoint_in(flat: str, lower: str | None = None) -> str | None:
     lower = flat.lower() if lower is None else lower
     if "support" in lower or "scope" in lower or "embeddings" in lower:
-        for pattern, name in _EP_MESSAGE:
-            if pattern.search(flat):
+        plain = flat.isascii() and flat.isprintable()  # its only whitespace is the space
+        for (pattern, name), word in zip(_EP_MESSAGE, _EP_MESSAGE_WORDS, strict=True):
+            if (not plain or word in lower) and pattern.search(flat):
                 return name
     if "/v1" in lower or "post /" in lower or "get /" in lower:  # what _EP_PATH's two branches need
         for count, match in enumerate(_EP_PATH.finditer(flat)):
