@@ -301,9 +301,16 @@ _MASK_BODY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 def scrub(text: str) -> str:
     """The shared redaction plus masked-key forms; used on the input and on every output string."""
-    if len(text) <= 4096:
+    if len(text) <= _SCRUB_REMEMBERED:
         return _scrub_cached(text, generation())
     return _scrub(text)
+
+
+# The strings a result is built from (evidence, fixes, summaries) repeat from one diagnosis to the
+# next and are short; a pasted error seldom repeats (the server remembers whole answers for that).
+# At most 16,384 strings of at most 512 characters (about 20 MB at worst on a long-running server,
+# where texts of up to 4 KB could hold several times that).
+_SCRUB_REMEMBERED = 512
 
 
 @lru_cache(maxsize=16384)
