@@ -86,10 +86,10 @@ def test_model_ids_are_read_exactly_as_written(test_part: evaluate.Report) -> No
 
 @pytest.mark.xfail(
     strict=False,
-    reason="bar not met: 0.912 (62/68) right at confidence >= 0.8 on the test part (second set 42/44, "
-    "third set 20/24; 58/63 before passes 13v/13aa); on the texts an independent reader labelled as the "
-    "corpus does 61/62, five of the six misses are texts the two labellers read differently; the "
-    "development part reads 0.998 (827/829); the bar stays 0.97",
+    reason="bar not met: 0.913 (63/69) right at confidence >= 0.8 on the test part (second set 43/45, "
+    "third set 20/24; 58/63 before this session's passes); on the texts an independent reader labelled as the "
+    "corpus does 62/63, and five of the six misses are texts the two read differently; the development "
+    "part reads 0.998 (827/829); the bar stays 0.97",
 )
 def test_confident_answers_are_right_at_least_97_percent_of_the_time(test_part: evaluate.Report) -> None:
     good, total = test_part.confident(0.8)
